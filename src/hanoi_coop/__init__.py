@@ -1,0 +1,7 @@
+"""hanoi-coop: a versioned, source-verified data package of Hanoi's urban-development cooperation.
+
+    >>> import hanoi_coop
+    >>> meetings = hanoi_coop.load("meetings")
+"""
+
+__version__ = "1.0.0"

@@ -1,0 +1,208 @@
+"""Stage 2, curated records: read the YAML files into table rows and quote claims.
+
+Each curated file feeds one table (and, for nested lists, its link tables). Columns the build
+derives (date bounds, search keys, link-table ids, dates taken from a meeting) are filled here;
+anything else a row needs must be in the file. Problems name the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hanoi_coop import dates, names
+from hanoi_coop.errors import InputError, Problem
+from hanoi_coop.metadata import FIELDS, RESOURCES
+from hanoi_coop.records import Record, load_records
+
+
+@dataclass(frozen=True)
+class QuoteClaim:
+    """A curated quote that must be found in its source."""
+
+    table: str
+    record_id: str
+    field: str | None
+    source_id: str | None
+    quote: Any
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a row came from, so a validation error can name the curated file and line."""
+
+    file: str
+    line: int
+    field_lines: dict[str, int]
+
+
+@dataclass
+class Curated:
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    claims: list[QuoteClaim] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def add_row(self, table: str, row: dict, origin: Origin) -> None:
+        self.rows.setdefault(table, []).append(row)
+        key = RESOURCES[table].primary_key
+        self.origins[(table, str(row.get(key)))] = origin
+
+
+# file stem -> (table, nested list key -> child table)
+CURATED_FILES: dict[str, tuple[str, dict[str, str]]] = {
+    "places": ("places", {}),
+    "organizations": ("organizations", {}),
+    "persons": ("persons", {}),
+    "meetings": ("meetings", {"participants": "meeting_participants"}),
+    "positions": ("positions", {}),
+    "projects": ("projects", {"sectors": "project_sectors", "parties": "project_parties"}),
+    "targets": ("targets", {}),
+    "figures": ("figures", {}),
+    "contradictions": ("contradictions", {}),
+}
+# Date groups a curator writes as a mapping {text, edtf, year_basis, year_note}.
+DATE_GROUPS = ("date", "as_of", "deadline", "stated", "period")
+# Date groups copied from the row's meeting when the curator leaves them out.
+DATE_FROM_MEETING = {"positions": "as_of", "targets": "stated"}
+
+
+def _convert(value: Any, type_: str) -> Any:
+    """A curated scalar in the published column's type, or ValueError."""
+    if value is None or value == "":
+        return None
+    if type_ == "string":
+        if isinstance(value, bool | dict | list):
+            raise ValueError("expected text")
+        return str(value)
+    if type_ == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("expected a whole number")
+        return value
+    if type_ == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError("expected a number")
+        return float(value)
+    if type_ == "boolean":
+        if not isinstance(value, bool):
+            raise ValueError("expected true or false")
+        return value
+    if type_ == "date":
+        return str(value)
+    raise ValueError(f"unknown type {type_}")
+
+
+def _row(table: str, record: Record, values: dict, curated: Curated) -> dict:
+    """Typed row of ``table`` from curated values; unknown keys and bad types are problems."""
+    resource = RESOURCES[table]
+    row: dict[str, Any] = {}
+    for key, value in values.items():
+        if key in DATE_GROUPS and f"{key}_edtf" in resource.field_names:
+            try:
+                row.update(dates.date_columns(key, value))
+            except dates.DateError as exc:
+                curated.problems.append(record.problem("edtf", str(exc), key, value.get("edtf")))
+            continue
+        if key not in resource.field_names:
+            curated.problems.append(record.problem(
+                "unknown-field", f"{table} has no column {key!r}", key, value))
+            continue
+        try:
+            row[key] = _convert(value, FIELDS[key].type)
+        except ValueError as exc:
+            curated.problems.append(record.problem("type", str(exc), key, value))
+    return {name: row.get(name) for name in resource.field_names}
+
+
+def _derive_names(row: dict) -> None:
+    if "search_key" in row and row.get("name"):
+        row["search_key"] = names.search_key(row["name"])
+    if "sort_name" in row and row.get("given_name"):
+        row["sort_name"] = names.sort_name(
+            row.get("family_name"), row["given_name"], row.get("additional_name"))
+
+
+def _link_id(table: str, row: dict) -> str:
+    return ":".join(str(row[c]) for c in RESOURCES[table].id_from)
+
+
+def _claims(table: str, record_id: str, record: Record, items: Any, source_id: str | None,
+            curated: Curated) -> None:
+    """Quote claims from an ``evidence`` list of {quote, source?, field?} mappings."""
+    if not items:
+        curated.problems.append(record.problem(
+            "missing-quote", "every record needs at least one evidence quote", "evidence"))
+        return
+    raw_items = record.raw.get("evidence") or []
+    for index, item in enumerate(items):
+        line = raw_items[index].get("__line__", record.line) if index < len(raw_items) else (
+            record.line)
+        if not isinstance(item, dict):
+            curated.problems.append(record.problem("type", "evidence items are mappings",
+                                                   "evidence", item))
+            continue
+        curated.claims.append(QuoteClaim(
+            table, record_id, item.get("field"), item.get("source", source_id),
+            item.get("quote"), record.file, line))
+
+
+def _children(parent_table: str, record: Record, parent_row: dict, key: str, child: str,
+              curated: Curated) -> None:
+    parent_key = RESOURCES[parent_table].primary_key
+    raw_items = record.raw.get(key) or []
+    for index, item in enumerate(record.values.get(key) or []):
+        values = {"sector": item} if child == "project_sectors" else dict(item)
+        quote = values.pop("quote", None)
+        values[parent_key] = parent_row[parent_key]
+        values.setdefault("source_id", parent_row.get("source_id"))
+        if "source_id" not in RESOURCES[child].field_names:
+            values.pop("source_id")
+        row = _row(child, record, values, curated)
+        row[RESOURCES[child].primary_key] = _link_id(child, row) if RESOURCES[child].id_from \
+            else f"{row['meeting_id']}:{row.get('person_id') or row.get('organization_id')}"
+        line = raw_items[index].get("__line__", record.line) if isinstance(
+            raw_items[index], dict) else record.line
+        curated.add_row(child, row, Origin(record.file, line, record.field_lines))
+        if child != "project_sectors":
+            wrapped = Record(record.file, line, {}, {}, {"evidence": [{"__line__": line}]})
+            _claims(child, row[RESOURCES[child].primary_key], wrapped,
+                    [{"quote": quote, "source": row.get("source_id")}], row.get("source_id"),
+                    curated)
+
+
+def _copy_meeting_dates(curated: Curated) -> None:
+    meetings = {m["meeting_id"]: m for m in curated.rows.get("meetings", [])}
+    for table, prefix in DATE_FROM_MEETING.items():
+        for row in curated.rows.get(table, []):
+            meeting = meetings.get(row.get("meeting_id"))
+            if row.get(f"{prefix}_edtf") or row.get(f"{prefix}_text") or meeting is None:
+                continue
+            for part in ("text", "edtf", "earliest", "latest", "precision", "year_basis",
+                         "year_note"):
+                row[f"{prefix}_{part}"] = meeting[f"date_{part}"]
+
+
+def load_curated(folder: Path) -> Curated:
+    """All curated records of ``folder`` as table rows, quote claims and their origins."""
+    curated = Curated()
+    for stem, (table, nested) in CURATED_FILES.items():
+        path = folder / f"{stem}.yaml"
+        for record in load_records(path, f"curated/{path.name}"):
+            values = dict(record.values)
+            evidence = values.pop("evidence", None)
+            nested_values = {key: values.pop(key, None) for key in nested}
+            row = _row(table, record, values, curated)
+            _derive_names(row)
+            record_id = str(row[RESOURCES[table].primary_key])
+            curated.add_row(table, row, Origin(record.file, record.line, record.field_lines))
+            _claims(table, record_id, record, evidence, row.get("source_id"), curated)
+            for key, child in nested.items():
+                if nested_values[key]:
+                    _children(table, record, row, key, child, curated)
+    _copy_meeting_dates(curated)
+    if curated.problems:
+        raise InputError(curated.problems)
+    return curated

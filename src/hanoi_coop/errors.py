@@ -1,0 +1,41 @@
+"""Errors that name the file, the row or record, and the field, so a user can act on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located precisely."""
+
+    file: str
+    rule: str
+    message: str
+    record: str | None = None  # record id, or "row N" in a published file
+    line: int | None = None  # the line a user sees in the file
+    field: str | None = None
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        parts = [where]
+        if self.record:
+            parts.append(f"record {self.record}")
+        if self.field:
+            parts.append(f"field {self.field}")
+        text = ", ".join(parts) + f": [{self.rule}] {self.message}"
+        if self.value is not None:
+            text += f" (value: {self.value!r})"
+        return text
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+class InputError(Exception):
+    """Bad input: carries every problem found, each with its location."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))

@@ -1,0 +1,72 @@
+"""Stage 3a, provenance: check every curated quote against its source and locate it.
+
+A quote must occur in its source (under the normalisation of ``quotes.py``) inside one content
+segment. Only a contradiction's reading may cite a photo caption: captions are page furniture,
+so no fact rests on them alone, but a caption that contradicts the body is worth recording.
+"""
+
+from __future__ import annotations
+
+from hanoi_coop.curation import QuoteClaim
+from hanoi_coop.errors import Problem
+from hanoi_coop.metadata.codelists import CONTENT_SEGMENT_KINDS
+from hanoi_coop.quotes import find_quote, normalise
+from hanoi_coop.sources import Source
+
+CAPTION_ALLOWED_TABLES = {"contradictions"}
+
+
+def _problem(claim: QuoteClaim, rule: str, message: str, value: object = None) -> Problem:
+    return Problem(claim.file, rule, message, record=claim.record_id, line=claim.line,
+                   field="quote" if rule != "unknown-source" else "source",
+                   value=None if value is None else str(value))
+
+
+def evidence_id(table: str, record_id: str, number: int) -> str:
+    return f"ev:{table.replace('_', '-')}:{record_id}:{number}"
+
+
+def locate_claims(claims: list[QuoteClaim], sources: dict[str, Source],
+                  ) -> tuple[list[dict], list[Problem]]:
+    """Evidence rows for the claims whose quotes are found, and a problem for each that is not."""
+    normalised = {sid: normalise(s.text) for sid, s in sources.items()}
+    rows, problems = [], []
+    counters: dict[tuple[str, str], int] = {}
+    for claim in claims:
+        source = sources.get(claim.source_id or "")
+        if source is None:
+            problems.append(_problem(claim, "unknown-source",
+                                     f"no source with id {claim.source_id!r}", claim.source_id))
+            continue
+        if not isinstance(claim.quote, str) or not claim.quote.strip():
+            problems.append(_problem(claim, "missing-quote", "the quote is empty"))
+            continue
+        allowed = set(CONTENT_SEGMENT_KINDS)
+        if claim.table in CAPTION_ALLOWED_TABLES:
+            allowed.add("caption")
+        spans = find_quote(claim.quote, source.text, normalised[source.source_id])
+        placed = [(start, end, source.segment_at(start)) for start, end in spans]
+        placed = [(s, e, seg) for s, e, seg in placed
+                  if seg and seg.kind in allowed and e <= seg.char_end]
+        if not placed:
+            where = "in the article content" if spans else "in the source text"
+            problems.append(_problem(
+                claim, "quote-not-in-source",
+                f"quote not found {where} of {source.source_id}", claim.quote))
+            continue
+        start, end, segment = placed[0]
+        key = (claim.table, claim.record_id)
+        counters[key] = counters.get(key, 0) + 1
+        rows.append({
+            "evidence_id": evidence_id(claim.table, claim.record_id, counters[key]),
+            "table_name": claim.table,
+            "record_id": claim.record_id,
+            "field": claim.field,
+            "source_id": source.source_id,
+            "quote": source.text[start:end],  # the exact source span the offsets name
+            "char_start": start,
+            "char_end": end,
+            "line_no": segment.line_no,
+            "segment_kind": segment.kind,
+        })
+    return rows, problems

@@ -1,0 +1,81 @@
+"""Closed and open codelists, each named after the standard it comes from.
+
+Every enum constraint in the package is one of these lists, so the Table Schemas, the Pandera
+schemas and the portal facets all read the same values.
+"""
+
+# OC4IDS 0.9 projectStatus (closed).
+OC4IDS_PROJECT_STATUS = [
+    "identification", "preparation", "implementation", "completion",
+    "maintenance", "decommissioning", "decommissioned", "cancelled",
+]
+# OC4IDS 0.9 projectType (closed).
+OC4IDS_PROJECT_TYPE = [
+    "construction", "rehabilitation", "replacement", "expansion", "decommissioning",
+]
+# OC4IDS 0.9 projectSector (open): the codes this package uses, parents listed too.
+OC4IDS_PROJECT_SECTOR = [
+    "transport", "transport.rail", "transport.road", "transport.urban", "transport.water",
+    "waterAndWaste", "education", "communications", "governance", "economy", "energy",
+    "naturalResources", "naturalResources.floodProtection", "cultureSportsAndRecreation",
+]
+# OC4IDS 0.9 partyRole (open): the codes this package uses.
+OC4IDS_PARTY_ROLE = [
+    "buyer", "procuringEntity", "supplier", "funder", "publicAuthority",
+    "administrativeEntity", "interestedParty",
+]
+# Project convention (not OC4IDS): what kind of item a "project" row is.
+PROJECT_KIND = ["infrastructure", "plan", "law", "agreement", "programme", "policy"]
+
+# PLOVER event types, modes and contexts used here.
+PLOVER_EVENT_TYPE = ["CONSULT", "AGREE", "SUPPORT", "COOPERATE", "AID"]
+PLOVER_MODE = ["visit", "multilateral", "third-party", "phone"]
+PLOVER_CONTEXT = [
+    "diplomatic", "economic", "environment", "technology", "executive", "legislative",
+    "cultural", "infrastructure",
+]
+# PLOVER: when one side hosts, the visitor is actor and the host recipient.
+PARTICIPANT_SIDE = ["actor", "recipient"]
+
+# Popolo organization classification, project convention.
+ORGANIZATION_CLASSIFICATION = [
+    "government", "legislature", "party", "embassy", "ministry", "agency", "company",
+    "delegation", "university", "state",
+]
+PLACE_TYPE = [
+    "country", "city", "province", "locality", "commune", "region", "corridor", "river",
+    "area", "site",
+]
+
+# Dates: the precision word for an EDTF value.
+DATE_PRECISION = ["day", "month", "quarter", "year", "interval", "unknown"]
+# How the year of a date was decided.
+YEAR_BASIS = ["stated", "inferred", "unknown"]
+
+# Name order (standards.md: store parts explicitly with a flag).
+NAME_ORDER = ["family_first", "given_first"]
+
+# Targets: comparator of the stated quantity (Climate Watch / standards.md).
+COMPARATOR = ["eq", "gt", "gte", "lt", "lte", "approx"]
+# Net Zero Tracker status ladder, extended with the project's "achieved".
+TARGET_STATUS = [
+    "achieved", "in_law", "in_policy_document", "declaration_pledge", "proposed",
+]
+# OC4IDS Metric units (UN/CEFACT Rec 20 codes) and ISO 4217 currency codes.
+UNIT_CODE = ["KMT", "KMH", "ANN", "C62", "P1", "USD", "CNY"]
+
+# Where in a source a span lies; only content kinds may carry evidence for facts.
+SEGMENT_KIND = [
+    "title", "standfirst", "body", "subheading", "caption", "menu", "related_news",
+]
+CONTENT_SEGMENT_KINDS = ["title", "standfirst", "body", "subheading"]
+
+# Contradictions kept with both readings.
+CONTRADICTION_KIND = ["name_spelling", "title", "organization_name", "name_order"]
+
+# The package's tables, in dependency order (a table only references tables before it).
+TABLE_NAMES = [
+    "sources", "source_segments", "places", "organizations", "persons", "meetings",
+    "positions", "meeting_participants", "projects", "project_sectors", "project_parties",
+    "targets", "figures", "contradictions", "evidence",
+]

@@ -1,0 +1,210 @@
+"""Every column of the package, described once.
+
+A field is defined here by name; tables (``resources.py``) list field names. The Frictionless
+Table Schemas, the Pandera schemas, the Arrow schemas, the pandas dtypes, the portal metadata and
+the README table list are all generated from these definitions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hanoi_coop.metadata import codelists as cl
+
+# A readable, stable identifier: lowercase words joined by hyphens, then optional ':' parts
+# (link tables join their key columns, which may carry OC4IDS camelCase codes).
+ID_PATTERN = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*(?::[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*)*$"
+# EDTF subset used here: a date, month or year, optional unknown digits (X), a season/quarter
+# code (21-41), ?/~/% qualifiers, and closed intervals of those. The edtf package then parses it.
+_EDTF_ONE = r"(?:[0-9X]{4}(?:-(?:[0-9X]{2}|2[1-9]|3[0-9]|4[01])(?:-[0-9X]{2})?)?[?~%]?)"
+EDTF_PATTERN = rf"^{_EDTF_ONE}(?:/{_EDTF_ONE})?$"
+ISO_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+SEARCH_KEY_PATTERN = r"^[a-z0-9 .,'()&/\-]+$"
+
+
+def _list_pattern(values: list[str]) -> str:
+    """A pattern for a ';'-separated list whose every item is one of ``values``."""
+    alternatives = "|".join(values)
+    return rf"^(?:{alternatives})(?:;(?:{alternatives}))*$"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column: its name, type, meaning and constraints, as published."""
+
+    name: str
+    type: str  # Table Schema type: string, integer, number, boolean, date
+    description: str
+    required: bool = False
+    unique: bool = False
+    enum: tuple[str, ...] | None = None
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    # Checks no Table Schema constraint expresses; implemented once in ``checks.py``.
+    checks: tuple[str, ...] = field(default=())
+    title: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.title or self.name.replace("_", " ").capitalize()
+
+
+def _id(name: str, what: str) -> Field:
+    # Required-ness of an id depends on the table: a table's primary key and the references
+    # it lists in Resource.required are required there (see Resource.fields).
+    return Field(name, "string", f"Identifier of the {what}.", pattern=ID_PATTERN)
+
+
+def _text(name: str, description: str, required: bool = False) -> Field:
+    return Field(name, "string", description, required=required, checks=("nfc",))
+
+
+def _code(name: str, values: list[str], description: str, required: bool = False) -> Field:
+    return Field(name, "string", description, required=required, enum=tuple(values))
+
+
+def date_family(prefix: str, what: str) -> list[Field]:
+    """The seven columns that keep what the text knows about one date, and no more."""
+    return [
+        _text(f"{prefix}_text", f"The verbatim phrase of the source that dates the {what}."),
+        Field(f"{prefix}_edtf", "string",
+              f"The {what} date as EDTF (ISO 8601-2): X for digits the text does not give, "
+              "? where the year is inferred, ~ for approximate, a season code for quarters.",
+              pattern=EDTF_PATTERN, checks=("edtf",)),
+        Field(f"{prefix}_earliest", "date",
+              f"Earliest ISO date the {what} EDTF allows; empty when the year is unknown."),
+        Field(f"{prefix}_latest", "date",
+              f"Latest ISO date the {what} EDTF allows; empty when the year is unknown."),
+        _code(f"{prefix}_precision", cl.DATE_PRECISION,
+              f"Precision of the {what} date: day, month, quarter, year, interval or unknown."),
+        _code(f"{prefix}_year_basis", cl.YEAR_BASIS,
+              f"How the year of the {what} was decided: stated in the text, inferred, or unknown."),
+        _text(f"{prefix}_year_note", f"Why the {what} year was inferred or left unknown."),
+    ]
+
+
+_FIELDS: list[Field] = [
+    # --- identifiers ---------------------------------------------------------------
+    _id("source_id", "source article"),
+    _id("segment_id", "source segment (source id and line number)"),
+    _id("person_id", "person (Popolo Person.id)"),
+    _id("organization_id", "organization (Popolo Organization.id)"),
+    _id("parent_organization_id", "parent organization (Popolo parent_id)"),
+    _id("place_id", "place"),
+    _id("parent_place_id", "place that contains this one"),
+    _id("position_id", "position: a person holding a role in an organization as stated"),
+    _id("meeting_id", "meeting, visit or other dated event"),
+    _id("parent_meeting_id", "trip or event this meeting is one stop of"),
+    _id("participant_id", "participation of one person or organization in one meeting"),
+    _id("project_id", "project, plan, law or infrastructure item"),
+    _id("project_sector_id", "project-sector pair"),
+    _id("project_party_id", "project-party-role triple"),
+    _id("target_id", "quantified or dated commitment"),
+    _id("figure_id", "figure stated about a partner"),
+    _id("contradiction_id", "contradiction within one source"),
+    _id("evidence_id", "quote that supports a row"),
+    _id("record_id", "row the quote supports, in the table named by table_name"),
+    # --- sources -------------------------------------------------------------------
+    _text("title", "Title as printed.", required=True),
+    _text("publisher", "Publisher of the article."),
+    _text("publisher_basis", "Where the publisher comes from in the text (or why inferred).",
+          required=True),
+    Field("publication_date", "date",
+          "Publication date. Empty: none of the five articles states one."),
+    _text("publication_date_note", "What the text says, or does not, about its publication date.",
+          required=True),
+    Field("url", "string", "Address of the article online. Empty: the copy carries none."),
+    _code("language", ["en"], "Language of the text (BCP 47).", required=True),
+    Field("sha256", "string", "SHA-256 of the UTF-8 bytes of the project's copy of the text.",
+          required=True, pattern=SHA256_PATTERN),
+    Field("text_chars", "integer", "Length of the text in Unicode code points.",
+          required=True, minimum=1),
+    Field("body_start", "integer", "Offset of the first character of the article body.",
+          required=True, minimum=0),
+    Field("body_end", "integer", "Offset just past the last character of the article body.",
+          required=True, minimum=1),
+    Field("origin_file", "string", "File name of the article in the shared seed collection.",
+          required=True),
+    Field("line_no", "integer", "1-based line of the source text.", required=True, minimum=1),
+    _code("segment_kind", cl.SEGMENT_KIND,
+          "What the span is: content (title, standfirst, body, subheading) or page furniture.",
+          required=True),
+    Field("char_start", "integer", "Offset of the first character (Unicode code points, 0-based).",
+          required=True, minimum=0),
+    Field("char_end", "integer", "Offset just past the last character.", required=True,
+          minimum=1),
+    # --- names -----------------------------------------------------------------------
+    _text("name", "Name as the source writes it, Unicode NFC.", required=True),
+    _text("family_name", "Family name (Popolo family_name)."),
+    _text("given_name", "Given name (Popolo given_name).", required=True),
+    _text("additional_name", "Middle name(s) (Popolo additional_name)."),
+    _code("name_order", cl.NAME_ORDER, "Order of the name parts in the display name.",
+          required=True),
+    _text("sort_name", "Name for sorting: family name first (Popolo sort_name).", required=True),
+    Field("search_key", "string",
+          "Lowercase ASCII form of the name without diacritics (đ mapped to d) for search.",
+          required=True, pattern=SEARCH_KEY_PATTERN),
+    # --- organizations, places, positions -------------------------------------------------
+    _code("classification", cl.ORGANIZATION_CLASSIFICATION,
+          "Kind of organization (Popolo classification).", required=True),
+    _code("place_type", cl.PLACE_TYPE, "Kind of place.", required=True),
+    _text("role", "Role held (Popolo Membership.role), normalised: Chairman, Vice Chairman, ...",
+          required=True),
+    _text("label", "The title exactly as the source states it (Popolo Membership.label).",
+          required=True),
+    # --- meetings ----------------------------------------------------------------------------
+    _code("event_type", cl.PLOVER_EVENT_TYPE, "PLOVER event type.", required=True),
+    _code("mode", cl.PLOVER_MODE, "PLOVER mode; empty when the text does not say who hosted."),
+    Field("contexts", "string", "PLOVER contexts, ';'-separated.", required=True,
+          pattern=_list_pattern(cl.PLOVER_CONTEXT)),
+    _text("summary", "One-sentence summary in the curator's words, no fact beyond the quotes.",
+          required=True),
+    _code("side", cl.PARTICIPANT_SIDE,
+          "PLOVER side: the visitor is actor and the host recipient; with no host all are actors.",
+          required=True),
+    # --- projects --------------------------------------------------------------------------
+    _code("project_kind", cl.PROJECT_KIND, "What the item is (project convention).",
+          required=True),
+    _code("type", cl.OC4IDS_PROJECT_TYPE, "OC4IDS projectType; empty when not stated."),
+    _code("status", cl.OC4IDS_PROJECT_STATUS,
+          "OC4IDS projectStatus as the source states it at the time; empty when not stated."),
+    _text("status_phrase", "The words of the source that the status rests on."),
+    _code("sector", cl.OC4IDS_PROJECT_SECTOR, "OC4IDS projectSector code.", required=True),
+    _code("party_role", cl.OC4IDS_PARTY_ROLE, "OC4IDS partyRole of the organization.",
+          required=True),
+    # --- targets and figures ---------------------------------------------------------------
+    _text("metric", "What is counted or measured, in snake_case words.", required=True),
+    _code("comparator", cl.COMPARATOR,
+          "How the value is bounded: eq, gt (more than), gte (at least), lt (below), lte, "
+          "approx (about); empty for a dated commitment with no quantity."),
+    Field("value", "number", "The stated quantity; empty for a dated commitment with no quantity."),
+    _text("unit", "Unit as words (lines, km, USD, percent, people, ...); empty with no value."),
+    _code("unit_code", cl.UNIT_CODE,
+          "UN/CEFACT Rec 20 unit code or ISO 4217 currency code; empty for plain counts of things "
+          "with no standard code."),
+    Field("estimated", "boolean", "True where the source calls the value an estimate.",
+          required=True),
+    _code("target_status", cl.TARGET_STATUS, "Net Zero Tracker status ladder.", required=True),
+    # --- contradictions --------------------------------------------------------------------
+    _code("contradiction_kind", cl.CONTRADICTION_KIND, "What the two readings disagree on.",
+          required=True),
+    _text("reading_1", "The first reading, verbatim.", required=True),
+    _text("reading_2", "The second reading, verbatim.", required=True),
+    _text("note", "Curator's note: what the readings mean and which one rows use."),
+    # --- evidence --------------------------------------------------------------------------
+    _code("table_name", cl.TABLE_NAMES, "Table of the row the quote supports.", required=True),
+    Field("field", "string", "Column the quote supports; empty when it supports the whole row."),
+    _text("quote", "Verbatim quote from the source (whitespace and quote marks as in the source "
+          "after normalisation).", required=True),
+]
+
+_FIELDS += date_family("date", "meeting")
+_FIELDS += date_family("as_of", "statement of the position")
+_FIELDS += date_family("deadline", "target's deadline")
+_FIELDS += date_family("stated", "statement of the target")
+_FIELDS += date_family("period", "figure's reference period")
+
+FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}
+assert len(FIELDS) == len(_FIELDS), "a field is defined twice"

@@ -1,0 +1,209 @@
+"""The package's tables: which fields each has, its keys, and what it means."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from hanoi_coop.metadata.codelists import TABLE_NAMES
+from hanoi_coop.metadata.fields import FIELDS, Field
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: str
+    resource: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One table of the package."""
+
+    name: str
+    title: str
+    description: str
+    field_names: tuple[str, ...]
+    primary_key: str
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    # Columns a curator leaves out: the build derives them (ids of link tables, date bounds).
+    id_from: tuple[str, ...] = ()
+    facets: tuple[str, ...] = ()
+    # References this table cannot do without (the primary key is always required).
+    required: tuple[str, ...] = ()
+
+    @property
+    def fields(self) -> list[Field]:
+        return [self.field(name) for name in self.field_names]
+
+    def field(self, name: str) -> Field:
+        base = FIELDS[name]
+        if name == self.primary_key:
+            return replace(base, required=True, unique=True)
+        if name in self.required:
+            return replace(base, required=True)
+        return base
+
+
+def _dates(prefix: str) -> tuple[str, ...]:
+    return tuple(
+        f"{prefix}_{part}"
+        for part in ("text", "edtf", "earliest", "latest", "precision", "year_basis", "year_note")
+    )
+
+
+def _fk(column: str, resource: str, reference: str | None = None) -> ForeignKey:
+    return ForeignKey(column, resource, reference or column)
+
+
+_SOURCE = _fk("source_id", "sources")
+
+RESOURCES: dict[str, Resource] = {r.name: r for r in [
+    Resource(
+        "sources", "Source articles",
+        "The five news articles every row is drawn from, with origin metadata. The package "
+        "carries their metadata and quotes, not their full texts.",
+        ("source_id", "title", "publisher", "publisher_basis", "publication_date",
+         "publication_date_note", "url", "language", "sha256", "text_chars", "body_start",
+         "body_end", "origin_file"),
+        "source_id", facets=("publisher",),
+    ),
+    Resource(
+        "source_segments", "Source segments",
+        "Each non-empty line of each source and what it is: article content or page furniture "
+        "(menus, captions and credits, related-news lists).",
+        ("segment_id", "source_id", "line_no", "segment_kind", "char_start", "char_end"),
+        "segment_id", (_SOURCE,), id_from=("source_id", "line_no"), required=("source_id",),
+        facets=("source_id", "segment_kind"),
+    ),
+    Resource(
+        "places", "Places",
+        "Countries, cities, provinces, rivers, regions and sites the sources name.",
+        ("place_id", "name", "place_type", "parent_place_id", "search_key"),
+        "place_id", (_fk("parent_place_id", "places", "place_id"),), facets=("place_type",),
+    ),
+    Resource(
+        "organizations", "Organizations",
+        "Governments, councils, party committees, ministries, embassies and companies "
+        "(Popolo Organization).",
+        ("organization_id", "name", "classification", "parent_organization_id", "place_id",
+         "search_key"),
+        "organization_id",
+        (_fk("parent_organization_id", "organizations", "organization_id"),
+         _fk("place_id", "places")),
+        facets=("classification",),
+    ),
+    Resource(
+        "persons", "Officials",
+        "Named officials (Popolo Person), name parts stored explicitly with their order.",
+        ("person_id", "name", "family_name", "given_name", "additional_name", "name_order",
+         "sort_name", "search_key"),
+        "person_id", facets=("name_order",),
+    ),
+    Resource(
+        "meetings", "Meetings and visits",
+        "Meetings, visits and other dated events between the partners (PLOVER events). A "
+        "delegation's trip is one row and each of its stops another, linked by parent_meeting_id.",
+        ("meeting_id", "source_id", "title", "parent_meeting_id", "event_type", "mode",
+         "contexts", "place_id", *_dates("date"), "summary"),
+        "meeting_id",
+        (_SOURCE, _fk("parent_meeting_id", "meetings", "meeting_id"), _fk("place_id", "places")),
+        facets=("source_id", "event_type", "mode", "date_precision", "date_year_basis"),
+        required=("source_id",),
+    ),
+    Resource(
+        "positions", "Positions",
+        "A person holding a role in an organization, with the title as the source states it "
+        "and the date it was stated (Popolo Membership).",
+        ("position_id", "person_id", "organization_id", "role", "label", "source_id",
+         "meeting_id", *_dates("as_of")),
+        "position_id",
+        (_fk("person_id", "persons"), _fk("organization_id", "organizations"), _SOURCE,
+         _fk("meeting_id", "meetings")),
+        facets=("organization_id", "role"),
+        required=("person_id", "organization_id", "source_id"),
+    ),
+    Resource(
+        "meeting_participants", "Meeting participants",
+        "Who took part in each meeting, on which PLOVER side, and in which position.",
+        ("participant_id", "meeting_id", "person_id", "organization_id", "side", "position_id",
+         "source_id"),
+        "participant_id",
+        (_fk("meeting_id", "meetings"), _fk("person_id", "persons"),
+         _fk("organization_id", "organizations"), _fk("position_id", "positions"), _SOURCE),
+        facets=("side", "organization_id"),
+        required=("meeting_id", "organization_id", "source_id"),
+    ),
+    Resource(
+        "projects", "Projects, plans and laws",
+        "Infrastructure projects, plans, laws and agreements the sources name, with OC4IDS "
+        "type and status where the source states them.",
+        ("project_id", "title", "project_kind", "type", "status", "status_phrase", "place_id",
+         "summary"),
+        "project_id", (_fk("place_id", "places"),),
+        facets=("project_kind", "status", "type"),
+    ),
+    Resource(
+        "project_sectors", "Project sectors",
+        "OC4IDS sectors of each project, parents listed too.",
+        ("project_sector_id", "project_id", "sector"),
+        "project_sector_id", (_fk("project_id", "projects"),), id_from=("project_id", "sector"),
+        required=("project_id",),
+        facets=("sector",),
+    ),
+    Resource(
+        "project_parties", "Project parties",
+        "Organizations involved in each project and their OC4IDS party role.",
+        ("project_party_id", "project_id", "organization_id", "party_role", "source_id"),
+        "project_party_id",
+        (_fk("project_id", "projects"), _fk("organization_id", "organizations"), _SOURCE),
+        id_from=("project_id", "organization_id", "party_role"),
+        required=("project_id", "organization_id", "source_id"),
+        facets=("party_role",),
+    ),
+    Resource(
+        "targets", "Targets and commitments",
+        "Quantified or dated commitments: one row per stated quantity or deadline, with its "
+        "comparator, unit and the date it was stated.",
+        ("target_id", "source_id", "organization_id", "project_id", "meeting_id", "summary",
+         "metric", "comparator", "value", "unit", "unit_code", "estimated", "target_status",
+         *_dates("deadline"), *_dates("stated")),
+        "target_id",
+        (_SOURCE, _fk("organization_id", "organizations"), _fk("project_id", "projects"),
+         _fk("meeting_id", "meetings")),
+        facets=("target_status", "unit", "comparator"),
+        required=("source_id", "organization_id"),
+    ),
+    Resource(
+        "figures", "Figures about partners",
+        "Numbers the sources state about partner cities and companies (population, output, "
+        "revenue, staff).",
+        ("figure_id", "source_id", "organization_id", "place_id", "metric", "comparator",
+         "value", "unit", "unit_code", "estimated", *_dates("period")),
+        "figure_id",
+        (_SOURCE, _fk("organization_id", "organizations"), _fk("place_id", "places")),
+        facets=("metric", "unit"),
+        required=("source_id",),
+    ),
+    Resource(
+        "contradictions", "Contradictions within a source",
+        "Places where one article gives two readings (a name spelled two ways, two titles for "
+        "one person): both readings are kept with their quotes.",
+        ("contradiction_id", "source_id", "contradiction_kind", "person_id", "organization_id",
+         "reading_1", "reading_2", "note"),
+        "contradiction_id",
+        (_SOURCE, _fk("person_id", "persons"), _fk("organization_id", "organizations")),
+        facets=("contradiction_kind",),
+        required=("source_id",),
+    ),
+    Resource(
+        "evidence", "Evidence",
+        "Every quote that supports a row: the table and row, the source, the verbatim quote and "
+        "its character offsets in the source text.",
+        ("evidence_id", "table_name", "record_id", "field", "source_id", "quote", "char_start",
+         "char_end", "line_no", "segment_kind"),
+        "evidence_id", (_SOURCE,), facets=("table_name", "source_id", "segment_kind"),
+        required=("record_id", "source_id"),
+    ),
+]}
+
+assert list(RESOURCES) == TABLE_NAMES, "codelists.TABLE_NAMES is out of step with RESOURCES"

@@ -1,0 +1,167 @@
+"""Stage 4, tables out: deterministic CSV and Parquet files, schemas and datapackage.json.
+
+Same inputs, same bytes: rows sorted by primary key, UTF-8, LF, fixed number formatting; Parquet
+through an explicit Arrow schema with fixed compression and no pandas metadata.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from hanoi_coop import __version__
+from hanoi_coop.metadata import RESOURCES, Resource
+from hanoi_coop.schemas import arrow_schema, pandera_schema, table_schema
+
+PARQUET_SUFFIX = "-parquet"
+PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+
+
+def csv_path(table: str) -> str:
+    return f"data/csv/{table}.csv"
+
+
+def parquet_path(table: str) -> str:
+    return f"data/parquet/{table}.parquet"
+
+
+def _cell(value: object, type_: str) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    if type_ == "boolean":
+        return "true" if value else "false"
+    if type_ == "date":
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    if type_ == "number":
+        return repr(float(value))
+    return str(value)
+
+
+def csv_bytes(resource: Resource, frame: pd.DataFrame) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(resource.field_names)
+    types = [f.type for f in resource.fields]
+    for row in frame.itertuples(index=False, name=None):
+        writer.writerow([_cell(v, t) for v, t in zip(row, types, strict=True)])
+    return buffer.getvalue().encode("utf-8")
+
+
+def arrow_table(resource: Resource, frame: pd.DataFrame) -> pa.Table:
+    schema = arrow_schema(resource)
+    arrays = []
+    for f, arrow_field in zip(resource.fields, schema, strict=True):
+        column = frame[f.name]
+        if f.type == "date":
+            values = [None if pd.isna(v) else pd.Timestamp(v).date() for v in column]
+        else:
+            values = [None if pd.isna(v) else v for v in column.astype(object)]
+        arrays.append(pa.array(values, type=arrow_field.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def parquet_bytes(resource: Resource, frame: pd.DataFrame) -> bytes:
+    sink = io.BytesIO()
+    pq.write_table(arrow_table(resource, frame), sink, compression="zstd",
+                   compression_level=3, row_group_size=1_000_000, store_schema=False,
+                   use_dictionary=True, write_statistics=True)
+    return sink.getvalue()
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _resource_descriptor(resource: Resource, path: str, data: bytes, rows: int,
+                         parquet: bool) -> dict:
+    return {
+        "name": resource.name + (PARQUET_SUFFIX if parquet else ""),
+        "title": resource.title + (" (Parquet)" if parquet else ""),
+        "description": resource.description,
+        "type": "table",
+        "path": path,
+        "format": "parquet" if parquet else "csv",
+        "mediatype": "application/vnd.apache.parquet" if parquet else "text/csv",
+        **({} if parquet else {"encoding": "utf-8",
+                               "dialect": {"delimiter": ",", "lineTerminator": "\n",
+                                           "header": True}}),
+        # Frictionless can count bytes and hash only for text formats; Parquet checksums are
+        # in the release manifest.
+        **({} if parquet else {"bytes": len(data), "hash": f"sha256:{_sha256(data)}"}),
+        "rows": rows,  # not a Data Package property; kept for the manifest and the README
+        "schema": table_schema(resource, PARQUET_SUFFIX if parquet else ""),
+    }
+
+
+def package_descriptor(resources: list[dict], sources: pd.DataFrame) -> dict:
+    return {
+        "$schema": PACKAGE_PROFILE,
+        "name": "hanoi-coop",
+        "title": "Hanoi urban-development cooperation",
+        "description": (
+            "Meetings, officials, projects and targets of Hanoi's urban-development "
+            "cooperation, curated from five news articles. Every row cites its source and a "
+            "verbatim quote with character offsets, checked against the source text at build."),
+        "version": __version__,
+        "licenses": [{
+            "name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+        }],
+        "keywords": ["Hanoi", "urban development", "metro", "international cooperation",
+                     "Popolo", "OC4IDS", "PLOVER", "EDTF"],
+        "contributors": [{"title": "hanoi-coop curators", "roles": ["creator", "curator"]}],
+        "sources": [
+            {"title": f"{row.title} ({row.publisher}; {row.origin_file})"}
+            for row in sources.itertuples()
+        ],
+        "resources": resources,
+    }
+
+
+def json_bytes(data: object) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode()
+
+
+def write_package(frames: dict[str, pd.DataFrame], root: Path) -> dict:
+    """Write data/, schemas/ and datapackage.json under ``root``; return the descriptor."""
+    csv_resources, parquet_resources = [], []
+    for name, resource in RESOURCES.items():
+        frame = frames[name]
+        for parquet, path, data in (
+            (False, csv_path(name), csv_bytes(resource, frame)),
+            (True, parquet_path(name), parquet_bytes(resource, frame)),
+        ):
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            (parquet_resources if parquet else csv_resources).append(
+                _resource_descriptor(resource, path, data, len(frame), parquet))
+    write_schemas(root / "schemas")
+    descriptor = package_descriptor(csv_resources + parquet_resources, frames["sources"])
+    (root / "datapackage.json").write_bytes(json_bytes(descriptor))
+    return descriptor
+
+
+def schema_files() -> dict[str, bytes]:
+    """Generated schema files by relative path under schemas/."""
+    files = {}
+    for name, resource in RESOURCES.items():
+        files[f"{name}.schema.json"] = json_bytes(table_schema(resource))
+        files[f"pandera/{name}.yaml"] = pandera_schema(resource).to_yaml().encode()
+    return files
+
+
+def write_schemas(folder: Path) -> None:
+    for relative, data in schema_files().items():
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+

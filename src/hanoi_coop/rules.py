@@ -1,0 +1,153 @@
+"""Stage 5a, rules across rows and tables, vectorised: keys as joins, no row loops over data.
+
+Each rule returns findings (table, row index, field, rule, message, value); ``validate.py``
+turns them into located problems. Pandera covers one column at a time; these cover the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from hanoi_coop import dates
+from hanoi_coop.metadata import RESOURCES
+from hanoi_coop.names import search_key
+
+# Tables whose every row must be supported by at least one quote.
+EVIDENCE_REQUIRED = [
+    "places", "organizations", "persons", "meetings", "positions", "meeting_participants",
+    "projects", "project_parties", "targets", "figures", "contradictions",
+]
+DATE_PREFIXES = ("date", "as_of", "deadline", "stated", "period")
+
+
+@dataclass(frozen=True)
+class Finding:
+    table: str
+    row: int  # 0-based position in the table, sorted by primary key
+    field: str | None
+    rule: str
+    message: str
+    value: object = None
+
+
+def _findings(table: str, mask: pd.Series, frame: pd.DataFrame, field: str | None, rule: str,
+              message: str) -> list[Finding]:
+    rows = frame.index[mask.fillna(False).to_numpy(dtype=bool)]
+    return [Finding(table, int(i), field, rule, message,
+                    None if field is None else frame.at[i, field]) for i in rows]
+
+
+def foreign_keys(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    found = []
+    for name, resource in RESOURCES.items():
+        frame = frames[name]
+        for fk in resource.foreign_keys:
+            parent = frames[fk.resource][fk.reference]
+            mask = frame[fk.fields].notna() & ~frame[fk.fields].isin(parent.dropna())
+            found += _findings(name, mask, frame, fk.fields, "foreign-key",
+                               f"no {fk.resource} row has {fk.reference} equal to this value")
+    return found
+
+
+def primary_keys(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    found = []
+    for name, resource in RESOURCES.items():
+        column = frames[name][resource.primary_key]
+        found += _findings(name, column.duplicated(keep="first") & column.notna(), frames[name],
+                           resource.primary_key, "duplicate-id", "this id is used twice")
+    return found
+
+
+def participant_positions(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    participants = frames["meeting_participants"]
+    positions = frames["positions"].set_index("position_id")["person_id"]
+    holder = participants["position_id"].map(positions)
+    mask = participants["position_id"].notna() & (
+        holder.isna() | (holder != participants["person_id"]))
+    return _findings("meeting_participants", mask, participants, "position_id",
+                     "participant-position", "the position is not held by this participant")
+
+
+def date_bounds(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """earliest <= latest, and both agree with the EDTF string and its precision."""
+    found = []
+    for name in RESOURCES:
+        frame = frames[name]
+        for prefix in DATE_PREFIXES:
+            edtf_col = f"{prefix}_edtf"
+            if edtf_col not in frame:
+                continue
+            earliest, latest = frame[f"{prefix}_earliest"], frame[f"{prefix}_latest"]
+            found += _findings(name, earliest > latest, frame, f"{prefix}_latest",
+                               "date-order", "latest date is before earliest date")
+            found += _derived_dates(name, frame, prefix)
+    return found
+
+
+def _derived_dates(name: str, frame: pd.DataFrame, prefix: str) -> list[Finding]:
+    found = []
+    for i, value in frame[f"{prefix}_edtf"].items():
+        if pd.isna(value):
+            continue
+        try:
+            earliest, latest = dates.bounds(value)
+            precision = dates.precision(value)
+        except dates.DateError:
+            continue  # reported by the EDTF check of the column
+        expected = {f"{prefix}_earliest": earliest, f"{prefix}_latest": latest,
+                    f"{prefix}_precision": precision}
+        for column, want in expected.items():
+            got = frame.at[i, column]
+            got = None if pd.isna(got) else (
+                pd.Timestamp(got).strftime("%Y-%m-%d") if "precision" not in column else got)
+            if got != want:
+                found.append(Finding(name, int(i), column, "date-derived",
+                                     f"does not match {prefix}_edtf {value!r} (expected "
+                                     f"{want!r})", got))
+    return found
+
+
+def deadlines_after_statement(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    targets = frames["targets"]
+    mask = targets["deadline_latest"] < targets["stated_earliest"]
+    return _findings("targets", mask, targets, "deadline_latest", "deadline-before-stated",
+                     "the deadline ends before the target was stated")
+
+
+def search_keys(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    found = []
+    for name in ("places", "organizations", "persons"):
+        frame = frames[name]
+        expected = frame["name"].map(lambda v: None if pd.isna(v) else search_key(v))
+        found += _findings(name, frame["search_key"] != expected, frame, "search_key",
+                           "search-key", "is not the ASCII search key of name")
+    return found
+
+
+def evidence_links(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    evidence = frames["evidence"]
+    found = []
+    known = pd.Series(False, index=evidence.index)
+    for name in EVIDENCE_REQUIRED:
+        ids = frames[name][RESOURCES[name].primary_key]
+        in_table = evidence["table_name"] == name
+        known |= in_table & evidence["record_id"].isin(ids)
+        cited = evidence.loc[in_table, "record_id"]
+        found += _findings(name, ~ids.isin(cited), frames[name], RESOURCES[name].primary_key,
+                           "no-evidence", "no quote in the evidence table supports this row")
+    found += _findings("evidence", ~known, evidence, "record_id", "evidence-target",
+                       "the row this quote claims to support does not exist")
+    return found
+
+
+ALL_RULES = [primary_keys, foreign_keys, participant_positions, date_bounds,
+             deadlines_after_statement, search_keys, evidence_links]
+
+
+def check_rules(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    found: list[Finding] = []
+    for rule in ALL_RULES:
+        found += rule(frames)
+    return found

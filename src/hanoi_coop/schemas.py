@@ -1,0 +1,126 @@
+"""Generate every schema from the one metadata model: Table Schema, Pandera, Arrow, pandas."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as pa_arrow
+
+from hanoi_coop import checks  # noqa: F401  (registers the custom Pandera checks)
+from hanoi_coop.metadata import RESOURCES, Field, Resource
+
+MISSING_VALUES = [""]
+
+PANDAS_DTYPES = {
+    "string": pd.StringDtype(),
+    "integer": pd.Int64Dtype(),
+    "number": pd.Float64Dtype(),
+    "boolean": pd.BooleanDtype(),
+    "date": "datetime64[ns]",
+}
+ARROW_TYPES = {
+    "string": pa_arrow.string(),
+    "integer": pa_arrow.int64(),
+    "number": pa_arrow.float64(),
+    "boolean": pa_arrow.bool_(),
+    "date": pa_arrow.date32(),
+}
+
+
+# --- Frictionless Table Schema -----------------------------------------------------------------
+def _field_descriptor(field: Field) -> dict:
+    constraints: dict = {}
+    if field.required:
+        constraints["required"] = True
+    if field.unique:
+        constraints["unique"] = True
+    if field.enum is not None:
+        constraints["enum"] = list(field.enum)
+    if field.pattern is not None:
+        constraints["pattern"] = field.pattern
+    if field.minimum is not None:
+        constraints["minimum"] = field.minimum
+    if field.maximum is not None:
+        constraints["maximum"] = field.maximum
+    descriptor = {"name": field.name, "title": field.label, "type": field.type,
+                  "description": field.description}
+    if field.type == "date":
+        descriptor["format"] = "default"  # ISO only: "any" would invent a day for "2021"
+    if field.type == "boolean":
+        descriptor["trueValues"] = ["true"]
+        descriptor["falseValues"] = ["false"]
+    if constraints:
+        descriptor["constraints"] = constraints
+    return descriptor
+
+
+def table_schema(resource: Resource, fk_suffix: str = "") -> dict:
+    """The Frictionless Table Schema of one table; ``fk_suffix`` names the format's resources."""
+    schema: dict = {
+        "fields": [_field_descriptor(f) for f in resource.fields],
+        "missingValues": MISSING_VALUES,
+        "primaryKey": [resource.primary_key],
+    }
+    if resource.foreign_keys:
+        schema["foreignKeys"] = [
+            {"fields": [fk.fields],
+             "reference": {"resource": fk.resource + fk_suffix, "fields": [fk.reference]}}
+            for fk in resource.foreign_keys
+        ]
+    return schema
+
+
+# --- Pandera -----------------------------------------------------------------------------------
+def _pandera_checks(field: Field) -> list[pa.Check]:
+    found = []
+    if field.enum is not None:
+        found.append(pa.Check.isin(list(field.enum)))
+    if field.pattern is not None:
+        found.append(pa.Check.str_matches(field.pattern))
+    if field.minimum is not None:
+        found.append(pa.Check.ge(field.minimum))
+    if field.maximum is not None:
+        found.append(pa.Check.le(field.maximum))
+    found += [getattr(pa.Check, f"is_{name}")() for name in field.checks]
+    return found
+
+
+def pandera_schema(resource: Resource) -> pa.DataFrameSchema:
+    """The Pandera schema of one table, for frames typed by ``typed_frame``."""
+    columns = {
+        f.name: pa.Column(PANDAS_DTYPES[f.type], checks=_pandera_checks(f),
+                          nullable=not f.required,
+                          unique=f.unique or f.name == resource.primary_key,
+                          description=f.description, title=f.label)
+        for f in resource.fields
+    }
+    return pa.DataFrameSchema(columns, name=resource.name, strict=True, ordered=True,
+                              description=resource.description)
+
+
+def all_pandera_schemas() -> dict[str, pa.DataFrameSchema]:
+    return {name: pandera_schema(resource) for name, resource in RESOURCES.items()}
+
+
+# --- Arrow and pandas ------------------------------------------------------------------------
+def arrow_schema(resource: Resource) -> pa_arrow.Schema:
+    return pa_arrow.schema([
+        pa_arrow.field(f.name, ARROW_TYPES[f.type], nullable=not f.required)
+        for f in resource.fields
+    ])
+
+
+def typed_frame(resource: Resource, rows: list[dict]) -> pd.DataFrame:
+    """Rows as a frame in the package's dtypes, sorted by primary key."""
+    frame = pd.DataFrame(rows, columns=list(resource.field_names))
+    for f in resource.fields:
+        frame[f.name] = cast_column(frame[f.name], f)
+    return frame.sort_values(resource.primary_key, kind="stable").reset_index(drop=True)
+
+
+def cast_column(column: pd.Series, field: Field) -> pd.Series:
+    """One column in its package dtype (raises ValueError/TypeError on a bad value)."""
+    column = column.astype(object).where(column.notna(), None)
+    if field.type == "date":
+        return pd.to_datetime(column, format="%Y-%m-%d").astype("datetime64[ns]")
+    return column.astype(PANDAS_DTYPES[field.type])

@@ -1,0 +1,135 @@
+"""Stage 1, sources: the project's copies of the articles, their origin metadata and segments."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from hanoi_coop.errors import InputError, Problem
+from hanoi_coop.metadata.codelists import CONTENT_SEGMENT_KINDS, SEGMENT_KIND
+from hanoi_coop.records import Record, load_records
+
+
+@dataclass(frozen=True)
+class Segment:
+    line_no: int
+    kind: str
+    char_start: int
+    char_end: int
+
+
+@dataclass
+class Source:
+    """One article: its metadata row, its text and which spans are content."""
+
+    source_id: str
+    text: str
+    metadata: dict
+    segments: list[Segment]
+
+    @property
+    def body_start(self) -> int:
+        return min(s.char_start for s in self.segments if s.kind == "body")
+
+    @property
+    def body_end(self) -> int:
+        return max(s.char_end for s in self.segments if s.kind == "body")
+
+    def segment_at(self, offset: int) -> Segment | None:
+        for segment in self.segments:
+            if segment.char_start <= offset < segment.char_end:
+                return segment
+        return None
+
+    def content_segments(self) -> list[Segment]:
+        return [s for s in self.segments if s.kind in CONTENT_SEGMENT_KINDS]
+
+
+def _line_numbers(spec: list) -> set[int]:
+    """Line numbers from a list of numbers and [first, last] ranges."""
+    numbers: set[int] = set()
+    for item in spec:
+        if isinstance(item, list):
+            numbers.update(range(item[0], item[1] + 1))
+        else:
+            numbers.add(item)
+    return numbers
+
+
+def _segments(record: Record, text: str) -> list[Segment]:
+    spec = dict(record.values.get("segments") or {})
+    body_first, body_last = spec.pop("body")
+    kind_of_line: dict[int, str] = {}
+    for kind, lines in spec.items():
+        if kind not in SEGMENT_KIND:
+            raise InputError([record.problem("codelist", f"unknown segment kind {kind!r}",
+                                             "segments", kind)])
+        kind_of_line.update(dict.fromkeys(_line_numbers(lines), kind))
+    segments, offset = [], 0
+    for line_no, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            kind = kind_of_line.get(line_no)
+            if kind is None and body_first <= line_no <= body_last:
+                kind = "body"
+            if kind is None:
+                raise InputError([record.problem(
+                    "segments", f"line {line_no} of the text has no segment kind", "segments")])
+            segments.append(Segment(line_no, kind, offset, offset + len(line)))
+        offset += len(line) + 1
+    return segments
+
+
+def _load_one(record: Record, folder: Path) -> Source:
+    source_id = record.values["source_id"]
+    path = folder / "articles" / f"{source_id}.txt"
+    if not path.exists():
+        raise InputError([record.problem("missing-file", f"no text at {path}", "source_id")])
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != record.values["sha256"]:
+        raise InputError([record.problem(
+            "checksum", f"{path.name} has sha256 {digest}: the copy changed", "sha256",
+            record.values["sha256"])])
+    text = data.decode("utf-8")
+    return Source(source_id, text, record.values, _segments(record, text))
+
+
+def load_sources(folder: Path) -> dict[str, Source]:
+    """Every source in ``folder/sources.yaml``, text checked against its recorded sha256."""
+    records = load_records(folder / "sources.yaml", "sources/sources.yaml")
+    sources: dict[str, Source] = {}
+    for record in records:
+        source = _load_one(record, folder)
+        if source.source_id in sources:
+            raise InputError([record.problem("duplicate-id", "source_id used twice",
+                                             "source_id", source.source_id)])
+        sources[source.source_id] = source
+    return sources
+
+
+def source_rows(sources: dict[str, Source]) -> tuple[list[dict], list[dict]]:
+    """Rows of the sources and source_segments tables."""
+    source_table, segment_table = [], []
+    for source in sources.values():
+        meta = source.metadata
+        source_table.append({
+            "source_id": source.source_id,
+            "title": meta["title"],
+            "publisher": meta.get("publisher"),
+            "publisher_basis": meta["publisher_basis"],
+            "publication_date": None,
+            "publication_date_note": meta["publication_date_note"],
+            "url": meta.get("url"),
+            "language": meta["language"],
+            "sha256": meta["sha256"],
+            "text_chars": len(source.text),
+            "body_start": source.body_start,
+            "body_end": source.body_end,
+            "origin_file": meta["origin_file"],
+        })
+        segment_table += [{
+            "source_id": source.source_id, "line_no": s.line_no, "segment_kind": s.kind,
+            "char_start": s.char_start, "char_end": s.char_end,
+        } for s in source.segments]
+    return source_table, segment_table
