@@ -21,6 +21,10 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     print(summary(assembled))
     print("build ok: data/, schemas/ and datapackage.json written and validated")
+    from hanoi_coop.docs import refresh_readme
+
+    if refresh_readme(Path(args.root)):
+        print("README.md: table list refreshed")
     return 0
 
 

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from hanoi_coop.errors import InputError, Problem
+from hanoi_coop.errors import InputError
 from hanoi_coop.metadata.codelists import CONTENT_SEGMENT_KINDS, SEGMENT_KIND
 from hanoi_coop.records import Record, load_records
 

@@ -1,0 +1,37 @@
+"""Shared fixtures: a scratch copy of the repository's inputs to build and break."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A copy of sources/ and curated/ in a temporary folder, ready for ``build``."""
+    for folder in ("sources", "curated"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One clean build of the repository's inputs, shared by read-only tests."""
+    from hanoi_coop.build import build
+
+    root = tmp_path_factory.mktemp("built")
+    for folder in ("sources", "curated"):
+        shutil.copytree(ROOT / folder, root / folder)
+    build(root)
+    return root
+
+
+def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Edit a file in place, failing loudly if ``old`` is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")

@@ -1,0 +1,116 @@
+"""The build end to end: outputs, reproducibility, and failures that name file and record."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hanoi_coop.build import build
+from hanoi_coop.errors import InputError
+from hanoi_coop.outputs import schema_files
+
+from .conftest import ROOT, replace_in
+
+PUBLISHED = ("data", "schemas", "datapackage.json")
+
+
+def _digests(root: Path) -> dict[str, str]:
+    files = [root / "datapackage.json"]
+    for folder in ("data", "schemas"):
+        files += sorted(p for p in (root / folder).rglob("*") if p.is_file())
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def test_rebuild_is_byte_identical(built: Path):
+    first = _digests(built)
+    build(built)
+    assert _digests(built) == first
+
+
+def test_committed_outputs_are_not_stale(built: Path):
+    """data/, schemas/ and datapackage.json in the repository are what the build makes."""
+    assert _digests(ROOT) == _digests(built)
+
+
+def test_generated_schema_files_match_the_metadata_model():
+    for relative, data in schema_files().items():
+        path = ROOT / "schemas" / relative
+        assert path.exists(), f"schemas/{relative} missing: run make build"
+        assert path.read_bytes() == data, f"schemas/{relative} is stale: run make build"
+
+
+def test_frictionless_validate_passes_from_the_repository_root():
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "frictionless"), "validate", "datapackage.json"],
+        cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-2000:]
+
+
+def _build_fails(root: Path) -> list[str]:
+    before = {name: (root / name).exists() for name in PUBLISHED}
+    with pytest.raises(InputError) as caught:
+        build(root)
+    assert {name: (root / name).exists() for name in PUBLISHED} == before
+    return [str(p) for p in caught.value.problems]
+
+
+def test_changing_one_character_of_a_quote_fails_naming_file_and_record(workspace: Path):
+    replace_in(workspace / "curated" / "targets.yaml",
+               "Hanoi plans to build 15 urban rail lines or sections by 2045\"",
+               "Hanoi plans to build 16 urban rail lines or sections by 2045\"")
+    messages = _build_fails(workspace)
+    assert any("curated/targets.yaml" in m and "tgt-hanoi-urban-rail-2045-lines" in m
+               and "quote-not-in-source" in m for m in messages), messages
+
+
+def test_a_dangling_foreign_key_fails_naming_file_and_record(workspace: Path):
+    replace_in(workspace / "curated" / "positions.yaml",
+               "  person_id: he-wei\n", "  person_id: he-wei-typo\n")
+    messages = _build_fails(workspace)
+    assert any(m.startswith("curated/positions.yaml:") and "pos-he-wei-ambassador" in m
+               and "foreign-key" in m and "person_id" in m for m in messages), messages
+
+
+def test_a_failing_build_leaves_previous_outputs_byte_identical(workspace: Path):
+    build(workspace)
+    before = _digests(workspace)
+    replace_in(workspace / "curated" / "figures.yaml", "  value: 33\n", "  value: thirty\n")
+    messages = _build_fails(workspace)
+    assert any("curated/figures.yaml" in m and "field value" in m for m in messages), messages
+    assert _digests(workspace) == before
+
+
+def test_an_uncovered_number_fails_the_coverage_gate(workspace: Path):
+    path = workspace / "curated" / "coverage_exclusions.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.split("- source_id: src-japan-priority-projects")[0], encoding="utf-8")
+    messages = _build_fails(workspace)
+    assert any("src-japan-priority-projects.txt:19" in m and "'decade'" in m
+               for m in messages), messages
+
+
+def test_a_quote_from_a_photo_caption_cannot_support_a_fact(workspace: Path):
+    replace_in(workspace / "curated" / "positions.yaml",
+               'quote: "CRRC Dalian General Director Gao Zhongde"',
+               'quote: "CRRC Dalian President Cao Zhongde"')
+    messages = _build_fails(workspace)
+    assert any("pos-gao-zhongde-general-director" in m and "article content" in m
+               for m in messages), messages
+
+
+def test_an_edited_source_text_is_caught_by_its_checksum(workspace: Path):
+    replace_in(workspace / "sources" / "articles" / "src-japan-priority-projects.txt",
+               "at least 11%", "at least 12%")
+    messages = _build_fails(workspace)
+    assert any("sources/sources.yaml" in m and "checksum" in m for m in messages), messages
+
+
+def test_readme_table_list_is_current():
+    from hanoi_coop.docs import END, START, tables_markdown
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"{START}\n{tables_markdown(ROOT)}\n{END}" in readme

@@ -1,0 +1,102 @@
+"""The published data against the articles: provenance and the facts users rely on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from .conftest import ROOT
+
+
+def _csv(table: str) -> pd.DataFrame:
+    return pd.read_csv(ROOT / "data" / "csv" / f"{table}.csv", dtype=str,
+                       keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def texts() -> dict[str, str]:
+    folder = ROOT / "sources" / "articles"
+    return {p.stem: p.read_text(encoding="utf-8") for p in folder.glob("*.txt")}
+
+
+def test_every_published_quote_is_the_source_text_at_its_offsets(texts):
+    evidence = _csv("evidence")
+    assert len(evidence) > 0
+    for row in evidence.itertuples():
+        assert texts[row.source_id][int(row.char_start):int(row.char_end)] == row.quote
+
+
+def test_no_fact_rests_on_page_furniture():
+    evidence = _csv("evidence")
+    furniture = evidence[~evidence.segment_kind.isin(["title", "standfirst", "body",
+                                                      "subheading"])]
+    assert set(furniture.table_name) <= {"contradictions"}
+    assert set(furniture.segment_kind) <= {"caption"}
+
+
+def test_the_urban_rail_2045_target_keeps_its_comparators():
+    targets = _csv("targets").set_index("target_id")
+    lines = targets.loc["tgt-hanoi-urban-rail-2045-lines"]
+    length = targets.loc["tgt-hanoi-urban-rail-2045-length"]
+    money = targets.loc["tgt-hanoi-urban-rail-2045-investment"]
+    assert (lines.value, lines.comparator, lines.deadline_edtf) == ("15.0", "eq", "2045")
+    assert (length.value, length.comparator, length.unit_code) == ("600.0", "approx", "KMT")
+    assert (money.value, money.unit_code, money.estimated) == ("55400000000.0", "USD", "true")
+    growth = targets.loc["tgt-hanoi-growth-at-least-11-percent"]
+    assert (growth.comparator, growth.value, growth.deadline_edtf) == ("gte", "11.0", "")
+
+
+def test_dates_without_a_printed_year_stay_partial():
+    meetings = _csv("meetings").set_index("meeting_id")
+    beijing = meetings.loc["mtg-tien-delegation-beijing-authorities"]
+    assert (beijing.date_edtf, beijing.date_earliest, beijing.date_year_basis) == (
+        "XXXX-08-22", "", "unknown")
+    inferred = meetings.loc["mtg-thang-he-wei"]
+    assert inferred.date_edtf.endswith("?") and inferred.date_year_basis == "inferred"
+    assert inferred.date_year_note
+
+
+def test_both_readings_of_each_contradiction_are_kept():
+    contradictions = _csv("contradictions").set_index("contradiction_id")
+    spelling = contradictions.loc["ctr-gao-cao-zhongde-spelling"]
+    assert {spelling.reading_1, spelling.reading_2} == {"Gao Zhongde", "Cao Zhongde"}
+    evidence = _csv("evidence")
+    for cid in contradictions.index:
+        fields = set(evidence[evidence.record_id == cid].field)
+        assert fields == {"reading_1", "reading_2"}, cid
+
+
+def test_two_meetings_on_one_day_and_each_trip_stop_are_rows():
+    meetings = _csv("meetings")
+    feb5 = meetings[meetings.source_id == "src-china-urban-planning-metro"]
+    assert (feb5.date_edtf == "2026-02-05?").sum() == 2
+    stops = meetings[meetings.parent_meeting_id == "mtg-tien-delegation-east-asia"]
+    assert {"beijing", "tokyo", "seoul"} <= set(stops.place_id)
+
+
+def test_names_are_stored_in_parts_with_their_order():
+    persons = _csv("persons").set_index("person_id")
+    ito = persons.loc["ito-naoki"]
+    assert (ito.family_name, ito.given_name, ito.name_order) == ("Ito", "Naoki", "family_first")
+    assert persons.loc["vu-dai-thang"].search_key == "vu dai thang"
+
+
+def test_package_descriptor_lists_both_formats_of_every_table():
+    import json
+
+    descriptor = json.loads((ROOT / "datapackage.json").read_text())
+    names = {r["name"] for r in descriptor["resources"]}
+    csv_tables = {n for n in names if not n.endswith("-parquet")}
+    assert {f"{n}-parquet" for n in csv_tables} <= names
+    assert descriptor["version"] and descriptor["licenses"]
+    assert all((ROOT / r["path"]).exists() for r in descriptor["resources"])
+
+
+def test_parquet_and_csv_agree(tmp_path: Path):
+    for table in ("meetings", "targets", "evidence"):
+        parquet = pd.read_parquet(ROOT / "data" / "parquet" / f"{table}.parquet")
+        csv = _csv(table)
+        assert list(parquet.columns) == list(csv.columns)
+        assert len(parquet) == len(csv)
