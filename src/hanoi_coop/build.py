@@ -23,7 +23,7 @@ from hanoi_coop.outputs import write_package
 from hanoi_coop.rules import Finding
 from hanoi_coop.schemas import typed_frame
 from hanoi_coop.sources import load_sources, source_rows
-from hanoi_coop.validate import frame_findings, frictionless_problems
+from hanoi_coop.validate import frame_findings, validate_package
 
 PUBLISHED = ("data", "schemas", "datapackage.json")
 
@@ -116,9 +116,10 @@ def build(root: Path) -> Assembled:
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     try:
         write_package(assembled.frames, staging)
-        problems = frictionless_problems(staging / "datapackage.json")
-        if problems:
-            raise InputError(problems)
+        # The written files get the same validation a user runs on a downloaded copy.
+        report = validate_package(staging, texts=root / "sources" / "articles")
+        if not report.valid:
+            raise InputError(report.problems)
         _swap_into_place(staging, root)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -142,8 +142,16 @@ def evidence_links(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return found
 
 
+def quote_offsets(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    evidence = frames["evidence"]
+    span = evidence["char_end"] - evidence["char_start"]
+    mask = (span <= 0) | (evidence["quote"].str.len() != span)
+    return _findings("evidence", mask, evidence, "char_end", "quote-offsets",
+                     "char_end - char_start is not the length of the quote")
+
+
 ALL_RULES = [primary_keys, foreign_keys, participant_positions, date_bounds,
-             deadlines_after_statement, search_keys, evidence_links]
+             deadlines_after_statement, search_keys, evidence_links, quote_offsets]
 
 
 def check_rules(frames: dict[str, pd.DataFrame]) -> list[Finding]:

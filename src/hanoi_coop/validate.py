@@ -1,79 +1,170 @@
 """Stage 5, validation: Pandera on every frame, the cross-table rules, and Frictionless on files.
 
-Findings are located for the user: during a build, by the curated file and line the row came
-from; for a published package, by the data file and the line a user sees in it.
+Used twice: by the build on the frames it made (errors located in the curated files), and by
+``hanoi-coop validate`` on any published copy (errors located in the data files).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import frictionless
 import pandas as pd
 import pandera.pandas as pa
 
 from hanoi_coop.errors import Problem
+from hanoi_coop.frictionless_checks import validate_with_frictionless
 from hanoi_coop.metadata import RESOURCES
+from hanoi_coop.published import Published, compare_formats, open_package, read_package
 from hanoi_coop.rules import Finding, check_rules
-from hanoi_coop.schemas import all_pandera_schemas
+from hanoi_coop.schemas import all_pandera_schemas, typed_frame
 
 Locator = Callable[[Finding], Problem]
 
 
+# --- engines -------------------------------------------------------------------------------------
 def pandera_findings(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     found = []
     for name, schema in all_pandera_schemas().items():
+        if name not in frames:
+            continue
         try:
             schema.validate(frames[name], lazy=True)
         except pa.errors.SchemaErrors as exc:
-            cases = exc.failure_cases
-            for case in cases.itertuples(index=False):
+            for case in exc.failure_cases.itertuples(index=False):
                 row = -1 if pd.isna(case.index) else int(case.index)
                 column = None if pd.isna(case.column) else str(case.column)
-                found.append(Finding(name, row, column, f"pandera:{case.check}",
-                                     f"fails {case.check}", case.failure_case))
+                check = str(case.check)
+                found.append(Finding(name, row, column, f"pandera:{check.split('(')[0]}",
+                                     f"fails {check}", case.failure_case))
     return found
 
 
 def frame_findings(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """Everything wrong with typed frames: column checks, then cross-table rules."""
-    found = pandera_findings(frames)
-    return found + check_rules(frames)
+    return pandera_findings(frames) + check_rules(frames)
 
 
 def frictionless_problems(descriptor_path: Path) -> list[Problem]:
-    """Frictionless's own report on a package folder, one problem per error."""
-    report = frictionless.Package(str(descriptor_path)).validate()
+    """Frictionless's report on a package, one problem per error."""
+    report = validate_with_frictionless(str(descriptor_path))
     problems = []
     for task in report.tasks:
-        resource = RESOURCES.get(task.name.removesuffix("-parquet"))
         for error in task.errors:
-            line = getattr(error, "row_number", None)
             row = getattr(error, "row_number", None)
             problems.append(Problem(
-                task.place or task.name, f"frictionless:{error.type}", error.message,
-                record=None if row is None or resource is None else f"row {row - 1}",
-                line=line, field=getattr(error, "field_name", None),
-                value=getattr(error, "cell", None)))
-    for error in report.errors:
-        problems.append(Problem(str(descriptor_path), f"frictionless:{error.type}",
-                                error.message))
+                task.place or task.name, f"frictionless:{error.type}", error.note or error.title,
+                line=row if task.place.endswith(".csv") else None,
+                record=f"row {row - 2}" if row and not task.place.endswith(".csv") else None,
+                field=getattr(error, "field_name", None),
+                value=None if getattr(error, "cell", None) is None else str(error.cell)))
+    problems += [Problem(str(descriptor_path), f"frictionless:{e.type}", e.message)
+                 for e in report.errors]
     return problems
 
 
-def file_locator(frames: dict[str, pd.DataFrame], parquet: bool = False) -> Locator:
-    """Locate a finding in a published file: CSV line (header is line 1) or Parquet row."""
+# --- a published package -------------------------------------------------------------------
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict:
+        return {"valid": self.valid, "rows": self.rows,
+                "errors": [p.to_dict() for p in self.problems]}
+
+
+def published_locator(published: Published, frames: dict[str, pd.DataFrame]) -> Locator:
     def locate(finding: Finding) -> Problem:
         resource = RESOURCES[finding.table]
         frame = frames[finding.table]
-        path = f"data/parquet/{finding.table}.parquet" if parquet else \
-            f"data/csv/{finding.table}.csv"
-        record = None
+        record = line = None
         if 0 <= finding.row < len(frame):
             record = str(frame.at[finding.row, resource.primary_key])
-        return Problem(path, finding.rule, finding.message, record=record,
-                       line=None if parquet or finding.row < 0 else finding.row + 2,
+        table = published.csv.get(finding.table)
+        if table is not None:
+            path = table.path
+            if 0 <= finding.row < len(table.lines):
+                line = table.lines[finding.row]
+        else:
+            path = f"data/parquet/{finding.table}.parquet"
+            record = f"{record} (row {finding.row})"
+        return Problem(path, finding.rule, finding.message, record=record, line=line,
                        field=finding.field,
                        value=None if finding.value is None else str(finding.value))
     return locate
+
+
+def _frames(published: Published) -> dict[str, pd.DataFrame]:
+    frames = {}
+    for name, resource in RESOURCES.items():
+        if name in published.csv:
+            frames[name] = published.csv[name].frame
+        elif name in published.parquet:
+            frames[name] = published.parquet[name]
+        else:
+            frames[name] = typed_frame(resource, [])
+    return frames
+
+
+def _without_duplicates(findings: list[Finding], earlier: list[Finding]) -> list[Finding]:
+    """Drop 'not nullable' findings for cells already reported as unparseable."""
+    bad_cells = {(f.table, f.row, f.field) for f in earlier}
+    return [f for f in findings
+            if not (f.rule == "pandera:not_nullable" and (f.table, f.row, f.field) in bad_cells)]
+
+
+def provenance_against_texts(frames: dict[str, pd.DataFrame], texts: Path) -> list[Finding]:
+    """Where the article texts are at hand, every quote must be the text at its offsets."""
+    found = []
+    sources = frames["sources"].set_index("source_id")
+    loaded: dict[str, str | None] = {}
+    evidence = frames["evidence"]
+    for i, row in evidence.iterrows():
+        sid = row["source_id"]
+        if sid not in loaded:
+            path = texts / f"{sid}.txt"
+            ok = path.exists() and sid in sources.index and hashlib.sha256(
+                path.read_bytes()).hexdigest() == sources.at[sid, "sha256"]
+            loaded[sid] = path.read_text(encoding="utf-8") if ok else None
+        text = loaded[sid]
+        if text is not None and text[row["char_start"]:row["char_end"]] != row["quote"]:
+            found.append(Finding("evidence", int(i), "quote", "quote-not-in-source",
+                                 "the source text at these offsets is not the quote",
+                                 row["quote"]))
+    return found
+
+
+def validate_package(path: Path, with_frictionless: bool = True,
+                     texts: Path | None = None) -> Report:
+    """Validate a published copy; raise ``published.Unreadable`` when it cannot be read."""
+    published = open_package(path)
+    try:
+        if published.problems:  # e.g. an archive that escapes its folder: read nothing
+            return Report(list(published.problems))
+        read_package(published)
+        frames = _frames(published)
+        findings = published.findings + _without_duplicates(frame_findings(frames),
+                                                           published.findings)
+        if texts is not None and texts.is_dir():
+            findings += provenance_against_texts(frames, texts)
+        locate = published_locator(published, frames)
+        problems = list(published.problems) + [locate(f) for f in findings]
+        for name, table in published.csv.items():
+            if name in published.parquet:
+                problems += compare_formats(RESOURCES[name], table.frame,
+                                            published.parquet[name],
+                                            f"data/parquet/{name}.parquet")
+        if with_frictionless:
+            seen = {(p.file, p.line) for p in problems}
+            problems += [p for p in frictionless_problems(published.root / "datapackage.json")
+                         if (p.file, p.line) not in seen]
+        return Report(problems, {name: len(frame) for name, frame in frames.items()})
+    finally:
+        published.close()

@@ -20,6 +20,12 @@ _EDTF_ONE = r"(?:[0-9X]{4}(?:-(?:[0-9X]{2}|2[1-9]|3[0-9]|4[01])(?:-[0-9X]{2})?)?
 EDTF_PATTERN = rf"^{_EDTF_ONE}(?:/{_EDTF_ONE})?$"
 ISO_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
+# Free text may not be a missing-value token (pandas reads "NA" or "null" as missing) nor start
+# like a spreadsheet formula (=, +, -, @) unless it is a number. Applied to every free-text field
+# so Frictionless and Pandera both reject such cells.
+SAFE_TEXT_PATTERN = (
+    r"^(?!(?:NA|N/A|NaN|nan|null|NULL|None|none)$)(?![=+@-](?![0-9][0-9.,]*$))[\s\S]+$"
+)
 SEARCH_KEY_PATTERN = r"^[a-z0-9 .,'()&/\-]+$"
 
 
@@ -58,7 +64,8 @@ def _id(name: str, what: str) -> Field:
 
 
 def _text(name: str, description: str, required: bool = False) -> Field:
-    return Field(name, "string", description, required=required, checks=("nfc",))
+    return Field(name, "string", description, required=required, pattern=SAFE_TEXT_PATTERN,
+                 checks=("nfc",))
 
 
 def _code(name: str, values: list[str], description: str, required: bool = False) -> Field:
@@ -115,7 +122,8 @@ _FIELDS: list[Field] = [
           "Publication date. Empty: none of the five articles states one."),
     _text("publication_date_note", "What the text says, or does not, about its publication date.",
           required=True),
-    Field("url", "string", "Address of the article online. Empty: the copy carries none."),
+    Field("url", "string", "Address of the article online. Empty: the copy carries none.",
+          pattern=r"^https?://\S+$"),
     _code("language", ["en"], "Language of the text (BCP 47).", required=True),
     Field("sha256", "string", "SHA-256 of the UTF-8 bytes of the project's copy of the text.",
           required=True, pattern=SHA256_PATTERN),
@@ -126,7 +134,7 @@ _FIELDS: list[Field] = [
     Field("body_end", "integer", "Offset just past the last character of the article body.",
           required=True, minimum=1),
     Field("origin_file", "string", "File name of the article in the shared seed collection.",
-          required=True),
+          required=True, pattern=r"^[0-9A-Za-z_.-]+\.txt$"),
     Field("line_no", "integer", "1-based line of the source text.", required=True, minimum=1),
     _code("segment_kind", cl.SEGMENT_KIND,
           "What the span is: content (title, standfirst, body, subheading) or page furniture.",
@@ -195,7 +203,8 @@ _FIELDS: list[Field] = [
     _text("note", "Curator's note: what the readings mean and which one rows use."),
     # --- evidence --------------------------------------------------------------------------
     _code("table_name", cl.TABLE_NAMES, "Table of the row the quote supports.", required=True),
-    Field("field", "string", "Column the quote supports; empty when it supports the whole row."),
+    Field("field", "string", "Column the quote supports; empty when it supports the whole row.",
+          pattern=r"^[a-z][a-z0-9_]*$"),
     _text("quote", "Verbatim quote from the source (whitespace and quote marks as in the source "
           "after normalisation).", required=True),
 ]
