@@ -65,6 +65,8 @@ def assemble(root: Path) -> Assembled:
     sources = load_sources(root / "sources")
     curated = load_curated(root / "curated")
     evidence_rows, problems = locate_claims(curated.claims, sources)
+    if problems:  # coverage would only echo the quotes that were not found
+        raise InputError(problems)
     report, coverage_problems = coverage(sources, evidence_rows,
                                          root / "curated" / "coverage_exclusions.yaml")
     problems += coverage_problems

@@ -51,15 +51,6 @@ def foreign_keys(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return found
 
 
-def primary_keys(frames: dict[str, pd.DataFrame]) -> list[Finding]:
-    found = []
-    for name, resource in RESOURCES.items():
-        column = frames[name][resource.primary_key]
-        found += _findings(name, column.duplicated(keep="first") & column.notna(), frames[name],
-                           resource.primary_key, "duplicate-id", "this id is used twice")
-    return found
-
-
 def participant_positions(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     participants = frames["meeting_participants"]
     positions = frames["positions"].set_index("position_id")["person_id"]
@@ -150,7 +141,7 @@ def quote_offsets(frames: dict[str, pd.DataFrame]) -> list[Finding]:
                      "char_end - char_start is not the length of the quote")
 
 
-ALL_RULES = [primary_keys, foreign_keys, participant_positions, date_bounds,
+ALL_RULES = [foreign_keys, participant_positions, date_bounds,
              deadlines_after_statement, search_keys, evidence_links, quote_offsets]
 
 

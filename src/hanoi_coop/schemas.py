@@ -90,11 +90,13 @@ def pandera_schema(resource: Resource) -> pa.DataFrameSchema:
     columns = {
         f.name: pa.Column(PANDAS_DTYPES[f.type], checks=_pandera_checks(f),
                           nullable=not f.required,
-                          unique=f.unique or f.name == resource.primary_key,
+                          unique=f.unique and f.name != resource.primary_key,
                           description=f.description, title=f.label)
         for f in resource.fields
     }
+    # The primary key: like Frictionless, report each repeat after its first occurrence.
     return pa.DataFrameSchema(columns, name=resource.name, strict=True, ordered=True,
+                              unique=[resource.primary_key], report_duplicates="exclude_first",
                               description=resource.description)
 
 

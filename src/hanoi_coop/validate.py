@@ -23,6 +23,15 @@ from hanoi_coop.schemas import all_pandera_schemas, typed_frame
 
 Locator = Callable[[Finding], Problem]
 
+# Pandera check names as the rule names users read (the same names the build reports).
+RULE_NAMES = {
+    "multiple_fields_uniqueness": "duplicate-id", "field_uniqueness": "unique",
+    "not_nullable": "required", "isin": "codelist", "str_matches": "pattern",
+    "greater_than_or_equal_to": "minimum", "less_than_or_equal_to": "maximum",
+    "is_edtf": "edtf", "is_nfc": "nfc", "dtype": "type", "column_in_dataframe": "missing-column",
+    "column_in_schema": "extra-column",
+}
+
 
 # --- engines -------------------------------------------------------------------------------------
 def pandera_findings(frames: dict[str, pd.DataFrame]) -> list[Finding]:
@@ -37,8 +46,9 @@ def pandera_findings(frames: dict[str, pd.DataFrame]) -> list[Finding]:
                 row = -1 if pd.isna(case.index) else int(case.index)
                 column = None if pd.isna(case.column) else str(case.column)
                 check = str(case.check)
-                found.append(Finding(name, row, column, f"pandera:{check.split('(')[0]}",
-                                     f"fails {check}", case.failure_case))
+                rule = RULE_NAMES.get(check.split("(")[0], check.split("(")[0])
+                found.append(Finding(name, row, column, rule, f"fails {check}",
+                                     case.failure_case))
     return found
 
 
@@ -117,7 +127,7 @@ def _without_duplicates(findings: list[Finding], earlier: list[Finding]) -> list
     """Drop 'not nullable' findings for cells already reported as unparseable."""
     bad_cells = {(f.table, f.row, f.field) for f in earlier}
     return [f for f in findings
-            if not (f.rule == "pandera:not_nullable" and (f.table, f.row, f.field) in bad_cells)]
+            if not (f.rule == "required" and (f.table, f.row, f.field) in bad_cells)]
 
 
 def provenance_against_texts(frames: dict[str, pd.DataFrame], texts: Path) -> list[Finding]:

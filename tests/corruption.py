@@ -1,0 +1,66 @@
+"""Helpers that damage a copy of the published package in one precise way."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def copy_package(target: Path) -> Path:
+    """A published copy of the repository's package (data/, schemas/, datapackage.json)."""
+    for name in ("data", "schemas"):
+        shutil.copytree(ROOT / name, target / name)
+    shutil.copy(ROOT / "datapackage.json", target / "datapackage.json")
+    return target
+
+
+def csv_file(root: Path, table: str) -> Path:
+    return root / "data" / "csv" / f"{table}.csv"
+
+
+def read_rows(root: Path, table: str) -> list[list[str]]:
+    text = csv_file(root, table).read_text(encoding="utf-8")
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def write_rows(root: Path, table: str, rows: list[list[str]], rehash: bool = True) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv_file(root, table).write_bytes(buffer.getvalue().encode("utf-8"))
+    if rehash:
+        refresh_checksums(root)
+
+
+def set_cell(root: Path, table: str, row: int, column: str, value: str,
+             rehash: bool = True) -> int:
+    """Set one cell (row is 0-based among data rows); return the CSV line it is on."""
+    rows = read_rows(root, table)
+    rows[row + 1][rows[0].index(column)] = value
+    write_rows(root, table, rows, rehash)
+    return row + 2
+
+
+def refresh_checksums(root: Path) -> None:
+    """Recompute hash and bytes in datapackage.json so only the intended damage remains."""
+    path = root / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if "hash" in resource:
+            data = (root / resource["path"]).read_bytes()
+            resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+            resource["bytes"] = len(data)
+    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+
+
+def edit_bytes(root: Path, table: str, edit, rehash: bool = True) -> None:
+    path = csv_file(root, table)
+    path.write_bytes(edit(path.read_bytes()))
+    if rehash:
+        refresh_checksums(root)

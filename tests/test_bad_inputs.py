@@ -1,0 +1,327 @@
+"""The corpus of bad inputs: each kind of damage is rejected with its own exact error.
+
+Curated-record damage fails the build naming the curated file, line, record and field;
+published-file damage fails ``validate`` naming the data file, line (or Parquet row), field
+and rule. The package's own data is the valid baseline.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from hanoi_coop.build import build
+from hanoi_coop.errors import InputError, Problem
+from hanoi_coop.published import Unreadable
+from hanoi_coop.validate import validate_package
+
+from .conftest import replace_in
+from .corruption import (
+    copy_package,
+    csv_file,
+    edit_bytes,
+    read_rows,
+    refresh_checksums,
+    set_cell,
+    write_rows,
+)
+
+
+def _only(problems: list[Problem], rule: str) -> Problem:
+    matching = [p for p in problems if p.rule == rule]
+    assert matching, f"no {rule!r} problem in {[str(p) for p in problems]}"
+    return matching[0]
+
+
+# --- curated records: the build names file, line, record and field ----------------------------
+CURATED_CASES = {
+    # kind: (file, old text, new text, rule, record, field)
+    "missing quote": ("persons.yaml",
+                      '    - {source: src-hanoi-chongqing-cooperation, quote: "Vice Mayor Xu '
+                      'Jian said"}\n', "    - {source: src-hanoi-chongqing-cooperation}\n",
+                      "missing-quote", "xu-jian", "quote"),
+    "quote not in source": ("figures.yaml", "employs more than 10,000 staff",
+                            "employs more than 10,001 staff", "quote-not-in-source",
+                            "fig-crrc-dalian-staff", "quote"),
+    "unknown source id": ("figures.yaml", "- figure_id: fig-crrc-dalian-staff\n  source_id: "
+                          "src-china-urban-planning-metro",
+                          "- figure_id: fig-crrc-dalian-staff\n  source_id: src-nowhere",
+                          "unknown-source", "fig-crrc-dalian-staff", "source"),
+    "duplicate id": ("figures.yaml", "figure_id: fig-crrc-dalian-staff",
+                     "figure_id: fig-crrc-dalian-countries", "duplicate-id",
+                     "fig-crrc-dalian-countries", "figure_id"),
+    "dangling reference": ("meetings.yaml", "  place_id: nanjing\n", "  place_id: nanking\n",
+                           "foreign-key", "mtg-tuan-delegation-nanjing", "place_id"),
+    "invalid EDTF": ("targets.yaml", "deadline: {text: by 2035, edtf: \"2035\"}",
+                     "deadline: {text: by 2035, edtf: \"2035-13\"}", "edtf",
+                     "tgt-hanoi-metro-2035-lines", "deadline"),
+    "end before start": ("targets.yaml", "edtf: 2021/2030}", "edtf: 2030/2021}", "date-order",
+                         "tgt-hung-yen-red-river-bridges", "deadline_latest"),
+    "value outside a codelist": ("meetings.yaml", "  event_type: AGREE\n",
+                                 "  event_type: MEET\n", "codelist",
+                                 "mtg-to-lam-xi-jinping-joint-statement", "event_type"),
+    "text not in NFC": ("persons.yaml", "  name: Xu Jian\n", "  name: Xu Jia\u0301n\n", "nfc",
+                        "xu-jian", "name"),
+    "wrong type": ("figures.yaml", "  value: 33\n", "  value: thirty-three\n", "type",
+                   "fig-crrc-dalian-countries", "value"),
+    "empty required field": ("organizations.yaml", "  name: BRG\n", "  name: ''\n", "required",
+                             "brg", "name"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CURATED_CASES))
+def test_bad_curated_record_fails_the_build_with_its_location(kind: str, workspace: Path):
+    file, old, new, rule, record, field = CURATED_CASES[kind]
+    replace_in(workspace / "curated" / file, old, new)
+    with pytest.raises(InputError) as caught:
+        build(workspace)
+    problem = _only(caught.value.problems, rule)
+    assert problem.file == f"curated/{file}"
+    assert problem.record == record
+    assert problem.line is not None and problem.line > 0
+    assert problem.field == field, str(problem)
+    assert not (workspace / "data").exists()
+
+
+# --- published files: validate names file, line, field, rule ----------------------------------
+def _problems(root: Path, fast: bool = True) -> list[Problem]:
+    return validate_package(root, with_frictionless=not fast).problems
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    return copy_package(tmp_path / "package")
+
+
+def test_the_valid_package_passes(package: Path):
+    assert _problems(package, fast=False) == []
+
+
+def test_truncated_csv(package: Path):
+    edit_bytes(package, "persons", lambda b: b[:-15])
+    problem = _only(_problems(package), "truncated")
+    assert problem.file == "data/csv/persons.csv" and problem.line == 16
+
+
+@pytest.mark.parametrize(("kind", "mutate", "rule", "field"), [
+    ("missing column", lambda h: h.remove("title"), "missing-column", "title"),
+    ("extra column", lambda h: h.append("extra"), "extra-column", "extra"),
+    ("reordered columns", lambda h: h.reverse(), "column-order", None),
+])
+def test_header_damage(package: Path, kind, mutate, rule, field):
+    rows = read_rows(package, "meetings")
+    header = list(rows[0])
+    mutate(header)
+    width = len(header)
+    write_rows(package, "meetings", [header] + [r[:width] + [""] * (width - len(r))
+                                                for r in rows[1:]])
+    problem = _only(_problems(package), rule)
+    assert (problem.file, problem.line, problem.field) == ("data/csv/meetings.csv", 1, field)
+
+
+def test_byte_order_mark(package: Path):
+    edit_bytes(package, "places", lambda b: b"\xef\xbb\xbf" + b)
+    problem = _only(_problems(package), "byte-order-mark")
+    assert (problem.file, problem.line) == ("data/csv/places.csv", 1)
+
+
+def test_crlf_line_ends(package: Path):
+    edit_bytes(package, "places", lambda b: b.replace(b"\n", b"\r\n"))
+    problem = _only(_problems(package), "line-ending")
+    assert (problem.file, problem.line) == ("data/csv/places.csv", 1)
+
+
+def test_bytes_that_are_not_utf8(package: Path):
+    edit_bytes(package, "places", lambda b: b.replace(b"Ba Vi", b"Ba V\xff", 1))
+    problem = _only(_problems(package), "encoding")
+    line = next(i for i, r in enumerate(read_rows(copy_package(package.parent / "ref"),
+                                                  "places"), 1) if "Ba Vi" in r)
+    assert (problem.file, problem.line) == ("data/csv/places.csv", line)
+
+
+def test_duplicate_primary_key(package: Path):
+    rows = read_rows(package, "persons")
+    write_rows(package, "persons", rows + [rows[1]])
+    problem = _only(_problems(package), "duplicate-id")
+    assert (problem.file, problem.line, problem.field) == (
+        "data/csv/persons.csv", len(rows) + 1, "person_id")
+
+
+@pytest.mark.parametrize(("table", "column", "value", "rule"), [
+    ("meetings", "title", "=HYPERLINK(\"http://x\")", "pattern"),  # formula injection
+    ("meetings", "summary", "@SUM(A1)", "pattern"),
+    ("persons", "name", "NA", "pattern"),  # "NA" where text is expected
+    ("projects", "summary", "null", "pattern"),
+    ("meetings", "event_type", "MEET", "codelist"),
+    ("meetings", "meeting_id", "Bad ID", "pattern"),
+    ("meetings", "date_edtf", "2026-13-45", "edtf"),
+    ("persons", "name", "Xu Jia\u0301n", "nfc"),
+    ("persons", "name", "", "required"),
+    ("figures", "value", "abc", "type"),
+    ("evidence", "char_start", "-5", "minimum"),
+])
+def test_bad_cell(package: Path, table, column, value, rule):
+    line = set_cell(package, table, 3, column, value)
+    problem = _only(_problems(package), rule)
+    assert (problem.file, problem.line, problem.field) == (f"data/csv/{table}.csv", line, column)
+    assert problem.record is not None
+
+
+@pytest.mark.parametrize(("table", "column", "value", "rule"), [
+    ("positions", "person_id", "nobody", "foreign-key"),
+    ("meetings", "date_earliest", "1999-01-01", "date-derived"),
+    ("evidence", "char_end", "99999", "quote-offsets"),
+    ("persons", "search_key", "someone else", "search-key"),
+])
+def test_bad_cross_table_value(package: Path, table, column, value, rule):
+    rows = read_rows(package, table)
+    row = next(i for i, r in enumerate(rows[1:]) if r[rows[0].index(column)])
+    line = set_cell(package, table, row, column, value)
+    problem = _only(_problems(package), rule)
+    assert (problem.file, problem.line, problem.field) == (f"data/csv/{table}.csv", line, column)
+
+
+def test_participant_in_a_position_they_do_not_hold(package: Path):
+    rows = read_rows(package, "meeting_participants")
+    col = rows[0].index("position_id")
+    row = next(i for i, r in enumerate(rows[1:]) if r[col] == "pos-he-wei-ambassador")
+    other = next(r[col] for r in rows[1:] if r[col] and r[col] != "pos-he-wei-ambassador")
+    line = set_cell(package, "meeting_participants", row, "position_id", other)
+    problem = _only(_problems(package), "participant-position")
+    assert (problem.line, problem.field) == (line, "position_id")
+
+
+def test_deadline_before_it_was_stated(package: Path):
+    rows = read_rows(package, "targets")
+    row = next(i for i, r in enumerate(rows[1:]) if r[0] == "tgt-hanoi-metro-2035-lines")
+    for column, value in (("deadline_edtf", "2020"), ("deadline_earliest", "2020-01-01"),
+                          ("deadline_latest", "2020-12-31")):
+        line = set_cell(package, "targets", row, column, value)
+    problem = _only(_problems(package), "deadline-before-stated")
+    assert (problem.file, problem.line) == ("data/csv/targets.csv", line)
+
+
+def test_evidence_for_a_row_that_does_not_exist(package: Path):
+    line = set_cell(package, "evidence", 0, "record_id", "no-such-row")
+    problem = _only(_problems(package), "evidence-target")
+    assert problem.line == line
+
+
+def test_parquet_schema_that_differs_from_the_table_schema(package: Path):
+    path = package / "data" / "parquet" / "figures.parquet"
+    table = pq.read_table(path)
+    index = table.schema.get_field_index("value")
+    table = table.set_column(index, pa.field("value", pa.string()),
+                             table.column("value").cast(pa.string()))
+    pq.write_table(table, path)
+    problem = _only(_problems(package), "parquet-schema")
+    assert (problem.file, problem.field) == ("data/parquet/figures.parquet", "value")
+
+
+def test_csv_and_parquet_that_disagree(package: Path):
+    path = package / "data" / "parquet" / "persons.parquet"
+    table = pq.read_table(path)
+    names = table.column("name").to_pylist()
+    names[2] = names[2] + " Jr"
+    table = table.set_column(table.schema.get_field_index("name"), table.schema.field("name"),
+                             pa.array(names, pa.string()))
+    pq.write_table(table, path)
+    problem = _only(_problems(package), "format-mismatch")
+    assert (problem.file, problem.field) == ("data/parquet/persons.parquet", "name")
+    assert problem.record.endswith("(row 2)")
+
+
+def test_checksum_that_does_not_match(package: Path):
+    set_cell(package, "persons", 0, "sort_name", "Changed, Quietly", rehash=False)
+    problem = _only(_problems(package), "checksum")
+    assert problem.file == "data/csv/persons.csv"
+
+
+def test_missing_data_file(package: Path):
+    csv_file(package, "figures").unlink()
+    problem = _only(_problems(package), "missing-file")
+    assert problem.file == "data/csv/figures.csv"
+
+
+def test_release_zip_with_a_path_that_escapes_its_folder(package: Path, tmp_path: Path):
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(package / "datapackage.json", "hanoi-coop/datapackage.json")
+        zipped.writestr("hanoi-coop/../../escaped.txt", "x")
+    problem = _only(_problems(archive), "zip-path-escape")
+    assert problem.value == "hanoi-coop/../../escaped.txt"
+    assert not (tmp_path.parent / "escaped.txt").exists()
+
+
+def test_a_valid_release_zip_passes(package: Path, tmp_path: Path):
+    archive = tmp_path / "ok.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in sorted(package.rglob("*")):
+            if path.is_file():
+                zipped.write(path, f"hanoi-coop-1.0.0/{path.relative_to(package)}")
+    assert _problems(archive) == []
+
+
+@pytest.mark.parametrize("damage", ["missing", "not json", "not a zip"])
+def test_unreadable_input(tmp_path: Path, damage):
+    if damage == "missing":
+        target = tmp_path / "nothing-here"
+    elif damage == "not json":
+        target = tmp_path / "datapackage.json"
+        target.write_text("{not json")
+    else:
+        target = tmp_path / "release.zip"
+        target.write_bytes(b"PK but not really")
+    with pytest.raises(Unreadable):
+        validate_package(target)
+
+
+# --- both engines agree ---------------------------------------------------------------------
+AGREEMENT_CASES = [
+    ("meetings", "title", "=cmd|' /C calc'!A0"),
+    ("persons", "name", "null"),
+    ("meetings", "event_type", "MEET"),
+    ("meetings", "meeting_id", "Bad ID"),
+    ("meetings", "date_edtf", "2026-13-45"),
+    ("persons", "name", "Xu Jia\u0301n"),
+    ("persons", "name", ""),
+    ("figures", "value", "abc"),
+    ("positions", "person_id", "nobody"),
+    ("evidence", "char_start", "-5"),
+]
+
+
+@pytest.mark.parametrize(("table", "column", "value"), AGREEMENT_CASES)
+def test_frictionless_and_pandera_report_the_same_rows(package: Path, table, column, value):
+    line = set_cell(package, table, 3, column, value)
+    ours = [p for p in _problems(package, fast=True) if p.file == f"data/csv/{table}.csv"]
+    from hanoi_coop.validate import frictionless_problems
+
+    theirs = [p for p in frictionless_problems(package / "datapackage.json")
+              if p.file == f"data/csv/{table}.csv"]
+    assert {p.line for p in ours} == {p.line for p in theirs} == {line}
+
+
+def test_duplicate_key_reported_on_the_same_row_by_both(package: Path):
+    rows = read_rows(package, "persons")
+    write_rows(package, "persons", rows + [rows[1]])
+    from hanoi_coop.validate import frictionless_problems
+
+    ours = {p.line for p in _problems(package)
+            if p.file == "data/csv/persons.csv" and "row-count" not in p.rule}
+    theirs = {p.line for p in frictionless_problems(package / "datapackage.json")
+              if p.file == "data/csv/persons.csv" and "row-count" not in p.rule}
+    assert ours == theirs == {len(rows) + 1}
+
+
+def test_descriptor_is_json_the_validator_can_rewrite(package: Path):
+    """refresh_checksums keeps the descriptor valid: the corpus damages one thing at a time."""
+    refresh_checksums(package)
+    assert json.loads((package / "datapackage.json").read_text())["resources"]
+    assert pd.read_csv(csv_file(package, "persons")).shape[0] > 0

@@ -1,0 +1,72 @@
+"""The command line as users and their CI run it: exit codes, output, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .corruption import copy_package, set_cell
+
+CLI = [sys.executable, "-m", "hanoi_coop.cli"]
+
+
+def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    return copy_package(tmp_path / "package")
+
+
+def test_valid_package_exits_0(package: Path):
+    result = _run("validate", str(package), "--fast")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("valid:")
+
+
+def test_invalid_package_exits_1_with_located_errors_and_no_traceback(package: Path):
+    line = set_cell(package, "meetings", 2, "event_type", "MEET")
+    result = _run("validate", str(package / "datapackage.json"))
+    assert result.returncode == 1
+    assert f"data/csv/meetings.csv:{line}" in result.stdout
+    assert "field event_type: [codelist]" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_json_output_for_machines(package: Path):
+    set_cell(package, "persons", 0, "name", "=1+1")
+    result = _run("validate", str(package), "--json", "--fast")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["valid"] is False
+    error = report["errors"][0]
+    assert error["file"] == "data/csv/persons.csv" and error["field"] == "name"
+    assert error["line"] == 2 and error["rule"] == "pattern" and error["value"] == "=1+1"
+
+
+def test_unreadable_input_exits_2(tmp_path: Path):
+    (tmp_path / "datapackage.json").write_text("not json")
+    result = _run("validate", str(tmp_path))
+    assert result.returncode == 2
+    assert "cannot read package" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_build_errors_are_lines_not_tracebacks(tmp_path: Path):
+    import shutil
+
+    from .conftest import ROOT, replace_in
+
+    for folder in ("sources", "curated"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    replace_in(tmp_path / "curated" / "places.yaml", "  place_type: river\n",
+               "  place_type: stream\n")
+    result = _run("build", "--root", str(tmp_path))
+    assert result.returncode == 1
+    assert "curated/places.yaml:" in result.stderr and "[codelist]" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,97 @@
+"""Property-based tests: random damage to valid rows is reported, and nothing crashes."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hanoi_coop.metadata import RESOURCES
+from hanoi_coop.metadata.fields import SAFE_TEXT_PATTERN
+from hanoi_coop.published import open_package, read_package
+from hanoi_coop.validate import frame_findings
+
+ROOT = Path(__file__).resolve().parents[1]
+TABLES = [n for n in RESOURCES if n not in ("evidence", "source_segments")]
+
+
+@pytest.fixture(scope="module")
+def frames() -> dict[str, pd.DataFrame]:
+    published = read_package(open_package(ROOT))
+    return {name: table.frame for name, table in published.csv.items()}
+
+
+def _mutated(frames, table, row, column, value):
+    copy = dict(frames)
+    frame = frames[table].copy()
+    frame[column] = frame[column].astype(object)
+    frame.at[row, column] = value
+    frame[column] = frame[column].astype(frames[table][column].dtype)
+    copy[table] = frame
+    return copy
+
+
+def _reported(findings, table, row, column) -> bool:
+    return any(f.table == table and f.row == row and (f.field in (column, None))
+               for f in findings)
+
+
+settings.register_profile("ci", max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.load_profile("ci")
+
+
+APPLIES = {
+    "empty": lambda f, r: f.required,
+    "outside-enum": lambda f, r: f.enum is not None,
+    "bad-id": lambda f, r: f.name.endswith("_id") and f.type == "string",
+    "formula": lambda f, r: f.pattern == SAFE_TEXT_PATTERN,
+    "duplicate": lambda f, r: f.name == r.primary_key,
+}
+
+
+@given(data=st.data())
+def test_breaking_a_declared_rule_is_always_reported(frames, data):
+    kind = data.draw(st.sampled_from(sorted(APPLIES)))
+    table = data.draw(st.sampled_from(TABLES))
+    resource = RESOURCES[table]
+    frame = frames[table]
+    fields = [f for f in resource.fields if APPLIES[kind](f, resource)]
+    if not fields or len(frame) < 2:
+        return
+    field = data.draw(st.sampled_from(fields))
+    row = data.draw(st.integers(0, len(frame) - 1))
+    if kind == "empty":
+        value = None
+    elif kind == "outside-enum":
+        value = data.draw(st.text(min_size=1, max_size=12).filter(lambda v: v not in field.enum))
+    elif kind == "bad-id":
+        value = data.draw(st.sampled_from(["Has Space", "UPPER", "-lead", "trail-", "a::b"]))
+    elif kind == "formula":
+        value = data.draw(st.sampled_from("=+@-")) + data.draw(st.text(min_size=1).filter(
+            lambda v: not v[0].isdigit()))
+    else:
+        value = frame.at[(row + 1) % len(frame), field.name]
+    mutated = _mutated(frames, table, row, field.name, value)
+    findings = frame_findings(mutated)
+    if kind == "duplicate":
+        row = max(row, (row + 1) % len(frame))  # the repeat is reported, not the first
+    assert _reported(findings, table, row, field.name), (kind, table, row, field.name, value)
+
+
+@given(data=st.data())
+def test_no_text_makes_the_validator_crash(frames, data):
+    table = data.draw(st.sampled_from(TABLES))
+    resource = RESOURCES[table]
+    field = data.draw(st.sampled_from([f for f in resource.fields if f.type == "string"]))
+    row = data.draw(st.integers(0, len(frames[table]) - 1))
+    value = data.draw(st.one_of(st.none(), st.text(max_size=40)))
+    mutated = _mutated(frames, table, row, field.name, value)
+    findings = frame_findings(mutated)  # must not raise
+    if value and field.pattern == SAFE_TEXT_PATTERN and (
+            not unicodedata.is_normalized("NFC", value)):
+        assert _reported(findings, table, row, field.name)
