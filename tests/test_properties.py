@@ -40,7 +40,7 @@ def _reported(findings, table, row, column) -> bool:
                for f in findings)
 
 
-settings.register_profile("ci", max_examples=60, deadline=None,
+settings.register_profile("ci", max_examples=30, deadline=None,
                           suppress_health_check=[HealthCheck.function_scoped_fixture])
 settings.load_profile("ci")
 

@@ -77,26 +77,32 @@ def date_bounds(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return found
 
 
+def _derive(value: str) -> tuple[str | None, str | None, str | None]:
+    try:
+        return (*dates.bounds(value), dates.precision(value))
+    except dates.DateError:
+        return None, None, None  # reported by the EDTF check of the column
+
+
 def _derived_dates(name: str, frame: pd.DataFrame, prefix: str) -> list[Finding]:
+    """The bounds and precision must be what the EDTF string gives (parsed once per value)."""
+    edtf = frame[f"{prefix}_edtf"]
+    derived = {v: _derive(v) for v in edtf.dropna().unique()}
     found = []
-    for i, value in frame[f"{prefix}_edtf"].items():
-        if pd.isna(value):
-            continue
-        try:
-            earliest, latest = dates.bounds(value)
-            precision = dates.precision(value)
-        except dates.DateError:
-            continue  # reported by the EDTF check of the column
-        expected = {f"{prefix}_earliest": earliest, f"{prefix}_latest": latest,
-                    f"{prefix}_precision": precision}
-        for column, want in expected.items():
-            got = frame.at[i, column]
-            got = None if pd.isna(got) else (
-                pd.Timestamp(got).strftime("%Y-%m-%d") if "precision" not in column else got)
-            if got != want:
-                found.append(Finding(name, int(i), column, "date-derived",
-                                     f"does not match {prefix}_edtf {value!r} (expected "
-                                     f"{want!r})", got))
+    for position, column in enumerate(("earliest", "latest", "precision")):
+        column = f"{prefix}_{column}"
+        want = edtf.map(lambda v, p=position: derived[v][p] if v in derived else None)
+        got = frame[column]
+        if got.dtype.kind == "M":
+            got = got.dt.strftime("%Y-%m-%d")
+        got, want = got.astype(object), want.astype(object)
+        same = (got == want).fillna(False).astype(bool) | (got.isna() & want.isna())
+        parsed = edtf.map(lambda v: v in derived and derived[v][2] is not None).astype(bool)
+        mask = parsed & ~same
+        for i in frame.index[mask.to_numpy(dtype=bool)]:
+            found.append(Finding(name, int(i), column, "date-derived",
+                                 f"does not match {prefix}_edtf {edtf.at[i]!r} (expected "
+                                 f"{want.at[i]!r})", got.at[i]))
     return found
 
 

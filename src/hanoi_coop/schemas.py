@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow as pa_arrow
@@ -100,6 +102,7 @@ def pandera_schema(resource: Resource) -> pa.DataFrameSchema:
                               description=resource.description)
 
 
+@functools.cache
 def all_pandera_schemas() -> dict[str, pa.DataFrameSchema]:
     return {name: pandera_schema(resource) for name, resource in RESOURCES.items()}
 
