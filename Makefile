@@ -5,6 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+CHROMIUM := /usr/bin/chromium
+
 .PHONY: build test lint serve bench clean
 
 $(STAMP): pyproject.toml
@@ -18,10 +20,18 @@ build: $(STAMP)  ## build the package from sources/ and curated/, validate it, p
 	$(BIN)/frictionless validate datapackage.json > /dev/null && echo "frictionless validate: ok"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff check .
 
-test: $(STAMP) lint  ## lint and run the test suite
+# The portal's browser test drives Debian's Chromium (no browser download of its own).
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
+
+test: $(STAMP) $(CHROMIUM) lint  ## lint and run the test suite
 	$(BIN)/pytest
+
+serve: $(STAMP)  ## the data portal on http://127.0.0.1:8001
+	$(BIN)/hanoi-coop serve
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

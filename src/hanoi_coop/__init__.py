@@ -5,3 +5,7 @@
 """
 
 __version__ = "1.0.0"
+
+from hanoi_coop.loader import describe, load, tables  # noqa: E402
+
+__all__ = ["describe", "load", "tables"]

@@ -55,6 +55,46 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if report.valid else 1
 
 
+def _diff(args: argparse.Namespace) -> int:
+    import json
+
+    from hanoi_coop.diff import diff, format_diff, resolve, snapshot
+    from hanoi_coop.published import Unreadable
+
+    root = Path(args.root)
+    try:
+        result = diff(snapshot(resolve(args.old, root)), snapshot(resolve(args.new, root)))
+    except Unreadable as exc:
+        print(f"cannot read package: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result.to_dict(), indent=2) if args.json else format_diff(result))
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    from hanoi_coop.release import ReleaseError, release
+
+    try:
+        target = release(Path(args.root), args.version)
+    except ReleaseError as exc:
+        print(f"release refused: {exc}", file=sys.stderr)
+        return 1
+    print(f"released {args.version}: {target}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import os
+
+    from hanoi_coop.portal import prepare
+
+    command = prepare(Path(args.root).resolve(), Path(args.out).resolve())
+    command += ["--host", args.host, "--port", str(args.port)]
+    print(" ".join(command), flush=True)
+    os.execv(command[0], command)
+    return 0  # not reached
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hanoi-coop", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -72,6 +112,22 @@ def main(argv: list[str] | None = None) -> int:
     validate_cmd.add_argument("--texts", help="folder of article texts: also check every "
                                               "quote against its source at its offsets")
     validate_cmd.set_defaults(func=_validate)
+    diff_cmd = commands.add_parser("diff", help="rows and schema changes between two versions")
+    diff_cmd.add_argument("old", help="a released version, '.' for the working tree, or a path")
+    diff_cmd.add_argument("new", nargs="?", default=".", help="as OLD (default: .)")
+    diff_cmd.add_argument("--json", action="store_true")
+    diff_cmd.add_argument("--root", default=".", help="repository root (default: .)")
+    diff_cmd.set_defaults(func=_diff)
+    release_cmd = commands.add_parser("release", help="write the release bundle of VERSION")
+    release_cmd.add_argument("version")
+    release_cmd.add_argument("--root", default=".", help="repository root (default: .)")
+    release_cmd.set_defaults(func=_release)
+    serve_cmd = commands.add_parser("serve", help="serve the portal (Datasette) on localhost")
+    serve_cmd.add_argument("--root", default=".", help="repository root (default: .)")
+    serve_cmd.add_argument("--out", default="build/portal", help="generated portal files")
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=8001)
+    serve_cmd.set_defaults(func=_serve)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -53,7 +53,8 @@ def foreign_keys(frames: dict[str, pd.DataFrame]) -> list[Finding]:
 
 def participant_positions(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     participants = frames["meeting_participants"]
-    positions = frames["positions"].set_index("position_id")["person_id"]
+    positions = frames["positions"].drop_duplicates("position_id").set_index(
+        "position_id")["person_id"]  # a repeated id is reported by the key check
     holder = participants["position_id"].map(positions)
     mask = participants["position_id"].notna() & (
         holder.isna() | (holder != participants["person_id"]))

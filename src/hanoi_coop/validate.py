@@ -133,7 +133,7 @@ def _without_duplicates(findings: list[Finding], earlier: list[Finding]) -> list
 def provenance_against_texts(frames: dict[str, pd.DataFrame], texts: Path) -> list[Finding]:
     """Where the article texts are at hand, every quote must be the text at its offsets."""
     found = []
-    sources = frames["sources"].set_index("source_id")
+    sources = frames["sources"].drop_duplicates("source_id").set_index("source_id")
     loaded: dict[str, str | None] = {}
     evidence = frames["evidence"]
     for i, row in evidence.iterrows():

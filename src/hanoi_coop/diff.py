@@ -1,0 +1,136 @@
+"""What changed between two versions of the package: rows by primary key, and schemas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from hanoi_coop.published import Unreadable, open_package, read_package
+
+RELEASES = "releases"
+
+
+@dataclass
+class TableDiff:
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: dict[str, list[str]] = field(default_factory=dict)  # id -> changed columns
+    columns_added: list[str] = field(default_factory=list)
+    columns_removed: list[str] = field(default_factory=list)
+    types_changed: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.columns_added
+                    or self.columns_removed or self.types_changed)
+
+
+@dataclass
+class PackageDiff:
+    tables: dict[str, TableDiff] = field(default_factory=dict)
+    tables_added: list[str] = field(default_factory=list)
+    tables_removed: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.tables_added or self.tables_removed) and all(
+            t.empty for t in self.tables.values())
+
+    def to_dict(self) -> dict:
+        return {
+            "tables_added": self.tables_added, "tables_removed": self.tables_removed,
+            "tables": {name: t.__dict__ for name, t in self.tables.items() if not t.empty},
+        }
+
+
+@dataclass
+class Snapshot:
+    """A version of the package as the diff sees it: table schemas and CSV frames."""
+
+    schemas: dict[str, dict[str, str]]  # table -> column -> type
+    keys: dict[str, str]
+    frames: dict[str, pd.DataFrame]
+
+
+def resolve(spec: str, root: Path) -> Path:
+    """A released version number, '.'/'working' for the working tree, or a path."""
+    if spec in (".", "working"):
+        return root
+    released = root / RELEASES / spec
+    if (released / "datapackage.json").exists():
+        return released
+    path = Path(spec)
+    if path.exists():
+        return path
+    raise Unreadable(f"{spec}: neither a released version in {RELEASES}/ nor a path")
+
+
+def snapshot(path: Path) -> Snapshot:
+    published = read_package(open_package(path))
+    try:
+        schemas, keys = {}, {}
+        for resource in published.descriptor["resources"]:
+            if resource.get("format") != "csv":
+                continue
+            schema = resource.get("schema", {})
+            schemas[resource["name"]] = {f["name"]: f.get("type", "string")
+                                         for f in schema.get("fields", [])}
+            keys[resource["name"]] = (schema.get("primaryKey") or [None])[0]
+        frames = {name: table.frame for name, table in published.csv.items()}
+        return Snapshot(schemas, keys, frames)
+    finally:
+        published.close()
+
+
+def _rows_diff(old: pd.DataFrame, new: pd.DataFrame, key: str, columns: list[str],
+               result: TableDiff) -> None:
+    old_i, new_i = old.set_index(key), new.set_index(key)
+    result.added = sorted(set(new_i.index) - set(old_i.index))
+    result.removed = sorted(set(old_i.index) - set(new_i.index))
+    common = sorted(set(old_i.index) & set(new_i.index))
+    a, b = old_i.loc[common, columns].astype(object), new_i.loc[common, columns].astype(object)
+    same = (a == b).fillna(False).astype(bool) | (a.isna() & b.isna())
+    for identifier, row in (~same).iterrows():
+        if row.any():
+            result.changed[str(identifier)] = [c for c in columns if row[c]]
+
+
+def diff(old: Snapshot, new: Snapshot) -> PackageDiff:
+    result = PackageDiff(tables_added=sorted(set(new.schemas) - set(old.schemas)),
+                         tables_removed=sorted(set(old.schemas) - set(new.schemas)))
+    for name in sorted(set(old.schemas) & set(new.schemas)):
+        table = TableDiff()
+        old_cols, new_cols = old.schemas[name], new.schemas[name]
+        table.columns_added = [c for c in new_cols if c not in old_cols]
+        table.columns_removed = [c for c in old_cols if c not in new_cols]
+        table.types_changed = {c: (old_cols[c], new_cols[c]) for c in old_cols
+                               if c in new_cols and old_cols[c] != new_cols[c]}
+        key = new.keys[name]
+        if key and name in old.frames and name in new.frames and key == old.keys[name]:
+            common = [c for c in new_cols if c in old_cols and c != key]
+            _rows_diff(old.frames[name], new.frames[name], key, common, table)
+        result.tables[name] = table
+    return result
+
+
+def format_diff(result: PackageDiff) -> str:
+    if result.empty:
+        return "no changes"
+    lines = [f"table added: {n}" for n in result.tables_added]
+    lines += [f"table removed: {n}" for n in result.tables_removed]
+    for name, t in result.tables.items():
+        if t.empty:
+            continue
+        lines.append(f"{name}: {len(t.added)} added, {len(t.removed)} removed, "
+                     f"{len(t.changed)} changed")
+        lines += [f"  column added: {c}" for c in t.columns_added]
+        lines += [f"  column removed: {c}" for c in t.columns_removed]
+        lines += [f"  type changed: {c} {a} -> {b}" for c, (a, b) in t.types_changed.items()]
+        lines += [f"  + {i}" for i in t.added]
+        lines += [f"  - {i}" for i in t.removed]
+        lines += [f"  ~ {i}: {', '.join(cols)}" for i, cols in t.changed.items()]
+    return "\n".join(lines)
+
+

@@ -1,0 +1,115 @@
+"""Load tables into pandas: the installed data offline, or a pinned release through pooch.
+
+    >>> import hanoi_coop
+    >>> hanoi_coop.load("meetings")                     # the data installed with the package
+    >>> hanoi_coop.load("meetings", version="1.0.0")    # a release: downloaded once, then cached
+
+Environment: HANOI_COOP_PORTAL is the portal address (the project has no public one yet: set
+it to the portal you use, e.g. http://127.0.0.1:8001); HANOI_COOP_CACHE the cache folder
+(default: the user cache folder, pooch.os_cache("hanoi-coop")).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pooch
+
+from hanoi_coop.metadata import RESOURCES, Resource
+
+PORTAL_ENV = "HANOI_COOP_PORTAL"
+CACHE_ENV = "HANOI_COOP_CACHE"
+_HERE = Path(__file__).parent
+REGISTRY = _HERE / "registry.json"
+
+
+class DownloadError(RuntimeError):
+    """A release file could not be fetched or did not match its published sha256."""
+
+
+def tables() -> list[str]:
+    """Names of the package's tables."""
+    return list(RESOURCES)
+
+
+def describe(table: str) -> pd.DataFrame:
+    """One row per column of ``table``: name, type, whether required, codelist, meaning."""
+    resource = _resource(table)
+    return pd.DataFrame([{
+        "name": f.name, "type": f.type, "required": f.required,
+        "primary_key": f.name == resource.primary_key,
+        "codelist": ", ".join(f.enum) if f.enum else None, "description": f.description,
+    } for f in resource.fields])
+
+
+def _resource(table: str) -> Resource:
+    if table not in RESOURCES:
+        raise KeyError(f"no table {table!r}; tables() lists: {', '.join(RESOURCES)}")
+    return RESOURCES[table]
+
+
+def with_dtypes(resource: Resource, frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates as datetime64, codes as categoricals, nullable integers and booleans."""
+    for f in resource.fields:
+        column = frame[f.name]
+        if f.type == "date":
+            frame[f.name] = pd.to_datetime(column).astype("datetime64[ns]")
+        elif f.enum:
+            frame[f.name] = pd.Categorical(column, categories=list(f.enum))
+        elif f.type == "integer":
+            frame[f.name] = column.astype("Int64")
+        elif f.type == "number":
+            frame[f.name] = column.astype("Float64")
+        elif f.type == "boolean":
+            frame[f.name] = column.astype("boolean")
+        else:
+            frame[f.name] = column.astype("string")
+    return frame
+
+
+def _installed_file(table: str) -> Path:
+    path = _HERE / "_data" / "parquet" / f"{table}.parquet"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run `make build` in the repository")
+    return path
+
+
+def _fetcher(version: str) -> pooch.Pooch:
+    registry = json.loads(REGISTRY.read_text(encoding="utf-8")) if REGISTRY.exists() else {}
+    if version not in registry:
+        known = ", ".join(registry) or "none"
+        raise KeyError(f"no release {version!r} (released: {known})")
+    portal = os.environ.get(PORTAL_ENV)
+    if not portal:
+        raise DownloadError(
+            f"no portal address: set {PORTAL_ENV} to the address of a hanoi-coop portal, "
+            f"e.g. `export {PORTAL_ENV}=http://127.0.0.1:8001` after `make serve`")
+    cache = os.environ.get(CACHE_ENV) or pooch.os_cache("hanoi-coop")
+    return pooch.create(path=Path(cache) / version,
+                        base_url=f"{portal.rstrip('/')}/releases/{version}/",
+                        registry=registry[version], retry_if_failed=1)
+
+
+def fetch(version: str, path: str) -> Path:
+    """The local path of one release file, downloaded and checked against its sha256."""
+    fetcher = _fetcher(version)
+    url = fetcher.get_url(path)
+    cached = Path(fetcher.abspath) / path
+    try:
+        return Path(fetcher.fetch(path))
+    except ValueError as exc:  # pooch: hash mismatch after one retry
+        raise DownloadError(f"{url} does not match its published sha256 (cache: {cached}): "
+                            f"{exc}") from None
+    except Exception as exc:  # network errors of requests/urllib3
+        raise DownloadError(f"cannot download {url} to {cached}: {exc}") from None
+
+
+def load(table: str, version: str | None = None) -> pd.DataFrame:
+    """``table`` as a DataFrame with proper dtypes; ``version`` pins a release."""
+    resource = _resource(table)
+    relative = f"data/parquet/{table}.parquet"
+    path = _installed_file(table) if version is None else fetch(version, relative)
+    return with_dtypes(resource, pd.read_parquet(path))

@@ -1,0 +1,129 @@
+"""The data portal: Datasette over every release's SQLite database, read-only and immutable,
+with metadata generated from the one metadata model and a downloads page with checksums."""
+
+from __future__ import annotations
+
+import html
+import json
+import sys
+from pathlib import Path
+
+from datasette.utils import tilde_encode
+
+from hanoi_coop.diff import RELEASES
+from hanoi_coop.metadata import RESOURCES
+from hanoi_coop.outputs import json_bytes
+from hanoi_coop.release import released_versions
+
+SQL_TIME_LIMIT_MS = 1000
+MAX_RETURNED_ROWS = 1000
+LICENSE = ("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/")
+
+
+# Installed into the portal's plugins folder: answer 4xx errors plainly. Datasette 0.65's
+# default handler calls rich outside an except block when rich is installed (it comes with
+# frictionless), which turns every 404 into a 500.
+PLUGIN = """from datasette import Response, hookimpl
+from datasette.utils.asgi import Base400
+
+
+@hookimpl(tryfirst=True)
+def handle_exception(datasette, request, exception):
+    if isinstance(exception, Base400):
+        return Response.text(str(exception.args[0] if exception.args else "error"),
+                             status=exception.status)
+    return None
+"""
+
+
+def database_name(version: str) -> str:
+    return f"hanoi-coop-{version}"
+
+
+def database_path(version: str) -> str:
+    """The URL path of a release's database (Datasette tilde-encodes the dots)."""
+    return "/" + tilde_encode(database_name(version))
+
+
+def _table_metadata() -> dict:
+    return {
+        name: {
+            "title": resource.title,
+            "description": resource.description,
+            "columns": {f.name: f.description for f in resource.fields},
+            "facets": list(resource.facets),
+        }
+        for name, resource in RESOURCES.items()
+    }
+
+
+def metadata(root: Path) -> dict:
+    versions = released_versions(root)
+    listing = ", ".join(f'<a href="{database_path(v)}">{v}</a>' for v in reversed(versions))
+    latest = database_path(versions[-1]) if versions else ""
+    tables = "".join(f'<li><a href="{latest}/{name}">{name}</a>: {html.escape(r.title)}</li>'
+                     for name, r in RESOURCES.items())
+    return {
+        "title": "Hanoi urban-development cooperation",
+        "description_html": (
+            "<p>Meetings, officials, projects and targets of Hanoi's urban-development "
+            "cooperation, each row backed by a verbatim quote from its source article.</p>"
+            f"<p>Versions: {listing or 'none released yet'}. "
+            '<a href="/downloads">Downloads with checksums</a>.</p>'
+            f"<p>Tables (latest version):</p><ul>{tables}</ul>"),
+        "license": LICENSE[0],
+        "license_url": LICENSE[1],
+        "source": "Five news articles (The Hanoi Times); see the sources table",
+        "databases": {
+            database_name(v): {
+                "title": f"hanoi-coop {v}",
+                "description": f"Release {v} of the package, read-only.",
+                "tables": _table_metadata(),
+            }
+            for v in versions
+        },
+    }
+
+
+def downloads_page(root: Path) -> str:
+    """A Datasette page template listing every version's files with sha256 and size."""
+    sections = []
+    for version in reversed(released_versions(root)):
+        manifest = json.loads((root / RELEASES / version / "manifest.json").read_text())
+        rows = "\n".join(
+            f'<tr><td><a href="/{RELEASES}/{version}/{html.escape(f["path"])}">'
+            f'{html.escape(f["path"])}</a></td><td>{f["bytes"]}</td>'
+            f'<td>{f.get("rows", "")}</td><td><code>{f["sha256"]}</code></td></tr>'
+            for f in manifest["files"])
+        sections.append(
+            f'<h2 id="v{version}">Version {version}</h2>\n'
+            f'<p><a href="/{RELEASES}/{version}/manifest.json">manifest.json</a></p>\n'
+            "<table class=\"rows-and-columns\"><thead><tr><th>file</th><th>bytes</th>"
+            f"<th>rows</th><th>sha256</th></tr></thead><tbody>\n{rows}\n</tbody></table>")
+    body = "\n".join(sections) or "<p>No release yet.</p>"
+    return ('{% extends "base.html" %}\n{% block title %}Downloads{% endblock %}\n'
+            "{% block content %}\n<h1>Downloads</h1>\n"
+            "<p>Every released version, file by file, with its SHA-256.</p>\n"
+            f"{body}\n{{% endblock %}}\n")
+
+
+def prepare(root: Path, out: Path) -> list[str]:
+    """Write metadata and templates under ``out``; return the datasette command line."""
+    (out / "templates" / "pages").mkdir(parents=True, exist_ok=True)
+    (out / "plugins").mkdir(parents=True, exist_ok=True)
+    (out / "plugins" / "plain_errors.py").write_text(PLUGIN)
+    (out / "metadata.json").write_bytes(json_bytes(metadata(root)))
+    (out / "templates" / "pages" / "downloads.html").write_text(downloads_page(root))
+    databases = [str(root / RELEASES / v / f"{database_name(v)}.sqlite")
+                 for v in released_versions(root)]
+    command = [sys.executable, "-m", "datasette", "serve"]
+    for database in databases:
+        command += ["-i", database]
+    return command + [
+        "--metadata", str(out / "metadata.json"),
+        "--template-dir", str(out / "templates"),
+        "--plugins-dir", str(out / "plugins"),
+        "--static", f"{RELEASES}:{root / RELEASES}",
+        "--setting", "sql_time_limit_ms", str(SQL_TIME_LIMIT_MS),
+        "--setting", "max_returned_rows", str(MAX_RETURNED_ROWS),
+    ]

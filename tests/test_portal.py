@@ -1,0 +1,110 @@
+"""The portal on loopback: pinned downloads through pooch, offline cache, tampering, browser."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import hanoi_coop
+from hanoi_coop.loader import CACHE_ENV, PORTAL_ENV, DownloadError
+
+from .conftest import ROOT
+from .portal_server import running_portal
+
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _manifest(version: str) -> dict[str, str]:
+    manifest = json.loads((ROOT / "releases" / version / "manifest.json").read_text())
+    return {f["path"]: f["sha256"] for f in manifest["files"]}
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory):
+    with running_portal(ROOT, tmp_path_factory.mktemp("portal")) as url:
+        yield url
+
+
+def test_pinned_version_is_fetched_verified_then_read_offline(portal, tmp_path, monkeypatch):
+    monkeypatch.setenv(PORTAL_ENV, portal)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    meetings = hanoi_coop.load("meetings", version="1.0.0")
+    cached = tmp_path / "cache" / "1.0.0" / "data" / "parquet" / "meetings.parquet"
+    assert hashlib.sha256(cached.read_bytes()).hexdigest() == _manifest("1.0.0")[
+        "data/parquet/meetings.parquet"]
+    assert isinstance(meetings["event_type"].dtype, pd.CategoricalDtype)
+    assert str(meetings["date_earliest"].dtype).startswith("datetime64")
+    # Offline: the portal address now points nowhere, the cache answers.
+    monkeypatch.setenv(PORTAL_ENV, "http://127.0.0.1:9")
+    again = hanoi_coop.load("meetings", version="1.0.0")
+    pd.testing.assert_frame_equal(meetings, again)
+
+
+def test_a_tampered_file_on_the_server_is_rejected(tmp_path, monkeypatch):
+    root = tmp_path / "tampered"
+    shutil.copytree(ROOT / "releases", root / "releases")
+    target = root / "releases" / "1.0.0" / "data" / "parquet" / "persons.parquet"
+    target.write_bytes(target.read_bytes()[:-8] + b"tampered")
+    with running_portal(root, tmp_path / "portal") as url:
+        monkeypatch.setenv(PORTAL_ENV, url)
+        monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+        with pytest.raises(DownloadError) as caught:
+            hanoi_coop.load("persons", version="1.0.0")
+    message = str(caught.value)
+    assert f"{url}/releases/1.0.0/data/parquet/persons.parquet" in message
+    assert str(tmp_path / "cache" / "1.0.0" / "data" / "parquet" / "persons.parquet") in message
+
+
+def test_no_portal_address_says_how_to_set_one(monkeypatch):
+    monkeypatch.delenv(PORTAL_ENV, raising=False)
+    with pytest.raises(DownloadError, match=PORTAL_ENV):
+        hanoi_coop.load("meetings", version="1.0.0")
+
+
+def test_installed_data_loads_offline_with_dtypes():
+    targets = hanoi_coop.load("targets")
+    assert str(targets["value"].dtype) == "Float64"
+    assert isinstance(targets["comparator"].dtype, pd.CategoricalDtype)
+    assert "meetings" in hanoi_coop.tables()
+    described = hanoi_coop.describe("meetings").set_index("name")
+    assert described.loc["event_type", "description"] == "PLOVER event type."
+
+
+@pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
+                    reason="make test installs Debian's chromium; in CI its absence fails")
+def test_browser_sees_tables_versions_descriptions_and_verified_downloads(portal, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        page = browser.new_page(accept_downloads=True)
+        page.goto(portal + "/")
+        page.screenshot(path=str(ARTIFACTS / "portal-home.png"), full_page=True)
+        home = page.inner_text("body")
+        assert "Versions: 1.0.0" in home
+        assert all(name in home for name in hanoi_coop.tables())
+
+        page.goto(portal + "/hanoi-coop-1~2E0~2E0/meetings")
+        page.screenshot(path=str(ARTIFACTS / "portal-table.png"), full_page=True)
+        assert "mtg-thang-he-wei" in page.inner_text("body")
+        assert "PLOVER event type." in page.content()  # column description
+
+        page.goto(portal + "/downloads")
+        with page.expect_download() as info:
+            page.click("a[href='/releases/1.0.0/data/csv/targets.csv']", modifiers=["Alt"])
+        saved = tmp_path / "targets.csv"
+        info.value.save_as(saved)
+        page.screenshot(path=str(ARTIFACTS / "portal-downloads.png"), full_page=True)
+        browser.close()
+    assert hashlib.sha256(saved.read_bytes()).hexdigest() == _manifest("1.0.0")[
+        "data/csv/targets.csv"]

@@ -1,0 +1,130 @@
+"""Releases: immutable bundles that match their manifests, and version numbers that mean it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from hanoi_coop import release as release_module
+from hanoi_coop.build import build
+from hanoi_coop.diff import diff, format_diff, snapshot
+from hanoi_coop.release import ReleaseError, check_version, released_versions, required_bump
+
+from .conftest import ROOT, replace_in
+from .corruption import copy_package, read_rows, refresh_checksums, write_rows
+
+
+def test_every_release_still_matches_its_published_hashes():
+    versions = released_versions(ROOT)
+    assert "1.0.0" in versions
+    registry = json.loads((ROOT / "src" / "hanoi_coop" / "registry.json").read_text())
+    for version in versions:
+        folder = ROOT / "releases" / version
+        manifest = json.loads((folder / "manifest.json").read_text())
+        assert manifest["version"] == version
+        listed = {f["path"] for f in manifest["files"]}
+        on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+        assert on_disk == listed | {"manifest.json"}
+        for entry in manifest["files"]:
+            data = (folder / entry["path"]).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["path"]
+            assert len(data) == entry["bytes"]
+            assert registry[version][entry["path"]] == f"sha256:{entry['sha256']}"
+
+
+def test_release_zip_has_sorted_entries_and_fixed_timestamps():
+    archive = ROOT / "releases" / "1.0.0" / "hanoi-coop-1.0.0.zip"
+    with zipfile.ZipFile(archive) as zipped:
+        names = zipped.namelist()
+        assert names == sorted(names)
+        assert {i.date_time for i in zipped.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert "hanoi-coop-1.0.0/datapackage.json" in names
+
+
+def test_release_sqlite_has_every_table_with_foreign_keys():
+    import sqlite3
+
+    connection = sqlite3.connect(ROOT / "releases" / "1.0.0" / "hanoi-coop-1.0.0.sqlite")
+    tables = {r[0] for r in connection.execute("select name from sqlite_master where "
+                                               "type='table'")}
+    assert "meetings" in tables and "evidence" in tables
+    fks = connection.execute("pragma foreign_key_list(positions)").fetchall()
+    assert {r[2] for r in fks} == {"persons", "organizations", "sources", "meetings"}
+    assert connection.execute("pragma foreign_key_check").fetchall() == []
+
+
+@pytest.fixture
+def workspace_with_releases(workspace: Path) -> Path:
+    shutil.copytree(ROOT / "releases", workspace / "releases")
+    shutil.copy(ROOT / "README.md", workspace / "README.md")
+    build(workspace)
+    return workspace
+
+
+def test_diff_shows_exactly_one_corrected_record(workspace_with_releases: Path):
+    root = workspace_with_releases
+    replace_in(root / "curated" / "projects.yaml",
+               "summary: Road in Van Diem that Dong Ninh Bridge would connect.",
+               "summary: Road in Van Diem that the Dong Ninh Bridge would connect.")
+    build(root)
+    change = diff(snapshot(root / "releases" / "1.0.0"), snapshot(root))
+    changed = {name: t for name, t in change.tables.items() if not t.empty}
+    assert list(changed) == ["projects"]
+    assert changed["projects"].changed == {"provincial-road-429": ["summary"]}
+    assert not changed["projects"].added and not changed["projects"].removed
+    assert required_bump(change) == "patch"
+    assert "~ provincial-road-429: summary" in format_diff(change)
+
+
+def test_release_refuses_a_patch_number_for_a_removed_column(tmp_path: Path):
+    package = copy_package(tmp_path / "package")
+    rows = read_rows(package, "persons")
+    drop = rows[0].index("sort_name")
+    write_rows(package, "persons", [r[:drop] + r[drop + 1:] for r in rows])
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    for resource in descriptor["resources"]:
+        if resource["name"] == "persons":
+            resource["schema"]["fields"] = [f for f in resource["schema"]["fields"]
+                                            if f["name"] != "sort_name"]
+    (package / "datapackage.json").write_text(json.dumps(descriptor))
+    refresh_checksums(package)
+    change = diff(snapshot(ROOT / "releases" / "1.0.0"), snapshot(package))
+    assert change.tables["persons"].columns_removed == ["sort_name"]
+    with pytest.raises(ReleaseError, match="need MAJOR"):
+        check_version("1.0.0", "1.0.1", change)
+    with pytest.raises(ReleaseError, match="need MAJOR"):
+        check_version("1.0.0", "1.1.0", change)
+    check_version("1.0.0", "2.0.0", change)
+
+
+def test_version_numbers_must_follow_the_previous_release():
+    with pytest.raises(ReleaseError, match="not a SemVer"):
+        check_version(None, "1.0", None)
+    with pytest.raises(ReleaseError, match="is not the next"):
+        check_version("1.0.0", "1.0.0", None)
+    with pytest.raises(ReleaseError, match="is not the next"):
+        check_version("1.0.0", "1.2.1", None)
+
+
+def test_release_writes_bundle_registry_and_changelog(workspace_with_releases: Path,
+                                                      monkeypatch, tmp_path: Path):
+    root = workspace_with_releases
+    replace_in(root / "curated" / "places.yaml", "- place_id: ba-vi\n",
+               "- place_id: ba-vi-area\n")
+    build(root)
+    monkeypatch.setattr(release_module, "__version__", "1.0.1")
+    registry = tmp_path / "registry.json"
+    monkeypatch.setattr(release_module, "REGISTRY", registry)
+    with pytest.raises(ReleaseError, match="need MAJOR"):  # an id was removed
+        release_module.release(root, "1.0.1")
+    monkeypatch.setattr(release_module, "__version__", "2.0.0")
+    target = release_module.release(root, "2.0.0")
+    assert (target / "hanoi-coop-2.0.0.zip").exists()
+    assert set(json.loads(registry.read_text())) == {"1.0.0", "2.0.0"}
+    changelog = (root / "CHANGELOG.md").read_text()
+    assert "## 2.0.0" in changelog and "- ba-vi" in changelog and "+ ba-vi-area" in changelog
