@@ -24,14 +24,14 @@ def package(tmp_path: Path) -> Path:
 
 
 def test_valid_package_exits_0(package: Path):
-    result = _run("validate", str(package), "--fast")
+    result = _run("validate", str(package))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("valid:")
 
 
 def test_invalid_package_exits_1_with_located_errors_and_no_traceback(package: Path):
     line = set_cell(package, "meetings", 2, "event_type", "MEET")
-    result = _run("validate", str(package / "datapackage.json"))
+    result = _run("validate", str(package / "datapackage.json"), "--frictionless")
     assert result.returncode == 1
     assert f"data/csv/meetings.csv:{line}" in result.stdout
     assert "field event_type: [codelist]" in result.stdout
@@ -40,7 +40,7 @@ def test_invalid_package_exits_1_with_located_errors_and_no_traceback(package: P
 
 def test_json_output_for_machines(package: Path):
     set_cell(package, "persons", 0, "name", "=1+1")
-    result = _run("validate", str(package), "--json", "--fast")
+    result = _run("validate", str(package), "--json")
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert report["valid"] is False

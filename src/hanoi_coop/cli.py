@@ -36,7 +36,8 @@ def _validate(args: argparse.Namespace) -> int:
 
     texts = Path(args.texts) if args.texts else None
     try:
-        report = validate_package(Path(args.path), with_frictionless=not args.fast, texts=texts)
+        report = validate_package(Path(args.path), with_frictionless=args.frictionless,
+                                  texts=texts)
     except Unreadable as exc:
         if args.json:
             print(json.dumps({"valid": False, "unreadable": str(exc)}))
@@ -106,9 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     validate_cmd.add_argument("path", nargs="?", default=".",
                               help="package folder, release zip or datapackage.json")
     validate_cmd.add_argument("--json", action="store_true", help="machine-readable output")
-    validate_cmd.add_argument("--fast", action="store_true",
-                              help="skip the Frictionless run (every rule is still checked "
-                                   "by the vectorised validator)")
+    validate_cmd.add_argument("--frictionless", action="store_true",
+                              help="also run Frictionless row by row (slow; the vectorised "
+                                   "validator already checks every rule it does)")
     validate_cmd.add_argument("--texts", help="folder of article texts: also check every "
                                               "quote against its source at its offsets")
     validate_cmd.set_defaults(func=_validate)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 
 import edtf
@@ -13,6 +14,7 @@ class DateError(ValueError):
     pass
 
 
+@functools.lru_cache(maxsize=4096)  # the parser is slow and dates repeat across rows
 def parse(value: str) -> edtf.parser.parser_classes.EDTFObject:
     try:
         return edtf.parse_edtf(value)

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 import pooch
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from hanoi_coop.metadata import RESOURCES, Resource
 
@@ -51,22 +53,21 @@ def _resource(table: str) -> Resource:
     return RESOURCES[table]
 
 
-def with_dtypes(resource: Resource, frame: pd.DataFrame) -> pd.DataFrame:
-    """Dates as datetime64, codes as categoricals, nullable integers and booleans."""
+_ARROW_TO_PANDAS = {
+    pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(),
+    pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype(),
+}
+
+
+def read_table(resource: Resource, path: Path) -> pd.DataFrame:
+    """A Parquet file in the package dtypes, converted by Arrow in one pass: codes read as
+    dictionaries become categoricals with their whole codelist, dates datetime64."""
+    codes = [f.name for f in resource.fields if f.enum]
+    table = pq.read_table(path, read_dictionary=codes)
+    frame = table.to_pandas(types_mapper=_ARROW_TO_PANDAS.get, date_as_object=False)
     for f in resource.fields:
-        column = frame[f.name]
-        if f.type == "date":
-            frame[f.name] = pd.to_datetime(column).astype("datetime64[ns]")
-        elif f.enum:
-            frame[f.name] = pd.Categorical(column, categories=list(f.enum))
-        elif f.type == "integer":
-            frame[f.name] = column.astype("Int64")
-        elif f.type == "number":
-            frame[f.name] = column.astype("Float64")
-        elif f.type == "boolean":
-            frame[f.name] = column.astype("boolean")
-        else:
-            frame[f.name] = column.astype("string")
+        if f.enum:
+            frame[f.name] = frame[f.name].cat.set_categories(list(f.enum))
     return frame
 
 
@@ -112,4 +113,4 @@ def load(table: str, version: str | None = None) -> pd.DataFrame:
     resource = _resource(table)
     relative = f"data/parquet/{table}.parquet"
     path = _installed_file(table) if version is None else fetch(version, relative)
-    return with_dtypes(resource, pd.read_parquet(path))
+    return read_table(resource, path)

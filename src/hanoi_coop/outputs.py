@@ -32,26 +32,24 @@ def parquet_path(table: str) -> str:
     return f"data/parquet/{table}.parquet"
 
 
-def _cell(value: object, type_: str) -> str:
-    if value is None or pd.isna(value):
-        return ""
+def _formatted(column: pd.Series, type_: str) -> pd.Series:
+    """One column as the text the CSV carries; missing values as empty cells."""
+    present = column.notna()
     if type_ == "boolean":
-        return "true" if value else "false"
-    if type_ == "date":
-        return pd.Timestamp(value).strftime("%Y-%m-%d")
-    if type_ == "number":
-        return repr(float(value))
-    return str(value)
+        text = column.map({True: "true", False: "false"})
+    elif type_ == "date":
+        text = pd.to_datetime(column).dt.strftime("%Y-%m-%d")
+    elif type_ == "number":
+        text = column.astype(object).map(lambda v: repr(float(v)), na_action="ignore")
+    else:
+        text = column.astype(object).map(str, na_action="ignore")
+    return text.where(present, "").astype(object)
 
 
 def csv_bytes(resource: Resource, frame: pd.DataFrame) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(resource.field_names)
-    types = [f.type for f in resource.fields]
-    for row in frame.itertuples(index=False, name=None):
-        writer.writerow([_cell(v, t) for v, t in zip(row, types, strict=True)])
-    return buffer.getvalue().encode("utf-8")
+    text = pd.DataFrame({f.name: _formatted(frame[f.name], f.type) for f in resource.fields},
+                        columns=list(resource.field_names))
+    return text.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL).encode()
 
 
 def arrow_table(resource: Resource, frame: pd.DataFrame) -> pa.Table:

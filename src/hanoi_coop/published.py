@@ -11,7 +11,6 @@ import csv
 import hashlib
 import io
 import json
-import re
 import shutil
 import tempfile
 import zipfile
@@ -19,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from hanoi_coop.errors import Problem
@@ -28,8 +29,8 @@ from hanoi_coop.rules import Finding
 from hanoi_coop.schemas import PANDAS_DTYPES, arrow_schema
 
 BOM = b"\xef\xbb\xbf"
-_INTEGER = re.compile(r"^-?\d+$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INTEGER = r"^-?\d+$"
+_DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
 class Unreadable(Exception):
@@ -41,8 +42,13 @@ class Table:
     """One table read from a published file, with the file line of every row."""
 
     frame: pd.DataFrame
-    lines: list[int]
+    lines: list[int] | None  # None: row i is on line i + 2 (no cell spans lines)
     path: str
+
+    def line(self, row: int) -> int | None:
+        if self.lines is None:
+            return row + 2 if 0 <= row < len(self.frame) else None
+        return self.lines[row] if 0 <= row < len(self.lines) else None
 
 
 @dataclass
@@ -167,9 +173,35 @@ def _header_problem(resource: Resource, header: list[str], relative: str) -> Pro
                    value=",".join(header))
 
 
+def _read_fast(resource: Resource, text: str) -> pd.DataFrame | None:
+    """Arrow's multithreaded reader for a well-formed file; None sends it to the careful one."""
+    names = list(resource.field_names)
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if table.column_names != names:
+        return None
+    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
+
+
 def read_csv(resource: Resource, text: str, relative: str,
-             ) -> tuple[pd.DataFrame | None, list[int], list[Problem]]:
-    """The table as text cells, the line of each row, and structural problems."""
+             ) -> tuple[pd.DataFrame | None, list[int] | None, list[Problem]]:
+    """The table as text cells, the line of each row (None: row + 2), structural problems."""
+    fast = _read_fast(resource, text)
+    if fast is not None and text.count("\n") == len(fast) + 1:
+        return fast, None, []
+    return _read_careful(resource, text, relative)
+
+
+def _read_careful(resource: Resource, text: str, relative: str,
+                  ) -> tuple[pd.DataFrame | None, list[int], list[Problem]]:
+    """Row by row with the csv module: exact lines for multi-line cells and broken rows."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[Problem] = []
     try:
@@ -204,7 +236,7 @@ def typed_from_text(resource: Resource, cells: pd.DataFrame) -> tuple[pd.DataFra
     frame = pd.DataFrame(index=cells.index)
     found: list[Finding] = []
     for f in resource.fields:
-        column, bad = _parse_column(cells[f.name].astype(str), f)
+        column, bad = _parse_column(cells[f.name].astype(pd.StringDtype()), f)
         frame[f.name] = column
         found += [Finding(resource.name, int(i), f.name, "type", f"is not a valid {f.type}",
                           cells.at[i, f.name]) for i in cells.index[bad]]
@@ -214,20 +246,20 @@ def typed_from_text(resource: Resource, cells: pd.DataFrame) -> tuple[pd.DataFra
 def _parse_column(text: pd.Series, field: Field) -> tuple[pd.Series, pd.Series]:
     empty = text == ""
     if field.type == "string":
-        return text.where(~empty, None).astype(PANDAS_DTYPES["string"]), empty & False
+        return text.mask(empty), empty & False
     if field.type == "integer":
-        ok = text.str.match(_INTEGER)
+        ok = text.str.match(_INTEGER).astype(bool)
         values = pd.to_numeric(text.where(ok & ~empty), errors="coerce")
         return values.astype(PANDAS_DTYPES["integer"]), ~ok & ~empty
     if field.type == "number":
         values = pd.to_numeric(text.where(~empty), errors="coerce")
         return values.astype(PANDAS_DTYPES["number"]), values.isna() & ~empty
     if field.type == "boolean":
-        ok = text.isin(["true", "false"])
+        ok = text.isin(["true", "false"]).astype(bool)
         values = text.map({"true": True, "false": False}).astype(PANDAS_DTYPES["boolean"])
         return values.where(ok, pd.NA), ~ok & ~empty
-    values = pd.to_datetime(text.where(text.str.match(_DATE)), format="%Y-%m-%d",
-                            errors="coerce").astype("datetime64[ns]")
+    values = pd.to_datetime(text.where(text.str.match(_DATE).astype(bool)),
+                            format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
     return values, values.isna() & ~empty
 
 

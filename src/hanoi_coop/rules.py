@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from hanoi_coop import dates
 from hanoi_coop.metadata import RESOURCES
@@ -39,13 +41,24 @@ def _findings(table: str, mask: pd.Series, frame: pd.DataFrame, field: str | Non
                     None if field is None else frame.at[i, field]) for i in rows]
 
 
+def isin(values: pd.Series, allowed: pd.Series) -> pd.Series:
+    """``values.isin(allowed)`` as one Arrow hash join (pandas' isin on Arrow strings loops
+    over the allowed values in Python, which is slow for a large key set)."""
+    if values.dtype.kind in "iufb":
+        return values.isin(allowed)
+    found = pc.is_in(pa.array(values, from_pandas=True),
+                     value_set=pa.array(allowed.dropna().unique(), from_pandas=True))
+    return pd.Series(pc.fill_null(found, False).to_numpy(zero_copy_only=False),
+                     index=values.index)
+
+
 def foreign_keys(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     found = []
     for name, resource in RESOURCES.items():
         frame = frames[name]
         for fk in resource.foreign_keys:
             parent = frames[fk.resource][fk.reference]
-            mask = frame[fk.fields].notna() & ~frame[fk.fields].isin(parent.dropna())
+            mask = frame[fk.fields].notna() & ~isin(frame[fk.fields], parent)
             found += _findings(name, mask, frame, fk.fields, "foreign-key",
                                f"no {fk.resource} row has {fk.reference} equal to this value")
     return found
@@ -118,7 +131,8 @@ def search_keys(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     found = []
     for name in ("places", "organizations", "persons"):
         frame = frames[name]
-        expected = frame["name"].map(lambda v: None if pd.isna(v) else search_key(v))
+        names = frame["name"].dropna().unique()
+        expected = frame["name"].map(dict(zip(names, map(search_key, names), strict=True)))
         found += _findings(name, frame["search_key"] != expected, frame, "search_key",
                            "search-key", "is not the ASCII search key of name")
     return found
@@ -131,9 +145,9 @@ def evidence_links(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     for name in EVIDENCE_REQUIRED:
         ids = frames[name][RESOURCES[name].primary_key]
         in_table = evidence["table_name"] == name
-        known |= in_table & evidence["record_id"].isin(ids)
+        known |= in_table & isin(evidence["record_id"], ids)
         cited = evidence.loc[in_table, "record_id"]
-        found += _findings(name, ~ids.isin(cited), frames[name], RESOURCES[name].primary_key,
+        found += _findings(name, ~isin(ids, cited), frames[name], RESOURCES[name].primary_key,
                            "no-evidence", "no quote in the evidence table supports this row")
     found += _findings("evidence", ~known, evidence, "record_id", "evidence-target",
                        "the row this quote claims to support does not exist")

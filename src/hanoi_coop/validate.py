@@ -100,8 +100,7 @@ def published_locator(published: Published, frames: dict[str, pd.DataFrame]) -> 
         table = published.csv.get(finding.table)
         if table is not None:
             path = table.path
-            if 0 <= finding.row < len(table.lines):
-                line = table.lines[finding.row]
+            line = table.line(finding.row)
         else:
             path = f"data/parquet/{finding.table}.parquet"
             record = f"{record} (row {finding.row})"

@@ -1,0 +1,60 @@
+"""Synthetic packages for benchmarks: the real tables replicated under fresh ids.
+
+Copy k of every row gets ``-s{k}`` appended to each identifier it holds (its key and every
+reference), so keys stay unique and every foreign key still resolves within its copy. Sources
+and their segments are shared (quotes keep pointing at the real articles). Written outside the
+published data, under build/.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from hanoi_coop.metadata import RESOURCES
+from hanoi_coop.outputs import write_package
+from hanoi_coop.published import open_package, read_package
+
+SHARED = ("sources", "source_segments")
+LARGE_TABLE = "evidence"
+
+
+def _id_columns(table: str) -> list[str]:
+    return [f.name for f in RESOURCES[table].fields
+            if (f.name.endswith("_id") and f.name != "source_id") or f.name == "record_id"]
+
+
+def replicate(frames: dict[str, pd.DataFrame], copies: int) -> dict[str, pd.DataFrame]:
+    out = {}
+    for name, frame in frames.items():
+        if name in SHARED:
+            out[name] = frame
+            continue
+        parts = []
+        for k in range(copies):
+            part = frame.copy()
+            for column in _id_columns(name):
+                part[column] = part[column] + f"-s{k}"
+            parts.append(part)
+        out[name] = pd.concat(parts, ignore_index=True).sort_values(
+            RESOURCES[name].primary_key, kind="stable").reset_index(drop=True)
+    return out
+
+
+def copies_for(rows: int, frames: dict[str, pd.DataFrame]) -> int:
+    """How many copies give the large table at least ``rows`` rows."""
+    return max(1, math.ceil(rows / len(frames[LARGE_TABLE])))
+
+
+def real_frames(root: Path) -> dict[str, pd.DataFrame]:
+    published = read_package(open_package(root))
+    return {name: table.frame for name, table in published.csv.items()}
+
+
+def write_synthetic(root: Path, rows: int, out: Path) -> dict[str, int]:
+    """Write a synthetic package with >= ``rows`` rows in the large table; return row counts."""
+    frames = replicate(real_frames(root), copies_for(rows, real_frames(root)))
+    write_package(frames, out)
+    return {name: len(frame) for name, frame in frames.items()}
