@@ -33,5 +33,8 @@ test: $(STAMP) $(CHROMIUM) lint  ## lint and run the test suite
 serve: $(STAMP)  ## the data portal on http://127.0.0.1:8001
 	$(BIN)/hanoi-coop serve
 
+bench: $(STAMP)  ## benchmarks at 10^3..10^6 rows -> benchmarks/results.md (takes a while)
+	$(BIN)/python scripts/bench
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

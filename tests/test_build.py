@@ -114,3 +114,24 @@ def test_readme_table_list_is_current():
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"{START}\n{tables_markdown(ROOT)}\n{END}" in readme
+
+
+def test_a_build_failing_after_writing_its_files_publishes_nothing(workspace: Path,
+                                                                   monkeypatch):
+    """The files are written to a staging folder; failing their validation leaves the
+    previous outputs in place, byte for byte, and no staging folder behind."""
+    from hanoi_coop import build as build_module
+    from hanoi_coop.errors import Problem
+    from hanoi_coop.validate import Report
+
+    build(workspace)
+    before = _digests(workspace)
+    replace_in(workspace / "curated" / "projects.yaml",
+               "summary: Road in Van Diem that Dong Ninh Bridge would connect.",
+               "summary: Road in Van Diem that the Dong Ninh Bridge would connect.")
+    monkeypatch.setattr(build_module, "validate_package", lambda *a, **k: Report(
+        [Problem("data/csv/projects.csv", "checksum", "simulated damage in staging")]))
+    messages = _build_fails(workspace)
+    assert messages == ["data/csv/projects.csv: [checksum] simulated damage in staging"]
+    assert _digests(workspace) == before
+    assert not list(workspace.glob(".build-*")) and not list(workspace.glob(".previous-*"))

@@ -68,6 +68,13 @@ def test_both_readings_of_each_contradiction_are_kept():
         assert fields == {"reading_1", "reading_2"}, cid
 
 
+def test_a_date_phrase_without_a_date_has_unknown_precision():
+    meetings = _csv("meetings").set_index("meeting_id")
+    trip = meetings.loc["mtg-tuan-delegation-china"]
+    assert (trip.date_text, trip.date_edtf, trip.date_precision, trip.date_year_basis) == (
+        "is currently visiting", "", "unknown", "unknown")
+
+
 def test_two_meetings_on_one_day_and_each_trip_stop_are_rows():
     meetings = _csv("meetings")
     feb5 = meetings[meetings.source_id == "src-china-urban-planning-metro"]

@@ -72,7 +72,8 @@ def test_diff_shows_exactly_one_corrected_record(workspace_with_releases: Path):
                "summary: Road in Van Diem that Dong Ninh Bridge would connect.",
                "summary: Road in Van Diem that the Dong Ninh Bridge would connect.")
     build(root)
-    change = diff(snapshot(root / "releases" / "1.0.0"), snapshot(root))
+    latest = released_versions(root)[-1]
+    change = diff(snapshot(root / "releases" / latest), snapshot(root))
     changed = {name: t for name, t in change.tables.items() if not t.empty}
     assert list(changed) == ["projects"]
     assert changed["projects"].changed == {"provincial-road-429": ["summary"]}
@@ -117,14 +118,16 @@ def test_release_writes_bundle_registry_and_changelog(workspace_with_releases: P
     replace_in(root / "curated" / "places.yaml", "- place_id: ba-vi\n",
                "- place_id: ba-vi-area\n")
     build(root)
-    monkeypatch.setattr(release_module, "__version__", "1.0.1")
+    latest = released_versions(root)[-1]
+    patch = latest.rsplit(".", 1)[0] + "." + str(int(latest.rsplit(".", 1)[1]) + 1)
+    monkeypatch.setattr(release_module, "__version__", patch)
     registry = tmp_path / "registry.json"
     monkeypatch.setattr(release_module, "REGISTRY", registry)
     with pytest.raises(ReleaseError, match="need MAJOR"):  # an id was removed
-        release_module.release(root, "1.0.1")
+        release_module.release(root, patch)
     monkeypatch.setattr(release_module, "__version__", "2.0.0")
     target = release_module.release(root, "2.0.0")
     assert (target / "hanoi-coop-2.0.0.zip").exists()
-    assert set(json.loads(registry.read_text())) == {"1.0.0", "2.0.0"}
+    assert set(json.loads(registry.read_text())) == set(released_versions(ROOT)) | {"2.0.0"}
     changelog = (root / "CHANGELOG.md").read_text()
     assert "## 2.0.0" in changelog and "- ba-vi" in changelog and "+ ba-vi-area" in changelog

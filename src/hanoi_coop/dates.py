@@ -52,13 +52,15 @@ def date_columns(prefix: str, spec: dict | None) -> dict[str, str | None]:
     spec = spec or {}
     value = spec.get("edtf")
     earliest, latest = bounds(value) if value else (None, None)
+    # A phrase with no date in it ("is currently visiting") is a date of unknown precision.
+    dated = value is not None or spec.get("text") is not None
     return {
         f"{prefix}_text": spec.get("text"),
         f"{prefix}_edtf": value,
         f"{prefix}_earliest": earliest,
         f"{prefix}_latest": latest,
-        f"{prefix}_precision": precision(value) if value else None,
+        f"{prefix}_precision": precision(value) if value else ("unknown" if dated else None),
         f"{prefix}_year_basis": spec.get("year_basis") or (
-            None if value is None else ("unknown" if "XXXX" in value else "stated")),
+            None if not dated else "stated" if value and "XXXX" not in value else "unknown"),
         f"{prefix}_year_note": spec.get("year_note"),
     }

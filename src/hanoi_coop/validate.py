@@ -15,7 +15,6 @@ import pandas as pd
 import pandera.pandas as pa
 
 from hanoi_coop.errors import Problem
-from hanoi_coop.frictionless_checks import validate_with_frictionless
 from hanoi_coop.metadata import RESOURCES
 from hanoi_coop.published import Published, compare_formats, open_package, read_package
 from hanoi_coop.rules import Finding, check_rules
@@ -59,6 +58,9 @@ def frame_findings(frames: dict[str, pd.DataFrame]) -> list[Finding]:
 
 def frictionless_problems(descriptor_path: Path) -> list[Problem]:
     """Frictionless's report on a package, one problem per error."""
+    # Imported here: Frictionless is slow to import and only this optional pass needs it.
+    from hanoi_coop.frictionless_checks import validate_with_frictionless
+
     report = validate_with_frictionless(str(descriptor_path))
     problems = []
     for task in report.tasks:
