@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pooch
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from hanoi_coop.metadata import RESOURCES, Resource
@@ -59,16 +60,27 @@ _ARROW_TO_PANDAS = {
 }
 
 
+def _with_codelist(column: pa.ChunkedArray, codelist: tuple[str, ...]) -> pa.ChunkedArray:
+    """A dictionary column re-keyed on the whole codelist, so pandas gets every category."""
+    full = pa.array(codelist, pa.string())
+    chunks = []
+    for chunk in column.chunks:
+        positions = pa.array([codelist.index(v) for v in chunk.dictionary.to_pylist()],
+                             pa.int32())
+        indices = pc.take(positions, chunk.indices)
+        chunks.append(pa.DictionaryArray.from_arrays(indices, full))
+    return pa.chunked_array(chunks, pa.dictionary(pa.int32(), pa.string()))
+
+
 def read_table(resource: Resource, path: Path) -> pd.DataFrame:
     """A Parquet file in the package dtypes, converted by Arrow in one pass: codes read as
     dictionaries become categoricals with their whole codelist, dates datetime64."""
-    codes = [f.name for f in resource.fields if f.enum]
-    table = pq.read_table(path, read_dictionary=codes)
-    frame = table.to_pandas(types_mapper=_ARROW_TO_PANDAS.get, date_as_object=False)
-    for f in resource.fields:
-        if f.enum:
-            frame[f.name] = frame[f.name].cat.set_categories(list(f.enum))
-    return frame
+    codes = {f.name: f.enum for f in resource.fields if f.enum}
+    table = pq.read_table(path, read_dictionary=list(codes))
+    for name, codelist in codes.items():
+        index = table.schema.get_field_index(name)
+        table = table.set_column(index, name, _with_codelist(table.column(name), codelist))
+    return table.to_pandas(types_mapper=_ARROW_TO_PANDAS.get, date_as_object=False)
 
 
 def _installed_file(table: str) -> Path:
