@@ -38,7 +38,9 @@ def _validate(args: argparse.Namespace) -> int:
     try:
         report = validate_package(Path(args.path), with_frictionless=args.frictionless,
                                   texts=texts)
-    except Unreadable as exc:
+    except Exception as exc:  # a user's file must never end in a traceback
+        if not isinstance(exc, Unreadable):
+            exc = Unreadable(f"{args.path}: {type(exc).__name__}: {exc}")
         if args.json:
             print(json.dumps({"valid": False, "unreadable": str(exc)}))
         else:
