@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -101,9 +99,12 @@ def test_package_descriptor_lists_both_formats_of_every_table():
     assert all((ROOT / r["path"]).exists() for r in descriptor["resources"])
 
 
-def test_parquet_and_csv_agree(tmp_path: Path):
-    for table in ("meetings", "targets", "evidence"):
-        parquet = pd.read_parquet(ROOT / "data" / "parquet" / f"{table}.parquet")
-        csv = _csv(table)
-        assert list(parquet.columns) == list(csv.columns)
-        assert len(parquet) == len(csv)
+def test_parquet_and_csv_agree_cell_for_cell():
+    from hanoi_coop.metadata import RESOURCES
+    from hanoi_coop.published import compare_formats, open_package, read_package
+
+    published = read_package(open_package(ROOT))
+    assert set(published.csv) == set(published.parquet) == set(RESOURCES)
+    for name, table in published.csv.items():
+        assert compare_formats(RESOURCES[name], table.frame, published.parquet[name],
+                               name) == []
