@@ -23,9 +23,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 # The portal's browser test drives Debian's Chromium (no browser download of its own).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 $(CHROMIUM):
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
 
 test: $(STAMP) $(CHROMIUM) lint  ## lint and run the test suite
 	$(BIN)/pytest
