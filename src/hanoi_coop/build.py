@@ -18,6 +18,7 @@ from hanoi_coop.coverage import SourceCoverage, coverage, format_report
 from hanoi_coop.curation import Curated, load_curated
 from hanoi_coop.errors import InputError, Problem
 from hanoi_coop.evidence import locate_claims
+from hanoi_coop.inputs import check_inputs
 from hanoi_coop.metadata import RESOURCES
 from hanoi_coop.outputs import write_package
 from hanoi_coop.rules import Finding
@@ -62,6 +63,7 @@ def _curated_locator(curated: Curated, frames: dict[str, pd.DataFrame]):
 
 def assemble(root: Path) -> Assembled:
     """Read the inputs under ``root`` and return validated frames, or raise InputError."""
+    check_inputs(root)  # every input file against its schema, before anything reads it
     sources = load_sources(root / "sources")
     curated = load_curated(root / "curated")
     evidence_rows, problems = locate_claims(curated.claims, sources)

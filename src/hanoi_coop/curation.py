@@ -14,6 +14,7 @@ from typing import Any
 from hanoi_coop import dates, names
 from hanoi_coop.errors import InputError, Problem
 from hanoi_coop.metadata import FIELDS, RESOURCES
+from hanoi_coop.metadata.inputs import CURATED_FILES, DATE_GROUPS, Nested
 from hanoi_coop.records import Record, load_records
 
 
@@ -50,24 +51,6 @@ class Curated:
         self.rows.setdefault(table, []).append(row)
         key = RESOURCES[table].primary_key
         self.origins[(table, str(row.get(key)))] = origin
-
-
-# file stem -> (table, nested list key -> child table)
-CURATED_FILES: dict[str, tuple[str, dict[str, str]]] = {
-    "places": ("places", {}),
-    "organizations": ("organizations", {}),
-    "persons": ("persons", {}),
-    "meetings": ("meetings", {"participants": "meeting_participants"}),
-    "positions": ("positions", {}),
-    "projects": ("projects", {"sectors": "project_sectors", "parties": "project_parties"}),
-    "targets": ("targets", {}),
-    "figures": ("figures", {}),
-    "contradictions": ("contradictions", {}),
-}
-# Date groups a curator writes as a mapping {text, edtf, year_basis, year_note}.
-DATE_GROUPS = ("date", "as_of", "deadline", "stated", "period")
-# Date groups copied from the row's meeting when the curator leaves them out.
-DATE_FROM_MEETING = {"positions": "as_of", "targets": "stated"}
 
 
 def _convert(value: Any, type_: str) -> Any:
@@ -149,12 +132,13 @@ def _claims(table: str, record_id: str, record: Record, items: Any, source_id: s
             item.get("quote"), record.file, line))
 
 
-def _children(parent_table: str, record: Record, parent_row: dict, key: str, child: str,
+def _children(parent_table: str, record: Record, parent_row: dict, nested: Nested,
               curated: Curated) -> None:
     parent_key = RESOURCES[parent_table].primary_key
-    raw_items = record.raw.get(key) or []
-    for index, item in enumerate(record.values.get(key) or []):
-        values = {"sector": item} if child == "project_sectors" else dict(item)
+    child = nested.table
+    raw_items = record.raw.get(nested.key) or []
+    for index, item in enumerate(record.values.get(nested.key) or []):
+        values = {nested.scalar: item} if nested.scalar else dict(item)
         quote = values.pop("quote", None)
         values[parent_key] = parent_row[parent_key]
         values.setdefault("source_id", parent_row.get("source_id"))
@@ -166,7 +150,7 @@ def _children(parent_table: str, record: Record, parent_row: dict, key: str, chi
         line = raw_items[index].get("__line__", record.line) if isinstance(
             raw_items[index], dict) else record.line
         curated.add_row(child, row, Origin(record.file, line, record.field_lines))
-        if child != "project_sectors":
+        if nested.quoted:
             wrapped = Record(record.file, line, {}, {}, {"evidence": [{"__line__": line}]})
             _claims(child, row[RESOURCES[child].primary_key], wrapped,
                     [{"quote": quote, "source": row.get("source_id")}], row.get("source_id"),
@@ -175,8 +159,11 @@ def _children(parent_table: str, record: Record, parent_row: dict, key: str, chi
 
 def _copy_meeting_dates(curated: Curated) -> None:
     meetings = {m["meeting_id"]: m for m in curated.rows.get("meetings", [])}
-    for table, prefix in DATE_FROM_MEETING.items():
-        for row in curated.rows.get(table, []):
+    for spec in CURATED_FILES:
+        prefix = spec.date_from_meeting
+        if prefix is None:
+            continue
+        for row in curated.rows.get(spec.table, []):
             meeting = meetings.get(row.get("meeting_id"))
             if row.get(f"{prefix}_edtf") or row.get(f"{prefix}_text") or meeting is None:
                 continue
@@ -188,20 +175,21 @@ def _copy_meeting_dates(curated: Curated) -> None:
 def load_curated(folder: Path) -> Curated:
     """All curated records of ``folder`` as table rows, quote claims and their origins."""
     curated = Curated()
-    for stem, (table, nested) in CURATED_FILES.items():
-        path = folder / f"{stem}.yaml"
-        for record in load_records(path, f"curated/{path.name}"):
+    for spec in CURATED_FILES:
+        table = spec.table
+        path = folder / f"{spec.stem}.yaml"
+        for record in load_records(path, spec.path):
             values = dict(record.values)
             evidence = values.pop("evidence", None)
-            nested_values = {key: values.pop(key, None) for key in nested}
+            nested_values = {n.key: values.pop(n.key, None) for n in spec.nested}
             row = _row(table, record, values, curated)
             _derive_names(row)
             record_id = str(row[RESOURCES[table].primary_key])
             curated.add_row(table, row, Origin(record.file, record.line, record.field_lines))
             _claims(table, record_id, record, evidence, row.get("source_id"), curated)
-            for key, child in nested.items():
-                if nested_values[key]:
-                    _children(table, record, row, key, child, curated)
+            for nested in spec.nested:
+                if nested_values[nested.key]:
+                    _children(table, record, row, nested, curated)
     _copy_meeting_dates(curated)
     if curated.problems:
         raise InputError(curated.problems)

@@ -25,6 +25,8 @@ def tables_markdown(root: Path) -> str:
 def refresh_readme(root: Path) -> bool:
     """Rewrite the README's generated block; return True when it changed."""
     path = root / "README.md"
+    if not path.is_file():  # a scratch build (tests, benchmarks) has no README to refresh
+        return False
     text = path.read_text(encoding="utf-8")
     block = f"{START}\n{tables_markdown(root)}\n{END}"
     new = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text,

@@ -1,14 +1,22 @@
-"""Read human-curated YAML records, keeping the line each record and field starts on."""
+"""Read human-curated YAML records, keeping the line each record and field starts on.
+
+The reader is strict where YAML is lenient: a key written twice in one mapping, an anchor or
+alias (which can expand without bound), or a file that is not a list of mappings is a problem
+that names the file and the line, never a traceback or a silently dropped value.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from hanoi_coop.errors import InputError, Problem
+
+# Curated files are a few hundred lines; anything far larger is not a curated file.
+MAX_YAML_BYTES = 5_000_000
 
 
 @dataclass
@@ -36,12 +44,40 @@ class Record:
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader that records the line of every mapping and of its keys."""
+    """A safe loader that records the line of every mapping and of its keys, refuses aliases
+    and collects keys written twice."""
+
+    def __init__(self, stream: str, name: str):
+        super().__init__(stream)
+        self.name = name
+        self.problems: list[Problem] = []
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"alias *{event.anchor} is not allowed in curated files: write "
+                "the value out", event.start_mark)
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, f"anchor &{event.anchor} is not allowed in curated files",
+                event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    lines: dict[str, int] = {}
+    for key_node, _ in node.value:
+        key = key_node.value
+        if key in lines:
+            loader.problems.append(Problem(
+                loader.name, "duplicate-key", f"key {key!r} is written twice in one mapping "
+                f"(first on line {lines[key]}): a reader sees the first value, the build "
+                "would keep the last", line=key_node.start_mark.line + 1, field=key))
+        else:
+            lines[key] = key_node.start_mark.line + 1
     mapping = loader.construct_mapping(node, deep=True)
-    lines = {key_node.value: key_node.start_mark.line + 1 for key_node, _ in node.value}
     return {"__line__": node.start_mark.line + 1, "__field_lines__": lines, **mapping}
 
 
@@ -62,24 +98,82 @@ def strip_lines(value: Any) -> Any:
     return value
 
 
-def load_records(path: Path, display_name: str | None = None) -> list[Record]:
-    """The records of one YAML file (a list of mappings), or an InputError naming the file."""
-    name = display_name or str(path)
+def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
+    """The whole message on one line, at the line where the trouble starts.
+
+    For an unclosed quote PyYAML's problem mark is the end of the file; the context mark is
+    where the quoted scalar began, which is the line to fix.
+    """
+    context = getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem_mark", None)
+    mark = context or problem
+    parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
+    message = "; ".join(p for p in parts if p) or str(exc).splitlines()[0]
+    if context is not None and problem is not None and context.line != problem.line:
+        message += f" (noticed on line {problem.line + 1})"
+    return Problem(name, "yaml", f"cannot be read as YAML: {message}",
+                   line=None if mark is None else mark.line + 1)
+
+
+def parse_yaml(path: Path, name: str) -> tuple[Any, list[Problem]]:
+    """The parsed document with line bookkeeping and the keys written twice in it; an
+    InputError naming the file and line when it cannot be parsed at all."""
+    if not path.is_file():
+        raise InputError([Problem(name, "missing-file", "the file is not there")])
+    if path.stat().st_size > MAX_YAML_BYTES:
+        raise InputError([Problem(name, "too-large", f"more than {MAX_YAML_BYTES} bytes: not a "
+                                  "curated file")])
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise InputError([Problem(name, "yaml", f"cannot be read: {exc}".splitlines()[0],
-                                  line=None if line is None else line + 1)]) from None
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(name, "encoding", "bytes that are not UTF-8",
+                                  value=repr(exc.object[exc.start:exc.start + 4]))]) from None
+    loader = _LineLoader(text, name)
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as exc:
+        raise InputError([_yaml_problem(name, exc)]) from None
+    finally:
+        loader.dispose()
+    return data, [_in_record(p, data) for p in loader.problems]
+
+
+def _in_record(problem: Problem, data: Any) -> Problem:
+    """The problem with the id of the top-level record whose lines hold it."""
+    if not isinstance(data, list) or problem.line is None:
+        return problem
+    starts = [item for item in data if isinstance(item, dict) and item["__line__"] <= problem.line]
+    if not starts:
+        return problem
+    record = Record(problem.file, starts[-1]["__line__"], strip_lines(starts[-1]), {}, {})
+    return replace(problem, record=record.label)
+
+
+def read_yaml(path: Path, name: str) -> Any:
+    """The parsed document, or an InputError naming file and line (keys written twice too)."""
+    data, problems = parse_yaml(path, name)
+    if problems:
+        raise InputError(problems)
+    return data
+
+
+def records_of(data: Any, name: str) -> list[Record]:
+    """The records of a parsed file that must be a list of mappings."""
     if data is None:
         return []
     if not isinstance(data, list):
-        raise InputError([Problem(name, "yaml", "must be a list of records")])
+        raise InputError([Problem(name, "yaml", "must be a list of records", line=1)])
     records = []
-    for item in data:
+    for index, item in enumerate(data):
         if not isinstance(item, dict):
-            raise InputError([Problem(name, "yaml", "every list item must be a mapping",
-                                      value=str(item))])
+            raise InputError([Problem(name, "yaml", f"list item {index + 1} must be a mapping "
+                                      "of field: value", value=str(item))])
         records.append(Record(name, item["__line__"], strip_lines(item),
                               item["__field_lines__"], item))
     return records
+
+
+def load_records(path: Path, display_name: str | None = None) -> list[Record]:
+    """The records of one YAML file (a list of mappings), or an InputError naming the file."""
+    name = display_name or str(path)
+    return records_of(read_yaml(path, name), name)

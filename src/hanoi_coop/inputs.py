@@ -1,0 +1,109 @@
+"""Stage 0: every input file is checked against its schema before anything else reads it.
+
+A malformed file (a missing key, a participant written as plain text, a misspelt field, a
+broken segment spec) becomes a list of problems naming file, line, record and field, instead of
+an exception deep in the pipeline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from hanoi_coop.errors import InputError, Problem
+from hanoi_coop.metadata.inputs import InputFile, input_files
+from hanoi_coop.records import parse_yaml, strip_lines
+
+# jsonschema's keyword -> the rule name users read (the same names the build reports elsewhere).
+RULES = {"type": "type", "enum": "codelist", "required": "required",
+         "additionalProperties": "unknown-field", "minItems": "missing-quote",
+         "minLength": "required", "pattern": "pattern"}
+
+
+def _walk(raw: Any, path: list) -> tuple[int | None, dict | None]:
+    """The line of the deepest mapping or key on ``path``, and the record (top-level item)."""
+    line, record, node = None, None, raw
+    for depth, step in enumerate(path):
+        if isinstance(node, dict):
+            line = node.get("__field_lines__", {}).get(step, line)
+            node = node.get(step)
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+            if isinstance(node, dict):
+                line = node.get("__line__", line)
+                record = node if depth == 0 else record
+        else:
+            break
+    return line, record
+
+
+def _record_label(record: dict | None, index: Any) -> str:
+    if record is not None:
+        for key, value in record.items():
+            if key.endswith("_id") and isinstance(value, str):
+                return value
+    return f"item {index + 1}" if isinstance(index, int) else "the file"
+
+
+def _field_name(path: list) -> str | None:
+    parts = []
+    for step in path:
+        if isinstance(step, int):
+            if parts:
+                parts[-1] += f"[{step}]"
+        else:
+            parts.append(str(step))
+    return ".".join(parts) or None
+
+
+def _problems_of(error: ValidationError, raw: Any, name: str) -> list[Problem]:
+    path = list(error.absolute_path)
+    rule = RULES.get(str(error.validator), str(error.validator))
+    if error.validator in ("additionalProperties", "required"):
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        if error.validator == "additionalProperties":
+            allowed = set(error.schema.get("properties", {}))
+            keys = sorted(k for k in instance if k not in allowed)
+            message = "not a field of this file's schema"
+        else:
+            keys = [k for k in error.validator_value if k not in instance]
+            message = "is required"
+        return [_located(name, raw, path + [key], rule, message,
+                         instance.get(key) if error.validator == "additionalProperties" else None)
+                for key in keys]
+    return [_located(name, raw, path, rule, error.message, error.instance)]
+
+
+def _located(name: str, raw: Any, path: list, rule: str, message: str,
+             value: Any) -> Problem:
+    line, record = _walk(raw, path)
+    shown = None if value is None or isinstance(value, dict | list) else str(value)
+    if isinstance(value, dict | list):
+        shown = str(strip_lines(value))[:200]
+    return Problem(name, rule, message, record=_record_label(record, path[0] if path else None),
+                   line=line, field=_field_name(path[1:]), value=shown)
+
+
+def check_file(path: Path, spec: InputFile) -> list[Problem]:
+    """Problems of one input file against its schema (empty when it conforms)."""
+    try:
+        raw, problems = parse_yaml(path, spec.path)
+    except InputError as exc:
+        return exc.problems
+    validator = Draft202012Validator(spec.schema)
+    for error in sorted(validator.iter_errors(strip_lines(raw)),
+                        key=lambda e: [str(p) for p in e.absolute_path]):
+        problems += _problems_of(error, raw, spec.path)
+    return sorted(problems, key=lambda p: (p.line or 0, p.field or ""))
+
+
+def check_inputs(root: Path) -> None:
+    """Raise InputError with every schema problem of every input file under ``root``."""
+    problems = []
+    for spec in input_files():
+        problems += check_file(root / spec.path, spec)
+    if problems:
+        raise InputError(problems)

@@ -1,0 +1,238 @@
+"""The curated input, described by the same model as the tables it feeds.
+
+Each curated file feeds one table (and, through nested lists, its link tables). The JSON Schema
+of every input file is generated here from the tables' fields and codelists; the build checks
+every file against it before reading anything else, and editors can use the shipped copies in
+``curated/schemas/`` for completion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hanoi_coop.metadata import codelists as cl
+from hanoi_coop.metadata.fields import FIELDS, ID_PATTERN, SHA256_PATTERN
+from hanoi_coop.metadata.resources import RESOURCES
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+@dataclass(frozen=True)
+class Nested:
+    """A list inside a curated record that becomes rows of a link table."""
+
+    key: str  # the list's key in the record
+    table: str
+    scalar: str | None = None  # items are plain values of this column (not mappings)
+    quoted: bool = True  # every item carries its own quote
+
+
+@dataclass(frozen=True)
+class CuratedFile:
+    """One curated YAML file: the table it feeds and the link tables nested in it."""
+
+    stem: str
+    table: str
+    nested: tuple[Nested, ...] = ()
+    # Where a row leaves a date out, it is copied from its meeting (prefix of the date family).
+    date_from_meeting: str | None = None
+
+    @property
+    def path(self) -> str:
+        return f"curated/{self.stem}.yaml"
+
+
+CURATED_FILES: tuple[CuratedFile, ...] = (
+    CuratedFile("places", "places"),
+    CuratedFile("organizations", "organizations"),
+    CuratedFile("persons", "persons"),
+    CuratedFile("meetings", "meetings", (Nested("participants", "meeting_participants"),)),
+    CuratedFile("positions", "positions", date_from_meeting="as_of"),
+    CuratedFile("projects", "projects", (Nested("sectors", "project_sectors", scalar="sector",
+                                                quoted=False),
+                                         Nested("parties", "project_parties"))),
+    CuratedFile("targets", "targets", date_from_meeting="stated"),
+    CuratedFile("figures", "figures"),
+    CuratedFile("contradictions", "contradictions"),
+)
+SOURCES_FILE = "sources/sources.yaml"
+EXCLUSIONS_FILE = "curated/coverage_exclusions.yaml"
+
+# Date families a curator writes as one mapping {text, edtf, year_basis, year_note}; the build
+# expands each into seven columns.
+DATE_GROUPS = ("date", "as_of", "deadline", "stated", "period")
+DATE_PARTS = ("text", "edtf", "earliest", "latest", "precision", "year_basis", "year_note")
+CURATED_DATE_PARTS = ("text", "edtf", "year_basis", "year_note")
+# Columns the build derives from other columns; a curator never writes them.
+DERIVED_COLUMNS = ("search_key", "sort_name")
+
+_JSON_TYPES = {"string": "string", "integer": "integer", "number": "number",
+               "boolean": "boolean", "date": "string"}
+
+
+def date_groups(table: str) -> list[str]:
+    """The date families of a table (prefixes whose seven columns it has)."""
+    names = RESOURCES[table].field_names
+    return [g for g in DATE_GROUPS if f"{g}_edtf" in names]
+
+
+def date_columns(prefix: str) -> list[str]:
+    return [f"{prefix}_{part}" for part in DATE_PARTS]
+
+
+def _column_schema(name: str) -> dict:
+    f = FIELDS[name]
+    schema: dict = {"type": [_JSON_TYPES[f.type], "null"], "description": f.description}
+    if f.enum is not None:
+        schema["enum"] = [*f.enum, None]
+    return schema
+
+
+def _date_group_schema(prefix: str) -> dict:
+    return {
+        "type": "object",
+        "description": f"A date as the text gives it; expands into the {prefix}_* columns.",
+        "properties": {part: _column_schema(f"{prefix}_{part}") for part in CURATED_DATE_PARTS},
+        "additionalProperties": False,
+    }
+
+
+def _evidence_schema() -> dict:
+    return {
+        "type": "array", "minItems": 1,
+        "description": "Verbatim quotes from the source that support this record.",
+        "items": {
+            "type": "object", "required": ["quote"], "additionalProperties": False,
+            "properties": {
+                "quote": {"type": "string", "minLength": 1,
+                          "description": "The exact words of the source."},
+                "source": {"type": "string", "pattern": ID_PATTERN,
+                           "description": "Source of the quote, where the record has none."},
+                "field": {"type": "string", "description": "The column the quote supports."},
+            },
+        },
+    }
+
+
+def _curated_columns(table: str, parent_key: str | None = None) -> list[str]:
+    """The columns a curator writes for ``table``: not derived, not a date part, not the id a
+    link table builds from its other columns, not the key copied from the parent."""
+    resource = RESOURCES[table]
+    skipped = set(DERIVED_COLUMNS) | {parent_key}
+    for group in date_groups(table):
+        skipped |= set(date_columns(group))
+    if resource.id_from or parent_key:
+        skipped.add(resource.primary_key)
+    return [name for name in resource.field_names if name not in skipped]
+
+
+def _row_schema(table: str, parent_key: str | None = None) -> dict:
+    resource = RESOURCES[table]
+    properties = {name: _column_schema(name) for name in _curated_columns(table, parent_key)}
+    properties.update({g: _date_group_schema(g) for g in date_groups(table)})
+    required = [resource.primary_key] if resource.primary_key in properties else []
+    return {"type": "object", "properties": properties, "required": required,
+            "additionalProperties": False}
+
+
+def _nested_schema(nested: Nested, parent_key: str) -> dict:
+    if nested.scalar is not None:
+        return {"type": "array", "items": _column_schema(nested.scalar) | {
+            "type": _JSON_TYPES[FIELDS[nested.scalar].type]}}
+    item = _row_schema(nested.table, parent_key)
+    if nested.quoted:
+        item["properties"]["quote"] = {"type": "string", "minLength": 1,
+                                       "description": "The exact words of the source."}
+        item["required"] = [*item["required"], "quote"]
+    return {"type": "array", "items": item}
+
+
+def curated_file_schema(curated: CuratedFile) -> dict:
+    """JSON Schema of one curated file: a list of records of its table."""
+    resource = RESOURCES[curated.table]
+    record = _row_schema(curated.table)
+    record["properties"]["evidence"] = _evidence_schema()
+    record["required"] = [*record["required"], "evidence"]
+    for nested in curated.nested:
+        record["properties"][nested.key] = _nested_schema(nested, resource.primary_key)
+    return {"$schema": JSON_SCHEMA_DIALECT, "title": curated.path,
+            "description": f"Curated records of the {curated.table} table: "
+                           f"{resource.description}",
+            "type": "array", "items": record}
+
+
+def _line_list() -> dict:
+    return {"type": "array", "items": {"oneOf": [
+        {"type": "integer", "minimum": 1},
+        {"type": "array", "prefixItems": [{"type": "integer", "minimum": 1}] * 2,
+         "minItems": 2, "maxItems": 2},
+    ]}}
+
+
+def _text(description: str, **extra: object) -> dict:
+    return {"type": "string", "minLength": 1, "description": description, **extra}
+
+
+def sources_file_schema() -> dict:
+    """JSON Schema of sources/sources.yaml: each article's origin metadata and segments."""
+    furniture = {kind: _line_list() for kind in cl.SEGMENT_KIND if kind != "body"}
+    body = {"type": "array", "prefixItems": [{"type": "integer", "minimum": 1}] * 2,
+            "minItems": 2, "maxItems": 2,
+            "description": "First and last line of the article body."}
+    return {
+        "$schema": JSON_SCHEMA_DIALECT, "title": SOURCES_FILE,
+        "description": "The source articles: the project's copies and their origin metadata.",
+        "type": "array",
+        "items": {
+            "type": "object", "additionalProperties": False,
+            "required": ["source_id", "origin_file", "sha256", "title", "publisher_basis",
+                         "publication_date_note", "language", "segments"],
+            "properties": {
+                "source_id": _text(FIELDS["source_id"].description, pattern=ID_PATTERN),
+                "origin_file": _text(FIELDS["origin_file"].description),
+                "sha256": _text(FIELDS["sha256"].description, pattern=SHA256_PATTERN),
+                "title": _text(FIELDS["title"].description),
+                "publisher": {"type": ["string", "null"]},
+                "publisher_basis": _text(FIELDS["publisher_basis"].description),
+                "publication_date_note": _text(FIELDS["publication_date_note"].description),
+                "url": {"type": ["string", "null"]},
+                "language": _text(FIELDS["language"].description),
+                "segments": {"type": "object", "required": ["body"],
+                             "additionalProperties": False,
+                             "properties": {"body": body, **furniture}},
+            },
+        },
+    }
+
+
+def exclusions_file_schema() -> dict:
+    """JSON Schema of curated/coverage_exclusions.yaml."""
+    return {
+        "$schema": JSON_SCHEMA_DIALECT, "title": EXCLUSIONS_FILE,
+        "description": "Numbers and dates in article content that no record cites, with why.",
+        "type": "array",
+        "items": {
+            "type": "object", "additionalProperties": False,
+            "required": ["source_id", "mention", "context", "reason"],
+            "properties": {
+                "source_id": _text("The source the mention is in.", pattern=ID_PATTERN),
+                "mention": {"type": ["string", "integer", "number"],
+                            "description": "The number or date word, as printed."},
+                "context": _text("A verbatim snippet of the source containing the mention."),
+                "reason": _text("Why no record cites it."),
+            },
+        },
+    }
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: str
+    schema: dict = field(repr=False)
+
+
+def input_files() -> list[InputFile]:
+    """Every input file of the build with its schema, in the order they are read."""
+    return ([InputFile(SOURCES_FILE, sources_file_schema())]
+            + [InputFile(c.path, curated_file_schema(c)) for c in CURATED_FILES]
+            + [InputFile(EXCLUSIONS_FILE, exclusions_file_schema())])
