@@ -42,7 +42,7 @@ CURATED_CASES = {
     "missing quote": ("persons.yaml",
                       '    - {source: src-hanoi-chongqing-cooperation, quote: "Vice Mayor Xu '
                       'Jian said"}\n', "    - {source: src-hanoi-chongqing-cooperation}\n",
-                      "missing-quote", "xu-jian", "quote"),
+                      "required", "xu-jian", "evidence[0].quote"),
     "quote not in source": ("figures.yaml", "employs more than 10,000 staff",
                             "employs more than 10,001 staff", "quote-not-in-source",
                             "fig-crrc-dalian-staff", "quote"),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import hanoi_coop
 from hanoi_coop import release as release_module
 from hanoi_coop.build import build
 from hanoi_coop.diff import diff, format_diff, snapshot
@@ -117,17 +118,21 @@ def test_release_writes_bundle_registry_and_changelog(workspace_with_releases: P
     root = workspace_with_releases
     replace_in(root / "curated" / "places.yaml", "- place_id: ba-vi\n",
                "- place_id: ba-vi-area\n")
-    build(root)
     latest = released_versions(root)[-1]
     patch = latest.rsplit(".", 1)[0] + "." + str(int(latest.rsplit(".", 1)[1]) + 1)
-    monkeypatch.setattr(release_module, "__version__", patch)
+    monkeypatch.setattr(hanoi_coop, "__version__", patch)
+    build(root)
     registry = tmp_path / "registry.json"
     monkeypatch.setattr(release_module, "REGISTRY", registry)
     with pytest.raises(ReleaseError, match="need MAJOR"):  # an id was removed
         release_module.release(root, patch)
-    monkeypatch.setattr(release_module, "__version__", "2.0.0")
+    monkeypatch.setattr(hanoi_coop, "__version__", "2.0.0")
+    build(root)
     target = release_module.release(root, "2.0.0")
     assert (target / "hanoi-coop-2.0.0.zip").exists()
     assert set(json.loads(registry.read_text())) == set(released_versions(ROOT)) | {"2.0.0"}
     changelog = (root / "CHANGELOG.md").read_text()
     assert "## 2.0.0" in changelog and "- ba-vi" in changelog and "+ ba-vi-area" in changelog
+    released = json.loads((target / "datapackage.json").read_text())
+    assert released["version"] == "2.0.0"
+    assert not list((root / "releases").glob(".*")), "staging or journal left behind"

@@ -6,9 +6,13 @@ so a failing build leaves the previous data/, schemas/ and datapackage.json unto
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +29,11 @@ from hanoi_coop.rules import Finding
 from hanoi_coop.schemas import typed_frame
 from hanoi_coop.sources import load_sources, source_rows
 from hanoi_coop.validate import frame_findings, validate_package
+from hanoi_coop.version import package_version
 
 PUBLISHED = ("data", "schemas", "datapackage.json")
+LOCK_FILE = ".hanoi-coop.lock"
+PUBLISH_JOURNAL = ".publish-journal.json"
 
 
 @dataclass
@@ -94,39 +101,87 @@ def assemble(root: Path) -> Assembled:
     return Assembled(frames, curated, report)
 
 
-def _swap_into_place(staging: Path, root: Path) -> None:
-    """Replace the published outputs with the staged ones, keeping the old until all moved."""
-    backup = Path(tempfile.mkdtemp(prefix=".previous-", dir=root))
-    moved: list[str] = []
-    try:
-        for name in PUBLISHED:
-            if (root / name).exists():
-                os.replace(root / name, backup / name)
-            moved.append(name)
-            os.replace(staging / name, root / name)
-    except OSError:
-        for name in moved:  # put the previous outputs back
-            if (backup / name).exists():
-                if (root / name).is_dir():
-                    shutil.rmtree(root / name)
-                os.replace(backup / name, root / name)
-        raise
-    shutil.rmtree(backup)
+@contextmanager
+def exclusive(root: Path) -> Iterator[None]:
+    """One build or release at a time in ``root``: a second one waits for the first."""
+    with (root / LOCK_FILE).open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def _roll_forward(staging: Path, root: Path) -> None:
+    """Move every staged output into place; safe to run again after any interruption."""
+    replaced = staging / ".replaced"
+    replaced.mkdir(exist_ok=True)
+    for name in PUBLISHED:
+        if not (staging / name).exists():
+            continue  # moved on an earlier run
+        if (root / name).exists() or (root / name).is_symlink():
+            _remove(replaced / name)
+            os.replace(root / name, replaced / name)
+        os.replace(staging / name, root / name)
+    shutil.rmtree(staging)
+
+
+def _publish(staging: Path, root: Path) -> None:
+    """All or nothing: the journal names the complete, validated staging folder before the
+    first rename, so an interrupted publish is finished by the next run (``recover``)."""
+    journal = root / PUBLISH_JOURNAL
+    partial = journal.with_suffix(".tmp")
+    partial.write_text(json.dumps({"staging": staging.name}), encoding="utf-8")
+    os.replace(partial, journal)
+    _roll_forward(staging, root)
+    journal.unlink()
+
+
+def recover(root: Path) -> str | None:
+    """Finish a publish that was interrupted and clear abandoned staging folders; call it
+    holding the lock. Returns what was done, if anything."""
+    done = None
+    journal = root / PUBLISH_JOURNAL
+    if journal.exists():
+        staging = root / json.loads(journal.read_text(encoding="utf-8"))["staging"]
+        if staging.exists():
+            _roll_forward(staging, root)
+            done = f"finished an interrupted publish from {staging.name}"
+        journal.unlink()
+    for abandoned in [*root.glob(".build-*"), *root.glob(".previous-*")]:
+        shutil.rmtree(abandoned, ignore_errors=True)
+    return done
+
+
+def stage(root: Path, staging: Path, version: str | None = None) -> Assembled:
+    """Build from the inputs into ``staging`` and validate the written files with every check
+    a user can run (Frictionless too, and every quote against its article)."""
+    assembled = assemble(root)
+    write_package(assembled.frames, staging, version or package_version())
+    report = validate_package(staging, texts=root / "sources" / "articles")
+    if not report.valid:
+        raise InputError(report.problems)
+    return assembled
 
 
 def build(root: Path) -> Assembled:
     """Build, validate and publish the package under ``root``; raise InputError on bad input."""
-    assembled = assemble(root)
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
-    try:
-        write_package(assembled.frames, staging)
-        # The written files get the same validation a user runs on a downloaded copy.
-        report = validate_package(staging, texts=root / "sources" / "articles")
-        if not report.valid:
-            raise InputError(report.problems)
-        _swap_into_place(staging, root)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with exclusive(root):
+        recover(root)
+        staging = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+        try:
+            assembled = stage(root, staging)
+            _publish(staging, root)
+        finally:
+            if not (root / PUBLISH_JOURNAL).exists():
+                shutil.rmtree(staging, ignore_errors=True)
     return assembled
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from hanoi_coop.errors import InputError
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader left
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -22,9 +25,12 @@ def _build(args: argparse.Namespace) -> int:
     print(summary(assembled))
     print("build ok: data/, schemas/ and datapackage.json written and validated")
     from hanoi_coop.docs import refresh_readme
+    from hanoi_coop.inputs import refresh_input_schemas
 
     if refresh_readme(Path(args.root)):
         print("README.md: table list refreshed")
+    if refresh_input_schemas(Path(args.root)):
+        print("curated/schemas/: input file schemas refreshed")
     return 0
 
 
@@ -132,7 +138,12 @@ def main(argv: list[str] | None = None) -> int:
     serve_cmd.add_argument("--port", type=int, default=8001)
     serve_cmd.set_defaults(func=_serve)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # `hanoi-coop diff | head`: the reader left, as with any Unix tool
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

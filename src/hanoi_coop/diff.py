@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
-from hanoi_coop.published import Unreadable, open_package, read_package
+from hanoi_coop.published import Unreadable, open_package, safe_relative
 
 RELEASES = "releases"
 
@@ -67,21 +69,38 @@ def resolve(spec: str, root: Path) -> Path:
     raise Unreadable(f"{spec}: neither a released version in {RELEASES}/ nor a path")
 
 
-def snapshot(path: Path) -> Snapshot:
-    published = read_package(open_package(path))
+def _text_frame(path: Path, columns: list[str], label: str) -> pd.DataFrame:
+    """A CSV file as text cells under the columns its own descriptor names."""
     try:
-        schemas, keys = {}, {}
+        table = pa_csv.read_csv(
+            path, parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(columns, pa.string()), strings_can_be_null=False))
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise Unreadable(f"{label}: cannot be read as CSV: {exc}") from None
+    if table.column_names != columns:
+        raise Unreadable(f"{label}: header differs from its own datapackage.json")
+    return table.to_pandas().astype(object)
+
+
+def snapshot(path: Path) -> Snapshot:
+    """A version read through its own datapackage.json, not today's model: a table whose
+    columns changed since is compared as it was published."""
+    with open_package(path) as published:
+        schemas, keys, frames = {}, {}, {}
         for resource in published.descriptor["resources"]:
-            if resource.get("format") != "csv":
+            if not isinstance(resource, dict) or resource.get("format") != "csv":
                 continue
-            schema = resource.get("schema", {})
-            schemas[resource["name"]] = {f["name"]: f.get("type", "string")
-                                         for f in schema.get("fields", [])}
-            keys[resource["name"]] = (schema.get("primaryKey") or [None])[0]
-        frames = {name: table.frame for name, table in published.csv.items()}
+            schema = resource.get("schema") or {}
+            name = str(resource.get("name"))
+            columns = {str(f["name"]): str(f.get("type", "string"))
+                       for f in schema.get("fields", [])}
+            schemas[name] = columns
+            keys[name] = (schema.get("primaryKey") or [None])[0]
+            relative = str(safe_relative(resource.get("path")))
+            frames[name] = _text_frame(published.root / relative, list(columns),
+                                       f"{path}: {relative}")
         return Snapshot(schemas, keys, frames)
-    finally:
-        published.close()
 
 
 def _rows_diff(old: pd.DataFrame, new: pd.DataFrame, key: str, columns: list[str],

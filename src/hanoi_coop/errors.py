@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: line breaks and escape codes from a file are shown
+    escaped, never acted on (letters of every script stay as they are)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input, located precisely."""
@@ -18,12 +24,12 @@ class Problem:
     value: str | None = None
 
     def __str__(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "")
+        where = printable(self.file) + (f":{self.line}" if self.line else "")
         parts = [where]
         if self.record:
-            parts.append(f"record {self.record}")
+            parts.append(f"record {printable(self.record)}")
         if self.field:
-            parts.append(f"field {self.field}")
+            parts.append(f"field {printable(self.field)}")
         text = ", ".join(parts) + f": [{self.rule}] {self.message}"
         if self.value is not None:
             text += f" (value: {self.value!r})"

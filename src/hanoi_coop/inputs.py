@@ -107,3 +107,26 @@ def check_inputs(root: Path) -> None:
         problems += check_file(root / spec.path, spec)
     if problems:
         raise InputError(problems)
+
+
+SCHEMA_FOLDER = "curated/schemas"
+
+
+def input_schema_files() -> dict[str, bytes]:
+    """The shipped JSON Schemas of the input files, by path under the repository root."""
+    from hanoi_coop.outputs import json_bytes
+
+    return {f"{SCHEMA_FOLDER}/{Path(spec.path).stem}.schema.json": json_bytes(spec.schema)
+            for spec in input_files()}
+
+
+def refresh_input_schemas(root: Path) -> bool:
+    """Rewrite ``curated/schemas/`` from the model; True when a file changed."""
+    changed = False
+    for relative, data in input_schema_files().items():
+        target = root / relative
+        if not target.exists() or target.read_bytes() != data:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            changed = True
+    return changed

@@ -16,7 +16,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from hanoi_coop import __version__
 from hanoi_coop.metadata import RESOURCES, Resource
 from hanoi_coop.schemas import arrow_schema, pandera_schema, table_schema
 
@@ -98,7 +97,7 @@ def _resource_descriptor(resource: Resource, path: str, data: bytes, rows: int,
     }
 
 
-def package_descriptor(resources: list[dict], sources: pd.DataFrame) -> dict:
+def package_descriptor(resources: list[dict], sources: pd.DataFrame, version: str) -> dict:
     return {
         "$schema": PACKAGE_PROFILE,
         "name": "hanoi-coop",
@@ -107,7 +106,7 @@ def package_descriptor(resources: list[dict], sources: pd.DataFrame) -> dict:
             "Meetings, officials, projects and targets of Hanoi's urban-development "
             "cooperation, curated from five news articles. Every row cites its source and a "
             "verbatim quote with character offsets, checked against the source text at build."),
-        "version": __version__,
+        "version": version,
         "licenses": [{
             "name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
             "path": "https://creativecommons.org/licenses/by/4.0/",
@@ -127,8 +126,9 @@ def json_bytes(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode()
 
 
-def write_package(frames: dict[str, pd.DataFrame], root: Path) -> dict:
-    """Write data/, schemas/ and datapackage.json under ``root``; return the descriptor."""
+def write_package(frames: dict[str, pd.DataFrame], root: Path, version: str) -> dict:
+    """Write data/, schemas/ and datapackage.json of ``version`` under ``root``; return the
+    descriptor."""
     csv_resources, parquet_resources = [], []
     for name, resource in RESOURCES.items():
         frame = frames[name]
@@ -142,7 +142,8 @@ def write_package(frames: dict[str, pd.DataFrame], root: Path) -> dict:
             (parquet_resources if parquet else csv_resources).append(
                 _resource_descriptor(resource, path, data, len(frame), parquet))
     write_schemas(root / "schemas")
-    descriptor = package_descriptor(csv_resources + parquet_resources, frames["sources"])
+    descriptor = package_descriptor(csv_resources + parquet_resources, frames["sources"],
+                                    version)
     (root / "datapackage.json").write_bytes(json_bytes(descriptor))
     return descriptor
 

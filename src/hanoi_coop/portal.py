@@ -20,22 +20,6 @@ MAX_RETURNED_ROWS = 1000
 LICENSE = ("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/")
 
 
-# Installed into the portal's plugins folder: answer 4xx errors plainly. Datasette 0.65's
-# default handler calls rich outside an except block when rich is installed (it comes with
-# frictionless), which turns every 404 into a 500.
-PLUGIN = """from datasette import Response, hookimpl
-from datasette.utils.asgi import Base400
-
-
-@hookimpl(tryfirst=True)
-def handle_exception(datasette, request, exception):
-    if isinstance(exception, Base400):
-        return Response.text(str(exception.args[0] if exception.args else "error"),
-                             status=exception.status)
-    return None
-"""
-
-
 def database_name(version: str) -> str:
     return f"hanoi-coop-{version}"
 
@@ -110,20 +94,32 @@ def downloads_page(root: Path) -> str:
 def prepare(root: Path, out: Path) -> list[str]:
     """Write metadata and templates under ``out``; return the datasette command line."""
     (out / "templates" / "pages").mkdir(parents=True, exist_ok=True)
-    (out / "plugins").mkdir(parents=True, exist_ok=True)
-    (out / "plugins" / "plain_errors.py").write_text(PLUGIN)
     (out / "metadata.json").write_bytes(json_bytes(metadata(root)))
     (out / "templates" / "pages" / "downloads.html").write_text(downloads_page(root))
     databases = [str(root / RELEASES / v / f"{database_name(v)}.sqlite")
                  for v in released_versions(root)]
-    command = [sys.executable, "-m", "datasette", "serve"]
+    command = [sys.executable, "-m", "hanoi_coop.portal", "serve"]
     for database in databases:
         command += ["-i", database]
     return command + [
         "--metadata", str(out / "metadata.json"),
         "--template-dir", str(out / "templates"),
-        "--plugins-dir", str(out / "plugins"),
         "--static", f"{RELEASES}:{root / RELEASES}",
         "--setting", "sql_time_limit_ms", str(SQL_TIME_LIMIT_MS),
         "--setting", "max_returned_rows", str(MAX_RETURNED_ROWS),
     ]
+
+
+def main(argv: list[str]) -> None:
+    """Datasette's command line with the portal plugin registered (``python -m``)."""
+    from datasette.cli import cli
+    from datasette.plugins import pm
+
+    from hanoi_coop import portal_plugin
+
+    pm.register(portal_plugin, name="hanoi-coop-portal")
+    cli.main(args=argv, prog_name="datasette")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -9,17 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
-from hanoi_coop import __version__
 from hanoi_coop.diff import RELEASES, PackageDiff, diff, format_diff, snapshot
 from hanoi_coop.metadata import RESOURCES
 from hanoi_coop.outputs import json_bytes
 from hanoi_coop.published import open_package, read_package
 from hanoi_coop.sqlite_export import write_sqlite
+from hanoi_coop.version import package_version
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 REGISTRY = Path(__file__).parent / "registry.json"
@@ -102,27 +104,22 @@ def _write_zip(source: Path, names: list[str], target: Path, prefix: str) -> Non
 def _package_files(root: Path) -> list[str]:
     names = ["datapackage.json"]
     for folder in ("data", "schemas"):
-        names += [str(p.relative_to(root)) for p in sorted((root / folder).rglob("*"))
+        names += [p.relative_to(root).as_posix() for p in sorted((root / folder).rglob("*"))
                   if p.is_file()]
     return names
 
 
-def write_bundle(root: Path, version: str) -> Path:
-    """Copy the validated package into releases/VERSION with its zip, SQLite and manifest."""
-    target = root / RELEASES / version
-    if target.exists():
-        raise ReleaseError(f"{RELEASES}/{version} exists: a released version is never rewritten")
-    staging = root / RELEASES / f".{version}.tmp"
-    shutil.rmtree(staging, ignore_errors=True)
-    names = _package_files(root)
+def write_bundle(package: Path, staging: Path, version: str) -> dict:
+    """The release bundle of a built, validated package, in ``staging``; returns the manifest."""
+    names = _package_files(package)
     for name in names:
         (staging / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(root / name, staging / name)
-    published = read_package(open_package(root))
-    frames = {n: t.frame for n, t in published.csv.items()}
+        shutil.copyfile(package / name, staging / name)
+    with open_package(package) as published:
+        frames = {n: t.frame for n, t in read_package(published).csv.items()}
     stem = f"hanoi-coop-{version}"
     write_sqlite(frames, staging / f"{stem}.sqlite")
-    _write_zip(root, names, staging / f"{stem}.zip", stem)
+    _write_zip(package, names, staging / f"{stem}.zip", stem)
     rows = {f"data/csv/{n}.csv": len(f) for n, f in frames.items()}
     rows.update({f"data/parquet/{n}.parquet": len(f) for n, f in frames.items()})
     files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
@@ -130,49 +127,138 @@ def write_bundle(root: Path, version: str) -> Path:
         {"path": f, "sha256": _sha256(staging / f), "bytes": (staging / f).stat().st_size,
          **({"rows": rows[f]} if f in rows else {})} for f in files]}
     (staging / "manifest.json").write_bytes(json_bytes(manifest))
-    staging.rename(target)
-    return target
+    return manifest
 
 
-def update_registry(root: Path, registry: Path | None = None) -> dict:
-    """Rewrite the loader's registry (version -> file -> sha256) from every manifest."""
-    registry = registry or REGISTRY
-    data = {}
-    for version in released_versions(root):
-        manifest = json.loads((root / RELEASES / version / "manifest.json").read_text())
-        data[version] = {f["path"]: f"sha256:{f['sha256']}" for f in manifest["files"]}
-        data[version]["manifest.json"] = (
-            f"sha256:{_sha256(root / RELEASES / version / 'manifest.json')}")
-    registry.write_bytes(json_bytes(data))
-    return data
+def _registry_entry(folder: Path) -> dict[str, str]:
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    entry = {f["path"]: f"sha256:{f['sha256']}" for f in manifest["files"]}
+    entry["manifest.json"] = f"sha256:{_sha256(folder / 'manifest.json')}"
+    return entry
+
+
+def registry_bytes(root: Path, extra: dict[str, Path] | None = None) -> bytes:
+    """The loader's registry (version -> file -> sha256) from every released manifest, plus
+    ``extra`` versions still in their staging folders."""
+    folders = {v: root / RELEASES / v for v in released_versions(root)} | (extra or {})
+    ordered = sorted(folders, key=parse_version)
+    return json_bytes({v: _registry_entry(folders[v]) for v in ordered})
+
+
+def update_registry(root: Path, registry: Path | None = None) -> None:
+    """Rewrite the loader's registry from every manifest."""
+    _write_atomic(registry or REGISTRY, registry_bytes(root))
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
 
 
 def _changelog_entry(version: str, previous: str | None, change: PackageDiff | None) -> str:
     today = dt.date.today().isoformat()
-    if previous is None:
+    if previous is None or change is None:
         body = ("First release: " + ", ".join(f"{n}" for n in RESOURCES) + ".")
     else:
-        body = f"Changes since {previous} ({required_bump(change).upper()}):\n\n```\n" \
+        body = f"Changes since {previous} ({str(required_bump(change)).upper()}):\n\n```\n" \
                f"{format_diff(change)}\n```"
     return f"## {version} — {today}\n\n{body}\n"
 
 
+def _changelog_with(root: Path, entry: str) -> str:
+    changelog = root / "CHANGELOG.md"
+    old = changelog.read_text(encoding="utf-8") if changelog.exists() else "# Changelog\n"
+    head, _, rest = old.partition("\n")
+    return f"{head}\n\n{entry}{rest}"
+
+
+def _journal_path(root: Path, version: str) -> Path:
+    return root / RELEASES / f".{version}.journal.json"
+
+
+def _finish(root: Path, version: str) -> None:
+    """The steps after the commit point: registry and changelog from the journal."""
+    journal = _journal_path(root, version)
+    pending = json.loads(journal.read_text(encoding="utf-8"))
+    _write_atomic(REGISTRY, pending["registry"].encode())
+    _write_atomic(root / "CHANGELOG.md", pending["changelog"].encode())
+    journal.unlink()
+
+
+def _verify_bundle(folder: Path) -> None:
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        if _sha256(folder / entry["path"]) != entry["sha256"]:
+            raise ReleaseError(f"{folder / entry['path']} does not match its manifest: the "
+                               "interrupted release cannot be finished; remove the folder and "
+                               "release again")
+
+
+def _differences(built: Path, root: Path) -> list[str]:
+    """Files of the working tree's package that are not what a fresh build makes."""
+    made, there = set(_package_files(built)), set(_package_files(root))
+    differ = sorted((made ^ there) | {n for n in made & there
+                                      if (built / n).read_bytes() != (root / n).read_bytes()})
+    return differ
+
+
 def release(root: Path, version: str) -> Path:
-    """Check the version against the diff, then write bundle, registry and changelog."""
-    if version != __version__:
-        raise ReleaseError(f"the package is at version {__version__}: set __version__ in "
+    """Rebuild and validate the package, check the version against the diff, then publish
+    bundle, registry and changelog as one transaction (a retry finishes or redoes it)."""
+    from hanoi_coop.build import exclusive, stage
+
+    parse_version(version)
+    if version != package_version():
+        raise ReleaseError(f"the package is at version {package_version()}: set __version__ in "
                            f"src/hanoi_coop/__init__.py to {version} and run make build first")
+    target = root / RELEASES / version
+    with exclusive(root):
+        if target.exists():
+            if not _journal_path(root, version).exists():
+                raise ReleaseError(f"{RELEASES}/{version} exists: a released version is never "
+                                   "rewritten")
+            _verify_bundle(target)
+            _finish(root, version)
+            return target
+        (root / RELEASES).mkdir(exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=root / RELEASES))
+        try:
+            _stage_release(root, version, work, stage)
+            os.replace(work / "bundle", target)  # the commit point
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        _finish(root, version)
+    return target
+
+
+def _stage_release(root: Path, version: str, work: Path, stage) -> None:  # type: ignore[no-untyped-def]
+    """Everything of the release, written beside ``releases/`` and checked, nothing published:
+    the rebuilt package, its bundle, and the journal of registry and changelog."""
+    from hanoi_coop.errors import InputError
+
+    built = work / "package"
+    built.mkdir()
+    try:
+        stage(root, built, version)
+    except InputError as exc:
+        raise ReleaseError("the package does not build and validate from sources/ and "
+                           f"curated/:\n{exc}") from None
+    differ = _differences(built, root)
+    if differ:
+        raise ReleaseError("the package in this folder is not what a build of sources/ and "
+                           "curated/ makes; run make build and commit it first. Differs: "
+                           + ", ".join(differ[:10]))
     versions = released_versions(root)
     previous = versions[-1] if versions else None
     change = None
     if previous is not None:
-        change = diff(snapshot(root / RELEASES / previous), snapshot(root))
+        change = diff(snapshot(root / RELEASES / previous), snapshot(built))
     check_version(previous, version, change)
-    target = write_bundle(root, version)
-    update_registry(root)
-    changelog = root / "CHANGELOG.md"
-    old = changelog.read_text(encoding="utf-8") if changelog.exists() else "# Changelog\n"
-    head, _, rest = old.partition("\n")
-    changelog.write_text(f"{head}\n\n{_changelog_entry(version, previous, change)}{rest}",
-                         encoding="utf-8")
-    return target
+    bundle = work / "bundle"
+    bundle.mkdir()
+    write_bundle(built, bundle, version)
+    pending = {"registry": registry_bytes(root, {version: bundle}).decode(),
+               "changelog": _changelog_with(root, _changelog_entry(version, previous, change))}
+    journal = _journal_path(root, version)
+    _write_atomic(journal, json_bytes(pending))

@@ -16,6 +16,7 @@ import pandas as pd
 from hanoi_coop.metadata import RESOURCES
 from hanoi_coop.outputs import write_package
 from hanoi_coop.published import open_package, read_package
+from hanoi_coop.version import package_version
 
 SHARED = ("sources", "source_segments")
 LARGE_TABLE = "evidence"
@@ -56,5 +57,5 @@ def real_frames(root: Path) -> dict[str, pd.DataFrame]:
 def write_synthetic(root: Path, rows: int, out: Path) -> dict[str, int]:
     """Write a synthetic package with >= ``rows`` rows in the large table; return row counts."""
     frames = replicate(real_frames(root), copies_for(rows, real_frames(root)))
-    write_package(frames, out)
+    write_package(frames, out, package_version())
     return {name: len(frame) for name, frame in frames.items()}

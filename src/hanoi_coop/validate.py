@@ -16,7 +16,13 @@ import pandera.pandas as pa
 
 from hanoi_coop.errors import Problem
 from hanoi_coop.metadata import RESOURCES
-from hanoi_coop.published import Published, compare_formats, open_package, read_package
+from hanoi_coop.published import (
+    Published,
+    Unreadable,
+    compare_formats,
+    open_package,
+    read_package,
+)
 from hanoi_coop.rules import Finding, check_rules
 from hanoi_coop.schemas import all_pandera_schemas, typed_frame
 
@@ -131,39 +137,62 @@ def _without_duplicates(findings: list[Finding], earlier: list[Finding]) -> list
             if not (f.rule == "required" and (f.table, f.row, f.field) in bad_cells)]
 
 
-def provenance_against_texts(frames: dict[str, pd.DataFrame], texts: Path) -> list[Finding]:
-    """Where the article texts are at hand, every quote must be the text at its offsets."""
-    found = []
+def _article_texts(frames: dict[str, pd.DataFrame], texts: Path) -> dict[str, tuple[str, bool]]:
+    """Each source's article text and whether its sha256 is the one ``sources`` records.
+
+    A folder that is not there, or lacks an article, raises Unreadable (exit 2): the check
+    the user asked for cannot be made.
+    """
+    if not texts.is_dir():
+        raise Unreadable(f"{texts}: no such folder of article texts")
     sources = frames["sources"].drop_duplicates("source_id").set_index("source_id")
-    loaded: dict[str, str | None] = {}
+    found = {}
+    missing = []
+    for source_id in sources.index:
+        path = texts / f"{source_id}.txt"
+        if not path.is_file():
+            missing.append(path.name)
+            continue
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        found[source_id] = (raw.decode("utf-8", errors="replace"),
+                            digest == sources.at[source_id, "sha256"])
+    if missing:
+        raise Unreadable(f"{texts}: missing article text(s): {', '.join(missing)}")
+    return found
+
+
+def provenance_against_texts(frames: dict[str, pd.DataFrame], texts: Path) -> list[Finding]:
+    """Every quote must be its article's text at its offsets, and every article the one whose
+    checksum ``sources`` records."""
+    articles = _article_texts(frames, texts)
+    found = [Finding("sources", int(i), "sha256", "source-text-changed",
+                     f"{texts / (sid + '.txt')} is not the text this package was built from",
+                     sid)
+             for i, sid in frames["sources"]["source_id"].items()
+             if sid in articles and not articles[sid][1]]
     evidence = frames["evidence"]
-    for i, row in evidence.iterrows():
-        sid = row["source_id"]
-        if sid not in loaded:
-            path = texts / f"{sid}.txt"
-            ok = path.exists() and sid in sources.index and hashlib.sha256(
-                path.read_bytes()).hexdigest() == sources.at[sid, "sha256"]
-            loaded[sid] = path.read_text(encoding="utf-8") if ok else None
-        text = loaded[sid]
-        if text is not None and text[row["char_start"]:row["char_end"]] != row["quote"]:
+    for i, sid, start, end, quote in zip(evidence.index, evidence["source_id"],
+                                         evidence["char_start"], evidence["char_end"],
+                                         evidence["quote"], strict=True):
+        text = articles.get(sid, ("", False))[0]
+        if pd.isna(start) or pd.isna(end) or text[int(start):int(end)] != quote:
             found.append(Finding("evidence", int(i), "quote", "quote-not-in-source",
-                                 "the source text at these offsets is not the quote",
-                                 row["quote"]))
+                                 "the article text at these offsets is not the quote", quote))
     return found
 
 
 def validate_package(path: Path, with_frictionless: bool = True,
                      texts: Path | None = None) -> Report:
     """Validate a published copy; raise ``published.Unreadable`` when it cannot be read."""
-    published = open_package(path)
-    try:
+    with open_package(path) as published:
         if published.problems:  # e.g. an archive that escapes its folder: read nothing
             return Report(list(published.problems))
         read_package(published)
         frames = _frames(published)
         findings = published.findings + _without_duplicates(frame_findings(frames),
                                                            published.findings)
-        if texts is not None and texts.is_dir():
+        if texts is not None:
             findings += provenance_against_texts(frames, texts)
         locate = published_locator(published, frames)
         problems = list(published.problems) + [locate(f) for f in findings]
@@ -177,5 +206,3 @@ def validate_package(path: Path, with_frictionless: bool = True,
             problems += [p for p in frictionless_problems(published.root / "datapackage.json")
                          if (p.file, p.line) not in seen]
         return Report(problems, {name: len(frame) for name, frame in frames.items()})
-    finally:
-        published.close()

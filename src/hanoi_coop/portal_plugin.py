@@ -1,0 +1,63 @@
+"""The portal's Datasette plugin: resource limits on every SQLite connection, plain 4xx answers
+and no server paths in the introspection pages. Registered by ``hanoi_coop.portal``'s launcher.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import traceback
+
+import datasette.handle_exception
+from datasette import Response, hookimpl
+from datasette.utils.asgi import Base400
+
+# The 1-second time limit counts SQLite VM steps; one randomblob(999999999) is a single step
+# that allocates a gigabyte. Capping the size of any value (and of statements) stops that, and
+# the heap limit bounds the whole process whatever the query.
+CONNECTION_LIMITS = {
+    sqlite3.SQLITE_LIMIT_LENGTH: 1_000_000,  # longest string or blob; the data's longest ~2 KB
+    sqlite3.SQLITE_LIMIT_SQL_LENGTH: 100_000,
+    sqlite3.SQLITE_LIMIT_COLUMN: 200,
+    sqlite3.SQLITE_LIMIT_EXPR_DEPTH: 100,
+    sqlite3.SQLITE_LIMIT_COMPOUND_SELECT: 20,
+    sqlite3.SQLITE_LIMIT_FUNCTION_ARG: 16,
+    sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH: 1_000,
+    sqlite3.SQLITE_LIMIT_TRIGGER_DEPTH: 10,
+}
+HEAP_LIMIT_BYTES = 256 * 1024**2
+
+# Datasette's default handler prints every exception with rich, which raises outside an except
+# block and turns a 404 into a 500. Exceptions are logged by ``handle_exception`` below instead.
+datasette.handle_exception.rich = None
+
+
+@hookimpl
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    for limit, value in CONNECTION_LIMITS.items():
+        conn.setlimit(limit, value)
+    conn.execute(f"PRAGMA hard_heap_limit = {HEAP_LIMIT_BYTES}")
+
+
+@hookimpl(tryfirst=True)
+def handle_exception(datasette, request, exception):  # type: ignore[no-untyped-def]
+    if isinstance(exception, Base400):
+        message = str(exception.args[0]) if exception.args else "error"
+        return Response.text(message, status=exception.status)
+    traceback.print_exception(exception, file=sys.stderr)  # a real fault: keep it in the log
+    return None  # Datasette's error page answers
+
+
+def _databases(datasette):  # type: ignore[no-untyped-def]
+    async def view():  # type: ignore[no-untyped-def]
+        return Response.json([
+            {"name": d.name, "route": d.route, "size": d.size, "is_mutable": d.is_mutable,
+             "hash": d.hash}
+            for name, d in datasette.databases.items() if name != "_internal"])
+    return view
+
+
+@hookimpl
+def register_routes(datasette):  # type: ignore[no-untyped-def]
+    # Datasette's own page lists each database's path on the server: answer without it.
+    return [(r"^/-/databases(\.json)?$", _databases(datasette))]
