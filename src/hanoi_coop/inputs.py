@@ -84,7 +84,7 @@ def _located(name: str, raw: Any, path: list, rule: str, message: str,
     if isinstance(value, dict | list):
         shown = str(strip_lines(value))[:200]
     return Problem(name, rule, message, record=_record_label(record, path[0] if path else None),
-                   line=line, field=_field_name(path[1:]), value=shown)
+                   line=line or 1, field=_field_name(path[1:]), value=shown)
 
 
 def check_file(path: Path, spec: InputFile) -> list[Problem]:

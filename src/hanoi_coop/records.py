@@ -98,21 +98,36 @@ def strip_lines(value: Any) -> Any:
     return value
 
 
-def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
+def _unclosed_quote_line(text: str, first: int, last: int) -> int | None:
+    """The first line in [first, last] (0-based) whose double or single quotes do not pair up:
+    where a quote was opened and never closed, though YAML read on into later lines."""
+    for number, line in enumerate(text.split("\n")[first:last + 1], start=first):
+        body = line.split(" #")[0].replace('\\"', "").replace("''", "")
+        if body.count('"') % 2 or (body.count("'") % 2 and '"' not in body):
+            return number
+    return None
+
+
+def _yaml_problem(name: str, exc: yaml.YAMLError, text: str) -> Problem:
     """The whole message on one line, at the line where the trouble starts.
 
-    For an unclosed quote PyYAML's problem mark is the end of the file; the context mark is
-    where the quoted scalar began, which is the line to fix.
+    For an unclosed quote PyYAML reports where the enclosing mapping began or where the file
+    ended; the line to fix is the one whose quote never closes.
     """
     context = getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem_mark", None)
     mark = context or problem
     parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
     message = "; ".join(p for p in parts if p) or str(exc).splitlines()[0]
+    line = None if mark is None else mark.line
     if context is not None and problem is not None and context.line != problem.line:
         message += f" (noticed on line {problem.line + 1})"
+        quote_line = _unclosed_quote_line(text, context.line, problem.line)
+        if quote_line is not None:
+            line = quote_line
+            message = f"a quote on this line is not closed; {message}"
     return Problem(name, "yaml", f"cannot be read as YAML: {message}",
-                   line=None if mark is None else mark.line + 1)
+                   line=None if line is None else line + 1)
 
 
 def parse_yaml(path: Path, name: str) -> tuple[Any, list[Problem]]:
@@ -132,7 +147,7 @@ def parse_yaml(path: Path, name: str) -> tuple[Any, list[Problem]]:
     try:
         data = loader.get_single_data()
     except yaml.YAMLError as exc:
-        raise InputError([_yaml_problem(name, exc)]) from None
+        raise InputError([_yaml_problem(name, exc, text)]) from None
     finally:
         loader.dispose()
     return data, [_in_record(p, data) for p in loader.problems]

@@ -1,0 +1,620 @@
+"""Every gate tried from the other side: curated input, source files, published folders, zips,
+article texts, releases, builds and the loader. Each case asserts the exit code, the located
+message, no traceback, and that nothing already built or published changed.
+
+The portal's cases run against a real Datasette in ``test_portal_gates.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import hanoi_coop
+from hanoi_coop import build as build_module
+from hanoi_coop import cli
+from hanoi_coop import published as published_module
+from hanoi_coop import release as release_module
+
+from .conftest import ROOT, replace_in
+from .corruption import copy_package, csv_file, read_rows, refresh_checksums, set_cell
+
+PUBLISHED = ("data", "schemas", "datapackage.json")
+
+
+def _hashes(root: Path) -> dict[str, str]:
+    """sha256 of every published file under ``root`` (package, releases, changelog)."""
+    found = {}
+    for name in (*PUBLISHED, "releases", "CHANGELOG.md"):
+        path = root / name
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        for file in files:
+            found[file.relative_to(root).as_posix()] = hashlib.sha256(
+                file.read_bytes()).hexdigest()
+    return found
+
+
+def _cli(capsys, *args: str) -> tuple[int, str]:
+    code = cli.main(list(args))
+    captured = capsys.readouterr()
+    output = captured.out + captured.err
+    assert "Traceback" not in output
+    return code, output
+
+
+@pytest.fixture
+def published_workspace(workspace: Path) -> Path:
+    """Inputs plus the repository's published package, as a checkout has them."""
+    for name in ("data", "schemas"):
+        shutil.copytree(ROOT / name, workspace / name)
+    shutil.copy(ROOT / "datapackage.json", workspace / "datapackage.json")
+    return workspace
+
+
+# --- curated and source input: located errors, nothing published changes ------------------
+BILLION_LAUGHS = "".join(
+    f"- &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]\n" if i else "- &l0 [lol]\n"
+    for i in range(10))
+
+INPUT_CASES = {
+    # kind: (file, old text or None to replace the file, new text, rule, line, field)
+    "key written twice": ("curated/meetings.yaml", "  event_type: CONSULT\n",
+                          "  event_type: CONSULT\n  title: Second title\n", "duplicate-key",
+                          10, "title"),
+    "key written twice in a flow mapping": (
+        "curated/meetings.yaml", "side: actor, position_id: pos-vu-dai-thang-chairman",
+        "side: actor, side: recipient, position_id: pos-vu-dai-thang-chairman",
+        "duplicate-key", 23, "side"),
+    "alias": ("curated/places.yaml", "  name: Ba Vi\n", "  name: *other\n", "yaml", None, None),
+    "anchor": ("curated/places.yaml", "  name: Ba Vi\n", "  name: &other Ba Vi\n", "yaml", None,
+               None),
+    "alias expansion bomb": ("curated/figures.yaml", None, BILLION_LAUGHS, "yaml", 1, None),
+    "exclusion without mention": ("curated/coverage_exclusions.yaml", "  mention: five\n", "",
+                                  "required", 4, "mention"),
+    "participant as plain text": (
+        "curated/meetings.yaml", "    - {person_id: vu-dai-thang,",
+        "    - vu-dai-thang\n    - {person_id: vu-dai-thang,", "type", 22, "participants[0]"),
+    "segment spec not a range": ("sources/sources.yaml", "    body: [3, 26]\n",
+                                 "    body: 3\n", "type", 23, "segments.body"),
+    "unknown segment kind": ("sources/sources.yaml", "    caption: [5, 19]\n",
+                             "    captions: [5, 19]\n", "unknown-field", 24, "segments.captions"),
+    "sha256 that is not a digest": (
+        "sources/sources.yaml",
+        "  sha256: 51ed521f8130d4779e3ee4f308de56312fbc5c5c6cd74d9d5510b48428051c6b\n",
+        "  sha256: 51ed521f\n", "pattern", 12, "sha256"),
+    "source without segments": ("sources/sources.yaml", "  segments:\n    title: [1]\n"
+                                "    standfirst: [2]\n    body: [3, 26]\n    caption: [5, 19]\n"
+                                "    subheading: [17]\n", "", "required", 10, "segments"),
+    "unclosed quote": ("curated/places.yaml", "  name: Ba Vi\n", "  name: \"Ba Vi\n", "yaml",
+                       None, None),
+    "not a list of records": ("curated/persons.yaml", None, "person_id: xu-jian\n", "type", 1,
+                              None),
+    "field no table has": ("curated/persons.yaml", "  name: Xu Jian\n",
+                           "  name: Xu Jian\n  nickname: Xu\n", "unknown-field", None,
+                           "nickname"),
+    "date as plain text": ("curated/targets.yaml",
+                           "deadline: {text: by 2035, edtf: \"2035\"}", "deadline: by 2035",
+                           "type", None, "deadline"),
+    "year as a number": ("curated/targets.yaml", "deadline: {text: by 2035, edtf: \"2035\"}",
+                         "deadline: {text: by 2035, edtf: 2035}", "type", None,
+                         "deadline.edtf"),
+    "evidence as plain text": (
+        "curated/persons.yaml",
+        '    - {source: src-hanoi-chongqing-cooperation, quote: "Vice Mayor Xu Jian said"}\n',
+        '    - "Vice Mayor Xu Jian said"\n', "type", None, "evidence[0]"),
+    "no evidence": (
+        "curated/persons.yaml",
+        '  evidence:\n    - {source: src-hanoi-chongqing-cooperation, quote: "Vice Mayor Xu '
+        'Jian said"}\n', "  evidence: []\n", "missing-quote", None, "evidence"),
+    "yes for a text": ("curated/persons.yaml", "  name: Xu Jian\n", "  name: yes\n", "type",
+                       None, "name"),
+    "sector outside the codelist": ("curated/projects.yaml",
+                                    "sectors: [transport, transport.rail, transport.urban]",
+                                    "sectors: [transport, transport.railway]", "codelist", 14,
+                                    "sectors[1]"),
+    "side outside the codelist": (
+        "curated/meetings.yaml", "side: actor, position_id: pos-vu-dai-thang-chairman",
+        "side: host, position_id: pos-vu-dai-thang-chairman", "codelist", 23,
+        "participants[0].side"),
+}
+
+
+def _damage(root: Path, file: str, old: str | None, new: str) -> None:
+    if old is None:
+        (root / file).write_text(new, encoding="utf-8")
+    else:
+        replace_in(root / file, old, new)
+
+
+@pytest.mark.parametrize("kind", sorted(INPUT_CASES))
+def test_malformed_input_is_a_located_error(kind: str, published_workspace: Path, capsys):
+    file, old, new, rule, line, field = INPUT_CASES[kind]
+    root = published_workspace
+    _damage(root, file, old, new)
+    before = _hashes(root)
+    code, output = _cli(capsys, "build", "--root", str(root))
+    assert code == 1
+    problems = [p for p in _problems_of_build(root) if p.rule == rule and p.file == file]
+    assert problems, output
+    if line is not None:
+        assert problems[0].line == line, str(problems[0])
+    assert problems[0].field == field, str(problems[0])
+    assert f"{file}:" in output or f"{file}," in output
+    assert _hashes(root) == before
+
+
+def _problems_of_build(root: Path) -> list:
+    from hanoi_coop.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        build_module.build(root)
+    return caught.value.problems
+
+
+def test_yaml_error_names_the_line_the_quote_opens_on(workspace: Path):
+    text = (workspace / "curated" / "places.yaml").read_text(encoding="utf-8")
+    line = text[:text.index("  name: Ba Vi\n")].count("\n") + 1
+    replace_in(workspace / "curated" / "places.yaml", "  name: Ba Vi\n", "  name: \"Ba Vi\n")
+    problem = _problems_of_build(workspace)[0]
+    assert (problem.rule, problem.line) == ("yaml", line)
+    assert "quote on this line is not closed" in problem.message
+    assert "noticed on line" in problem.message
+
+
+def test_alias_bomb_is_refused_before_it_expands(workspace: Path):
+    (workspace / "curated" / "figures.yaml").write_text(BILLION_LAUGHS + "".join(
+        f"- &m{i} [" + ", ".join([f"*m{i - 1}"] * 50) + "]\n" if i else "- &m0 [x]\n"
+        for i in range(30)))
+    problem = _problems_of_build(workspace)[0]
+    assert problem.rule == "yaml" and "not allowed" in problem.message
+
+
+@pytest.mark.parametrize("missing", ["curated/persons.yaml", "curated/coverage_exclusions.yaml",
+                                     "sources/sources.yaml"])
+def test_missing_input_file(missing: str, published_workspace: Path, capsys):
+    (published_workspace / missing).unlink()
+    before = _hashes(published_workspace)
+    code, output = _cli(capsys, "build", "--root", str(published_workspace))
+    assert code == 1 and f"{missing}: [missing-file]" in output
+    assert _hashes(published_workspace) == before
+
+
+def test_curated_file_that_is_not_utf8(workspace: Path):
+    path = workspace / "curated" / "places.yaml"
+    path.write_bytes(path.read_bytes().replace(b"Ba Vi", b"Ba V\xff", 1))
+    problem = _problems_of_build(workspace)[0]
+    assert (problem.file, problem.rule) == ("curated/places.yaml", "encoding")
+
+
+def test_missing_and_changed_article_texts(workspace: Path):
+    article = workspace / "sources" / "articles" / "src-japan-priority-projects.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "extra\n", encoding="utf-8")
+    problem = _problems_of_build(workspace)[0]
+    assert (problem.file, problem.rule, problem.field) == ("sources/sources.yaml", "checksum",
+                                                           "sha256")
+    article.unlink()
+    problem = _problems_of_build(workspace)[0]
+    assert (problem.rule, problem.field) == ("missing-file", "source_id")
+
+
+def test_shipped_input_schemas_are_the_models(tmp_path: Path):
+    from hanoi_coop.inputs import input_schema_files
+
+    for relative, data in input_schema_files().items():
+        assert (ROOT / relative).read_bytes() == data, f"{relative} is stale: run make build"
+
+
+# --- validate: paths outside the package, zips, texts ----------------------------------------
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    return copy_package(tmp_path / "package")
+
+
+def _set_path(package: Path, resource: str, path: object) -> None:
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    for entry in descriptor["resources"]:
+        if entry["name"] == resource:
+            entry["path"] = path
+    (package / "datapackage.json").write_text(json.dumps(descriptor))
+
+
+SECRET = "secret-value-outside-the-package"
+
+
+@pytest.mark.parametrize(("kind", "path"), [
+    ("absolute path", "OUTSIDE"),
+    ("system file", "/etc/passwd"),
+    ("process environment", "/proc/self/environ"),
+    ("climbs out", "../outside.csv"),
+    ("climbs out inside", "data/../../outside.csv"),
+    ("home folder", "~/outside.csv"),
+    ("URL", "http://127.0.0.1:9/persons.csv"),
+    ("file URL", "file:///etc/passwd"),
+    ("backslashes", "..\\outside.csv"),
+    ("list of paths", ["data/csv/persons.csv", "/etc/passwd"]),
+])
+def test_resource_path_outside_the_package(package: Path, capsys, kind, path):
+    outside = package.parent / "outside.csv"
+    outside.write_text(f"person_id\n{SECRET}\n")
+    _set_path(package, "persons", str(outside) if path == "OUTSIDE" else path)
+    code, output = _cli(capsys, "validate", str(package))
+    assert code == 2 and "unsafe path" in output
+    assert SECRET not in output and "root:" not in output
+
+
+def test_data_file_that_is_a_symlink_out_of_the_folder(package: Path, capsys):
+    outside = package.parent / "outside.csv"
+    outside.write_text(f"person_id\n{SECRET}\n")
+    csv_file(package, "persons").unlink()
+    csv_file(package, "persons").symlink_to(outside)
+    code, output = _cli(capsys, "validate", str(package))
+    assert code == 2 and "resolves outside the package" in output and SECRET not in output
+
+
+def test_descriptor_that_is_a_symlink_out_of_the_folder(package: Path, capsys):
+    elsewhere = package.parent / "elsewhere"
+    elsewhere.mkdir()
+    shutil.move(package / "datapackage.json", elsewhere / "datapackage.json")
+    (package / "datapackage.json").symlink_to(elsewhere / "datapackage.json")
+    code, output = _cli(capsys, "validate", str(package))
+    assert code == 2 and "unsafe path" in output
+
+
+def _zip(package: Path, archive: Path, prefix: str = "hanoi-coop-x/", extra=None) -> Path:
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for path in sorted(package.rglob("*")):
+            if path.is_file():
+                zipped.write(path, prefix + path.relative_to(package).as_posix())
+        for name, data in (extra or {}).items():
+            zipped.writestr(name, data)
+    return archive
+
+
+@pytest.fixture
+def scratch_tmp(tmp_path: Path, monkeypatch) -> Path:
+    """The temporary folder validate unpacks into, to prove it is always removed."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(folder))
+    return folder
+
+
+def test_zip_with_an_absolute_resource_path(package: Path, tmp_path: Path, capsys, scratch_tmp):
+    _set_path(package, "persons", "/etc/passwd")
+    code, output = _cli(capsys, "validate", str(_zip(package, tmp_path / "p.zip")))
+    assert code == 2 and "unsafe path" in output and "root:" not in output
+    assert list(scratch_tmp.iterdir()) == []
+
+
+def test_zip_member_with_a_bad_crc_is_cleaned_up(package: Path, tmp_path: Path, capsys,
+                                                  scratch_tmp):
+    archive = _zip(package, tmp_path / "p.zip")
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zipped:
+        info = zipped.getinfo("hanoi-coop-x/data/csv/persons.csv")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data[start + 10] ^= 0xFF  # damage the compressed bytes of one member
+    archive.write_bytes(bytes(data))
+    code, output = _cli(capsys, "validate", str(archive))
+    assert code == 2 and "damaged archive" in output
+    assert list(scratch_tmp.iterdir()) == []
+
+
+def test_zip_members_the_descriptor_does_not_name_are_not_unpacked(
+        package: Path, tmp_path: Path, capsys, scratch_tmp, monkeypatch):
+    archive = _zip(package, tmp_path / "p.zip",
+                   extra={"hanoi-coop-x/unnamed.bin": b"\0" * 20_000_000,
+                          "elsewhere/notes.txt": "x"})
+    unpacked = []
+    original = published_module._unpack_member
+    monkeypatch.setattr(published_module, "_unpack_member",
+                        lambda a, z, info, t, b: unpacked.append(info.filename) or original(
+                            a, z, info, t, b))
+    code, output = _cli(capsys, "validate", str(archive))
+    assert code == 0, output
+    assert not [n for n in unpacked if "unnamed" in n or "notes" in n]
+    assert len(unpacked) == 31  # the descriptor and the 30 files it names
+    assert list(scratch_tmp.iterdir()) == []
+
+
+def test_zip_bomb_member_is_refused_before_unpacking(package: Path, tmp_path: Path, capsys,
+                                                     scratch_tmp):
+    csv_file(package, "persons").write_bytes(b"\0" * 50_000_000)
+    refresh_checksums(package)
+    code, output = _cli(capsys, "validate", str(_zip(package, tmp_path / "p.zip")))
+    assert code == 2 and "zip bomb" in output
+    assert list(scratch_tmp.iterdir()) == []
+
+
+@pytest.mark.parametrize(("limit", "value", "words"), [
+    ("MAX_MEMBER_BYTES", 10_000, "over the limit of 10000"),
+    ("MAX_TOTAL_BYTES", 100_000, "more than 100000 bytes"),
+    ("MAX_DESCRIPTOR_BYTES", 1_000, "over the limit of 1000"),
+])
+def test_zip_size_limits(package: Path, tmp_path: Path, capsys, scratch_tmp, monkeypatch,
+                         limit, value, words):
+    monkeypatch.setattr(published_module, limit, value)
+    code, output = _cli(capsys, "validate", str(_zip(package, tmp_path / "p.zip")))
+    assert code == 2 and words in output
+    assert list(scratch_tmp.iterdir()) == []
+
+
+def test_zip_with_two_descriptors_at_the_same_depth(package: Path, tmp_path: Path, capsys):
+    archive = _zip(package, tmp_path / "p.zip",
+                   extra={"other/datapackage.json": (package / "datapackage.json").read_text()})
+    code, output = _cli(capsys, "validate", str(archive))
+    assert code == 2 and "more than one datapackage.json" in output
+
+
+def test_zip_with_the_descriptor_too_deep(package: Path, tmp_path: Path, capsys):
+    code, output = _cli(capsys, "validate", str(_zip(package, tmp_path / "p.zip", "a/b/")))
+    assert code == 2 and "holds no datapackage.json" in output
+
+
+def test_zip_path_escape_by_a_member_name(package: Path, tmp_path: Path, capsys):
+    archive = _zip(package, tmp_path / "p.zip", extra={"/abs/evil.csv": "x"})
+    code, output = _cli(capsys, "validate", str(archive))
+    assert code == 1 and "zip-path-escape" in output
+
+
+def test_texts_folder_that_does_not_exist(package: Path, tmp_path: Path, capsys):
+    code, output = _cli(capsys, "validate", str(package), "--texts", str(tmp_path / "none"))
+    assert code == 2 and "no such folder of article texts" in output
+
+
+def test_texts_folder_without_an_article(package: Path, tmp_path: Path, capsys):
+    texts = tmp_path / "texts"
+    shutil.copytree(ROOT / "sources" / "articles", texts)
+    (texts / "src-japan-priority-projects.txt").unlink()
+    code, output = _cli(capsys, "validate", str(package), "--texts", str(texts))
+    assert code == 2 and "src-japan-priority-projects.txt" in output
+
+
+def test_texts_with_a_modified_article(package: Path, tmp_path: Path, capsys):
+    texts = tmp_path / "texts"
+    shutil.copytree(ROOT / "sources" / "articles", texts)
+    article = texts / "src-japan-priority-projects.txt"
+    article.write_text(article.read_text(encoding="utf-8").replace("Sumitomo", "Sumitomu"),
+                       encoding="utf-8")
+    code, output = _cli(capsys, "validate", str(package), "--texts", str(texts))
+    assert code == 1
+    assert "data/csv/sources.csv:" in output and "[source-text-changed]" in output
+    assert "data/csv/evidence.csv:" in output and "[quote-not-in-source]" in output
+    rows = read_rows(package, "evidence")
+    quote = rows[0].index("quote")
+    line = next(i for i, r in enumerate(rows, 1) if "Sumitomo" in r[quote])
+    assert f"data/csv/evidence.csv:{line}," in output
+
+
+def test_texts_that_match_pass(package: Path, capsys):
+    code, output = _cli(capsys, "validate", str(package), "--texts",
+                        str(ROOT / "sources" / "articles"))
+    assert code == 0, output
+
+
+# --- printing what a file holds --------------------------------------------------------------
+def test_ids_with_line_breaks_and_escape_codes_are_printed_escaped(package: Path, capsys):
+    set_cell(package, "persons", 0, "person_id", "evil\n\x1b[31mid")
+    code, output = _cli(capsys, "validate", str(package))
+    assert code == 1
+    assert "\x1b" not in output and "evil\\n\\x1b[31mid" in output
+
+
+def test_multi_line_record_is_reported_on_its_first_line(package: Path, capsys):
+    set_cell(package, "meetings", 2, "summary", "first line\nsecond line")
+    set_cell(package, "meetings", 2, "event_type", "MEET")
+    code, output = _cli(capsys, "validate", str(package))
+    assert code == 1 and "data/csv/meetings.csv:4," in output
+
+
+def test_broken_pipe_ends_quietly(package: Path):
+    import subprocess
+
+    command = [sys.executable, "-m", "hanoi_coop.cli", "diff", "1.0.0", "1.1.1", "--root",
+               str(ROOT)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        process.stdout.readline()
+        process.stdout.close()  # the reader leaves, as `| head -1` does
+        error = process.stderr.read().decode()
+        process.wait(timeout=60)
+    assert "Traceback" not in error and "BrokenPipe" not in error
+
+
+# --- diff through each version's own descriptor ----------------------------------------------
+def test_diff_counts_removed_ids_of_a_table_whose_columns_changed(package: Path):
+    from hanoi_coop.diff import diff, snapshot
+    from hanoi_coop.release import required_bump
+
+    rows = read_rows(package, "persons")
+    drop = rows[0].index("sort_name")
+    kept = [r[:drop] + r[drop + 1:] for r in rows][:-2]  # a column and two ids removed
+    from .corruption import write_rows
+
+    write_rows(package, "persons", kept)
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    for entry in descriptor["resources"]:
+        if entry["name"] == "persons":
+            entry["schema"]["fields"] = [f for f in entry["schema"]["fields"]
+                                         if f["name"] != "sort_name"]
+    (package / "datapackage.json").write_text(json.dumps(descriptor))
+    change = diff(snapshot(ROOT), snapshot(package))
+    persons = change.tables["persons"]
+    assert persons.columns_removed == ["sort_name"]
+    assert persons.removed == [r[0] for r in rows[-2:]]
+    assert required_bump(change) == "major"
+    back = diff(snapshot(package), snapshot(ROOT))  # the old side read through its own header
+    assert back.tables["persons"].added == [r[0] for r in rows[-2:]]
+
+
+# --- releases ----------------------------------------------------------------------------------
+@pytest.fixture
+def checkout(published_workspace: Path, tmp_path: Path, monkeypatch) -> Path:
+    """A checkout with its releases, registry and changelog, the registry in a scratch copy."""
+    root = published_workspace
+    shutil.copytree(ROOT / "releases", root / "releases")
+    shutil.copy(ROOT / "CHANGELOG.md", root / "CHANGELOG.md")
+    registry = tmp_path / "registry.json"
+    shutil.copy(ROOT / "src" / "hanoi_coop" / "registry.json", registry)
+    monkeypatch.setattr(release_module, "REGISTRY", registry)
+    return root
+
+
+def _next_patch(monkeypatch) -> str:
+    latest = release_module.released_versions(ROOT)[-1]
+    major, minor, patch = latest.split(".")
+    version = f"{major}.{minor}.{int(patch) + 1}"
+    monkeypatch.setattr(hanoi_coop, "__version__", version)
+    return version
+
+
+def _correct_one_summary(root: Path) -> None:
+    replace_in(root / "curated" / "projects.yaml",
+               "summary: Road in Van Diem that Dong Ninh Bridge would connect.",
+               "summary: Road in Van Diem that the Dong Ninh Bridge would connect.")
+
+
+def test_release_of_hand_edited_invalid_data_is_refused(checkout: Path, capsys, monkeypatch):
+    version = _next_patch(monkeypatch)
+    set_cell(checkout, "meetings", 0, "event_type", "BOGUS_CODE")
+    before = _hashes(checkout) | {"registry": release_module.REGISTRY.read_text()}
+    code, output = _cli(capsys, "release", version, "--root", str(checkout))
+    assert code == 1 and "not what a build of sources/ and curated/ makes" in output
+    assert "data/csv/meetings.csv" in output and "datapackage.json" in output
+    assert _hashes(checkout) | {"registry": release_module.REGISTRY.read_text()} == before
+    assert not list((checkout / "releases").glob(".*"))
+
+
+def test_release_of_inputs_that_do_not_build_is_refused(checkout: Path, capsys, monkeypatch):
+    version = _next_patch(monkeypatch)
+    replace_in(checkout / "curated" / "places.yaml", "  place_type: river\n",
+               "  place_type: stream\n")
+    before = _hashes(checkout)
+    code, output = _cli(capsys, "release", version, "--root", str(checkout))
+    assert code == 1 and "does not build and validate" in output and "[codelist]" in output
+    assert _hashes(checkout) == before
+
+
+def test_release_with_a_stale_descriptor_version_is_refused(checkout: Path, capsys,
+                                                            monkeypatch):
+    version = _next_patch(monkeypatch)  # __version__ moved on, make build not run
+    _correct_one_summary(checkout)
+    code, output = _cli(capsys, "release", version, "--root", str(checkout))
+    assert code == 1 and "Differs:" in output and "datapackage.json" in output
+
+
+@pytest.mark.parametrize(("version", "words"), [
+    ("v1.2", "not a SemVer version"), ("1.2", "not a SemVer version"),
+    ("1.1.1", "is never rewritten"),
+])
+def test_release_numbers_that_are_refused(checkout: Path, capsys, monkeypatch, version, words):
+    monkeypatch.setattr(hanoi_coop, "__version__", version)
+    code, output = _cli(capsys, "release", version, "--root", str(checkout))
+    assert code == 1 and words in output
+
+
+def test_interrupted_release_is_finished_by_a_retry(checkout: Path, monkeypatch):
+    version = _next_patch(monkeypatch)
+    _correct_one_summary(checkout)
+    build_module.build(checkout)
+
+    def killed(root: Path, version: str) -> None:
+        raise KeyboardInterrupt  # stopped right after the bundle was renamed into place
+
+    finish = release_module._finish
+    monkeypatch.setattr(release_module, "_finish", killed)
+    with pytest.raises(KeyboardInterrupt):
+        release_module.release(checkout, version)
+    assert (checkout / "releases" / version).is_dir()
+    assert version not in json.loads(release_module.REGISTRY.read_text())
+    monkeypatch.setattr(release_module, "_finish", finish)
+    release_module.release(checkout, version)  # the retry finishes the release
+    assert version in json.loads(release_module.REGISTRY.read_text())
+    assert f"## {version}" in (checkout / "CHANGELOG.md").read_text()
+    assert not list((checkout / "releases").glob(".*"))
+
+
+def test_release_stopped_before_its_commit_point_leaves_nothing(checkout: Path, monkeypatch):
+    version = _next_patch(monkeypatch)
+    _correct_one_summary(checkout)
+    build_module.build(checkout)
+    before = _hashes(checkout) | {"registry": release_module.REGISTRY.read_text()}
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(release_module, "write_sqlite", killed)
+    with pytest.raises(KeyboardInterrupt):
+        release_module.release(checkout, version)
+    assert _hashes(checkout) | {"registry": release_module.REGISTRY.read_text()} == before
+    assert not list((checkout / "releases").glob(".*"))
+
+
+# --- builds: one at a time, all or nothing ------------------------------------------------
+def test_interrupted_publish_is_finished_by_the_next_build(published_workspace: Path,
+                                                           monkeypatch):
+    root = published_workspace
+    _correct_one_summary(root)
+    calls = []
+    original = os.replace
+
+    def stop_after_two(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:  # the old data/ moved away, the new not yet in place
+            raise KeyboardInterrupt
+        return original(src, dst)
+
+    monkeypatch.setattr(build_module.os, "replace", stop_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        build_module.build(root)
+    monkeypatch.undo()
+    assert (root / build_module.PUBLISH_JOURNAL).exists()
+    assert build_module.recover(root) is not None
+    assert not (root / build_module.PUBLISH_JOURNAL).exists()
+    assert "the Dong Ninh Bridge" in csv_file(root, "projects").read_text()
+    assert [p for p in root.iterdir() if p.name.startswith(".build-")] == []
+    from hanoi_coop.validate import validate_package
+
+    assert validate_package(root, with_frictionless=False).valid
+
+
+def test_concurrent_builds_publish_one_consistent_package(published_workspace: Path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from hanoi_coop.validate import validate_package
+
+    root = published_workspace
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda _: build_module.build(root), range(2)))
+    assert validate_package(root, with_frictionless=False).valid
+    assert [p for p in root.iterdir() if p.name.startswith(".")] == [
+        root / build_module.LOCK_FILE]
+
+
+# --- the loader ---------------------------------------------------------------------------
+@pytest.mark.parametrize(("table", "version", "error", "words"), [
+    ("meetings", "9.9.9", KeyError, "no release '9.9.9'"),
+    ("meetings", "../../etc", KeyError, "no release"),
+    ("no_such_table", None, KeyError, "no_such_table"),
+])
+def test_loader_refuses_what_is_not_published(table, version, error, words):
+    with pytest.raises(error, match=words):
+        hanoi_coop.load(table, version=version)
+
+
+def test_loader_refuses_a_cached_file_that_was_tampered_with(tmp_path: Path, monkeypatch):
+    from hanoi_coop.loader import CACHE_ENV, PORTAL_ENV, DownloadError
+
+    cached = tmp_path / "1.0.0" / "data" / "parquet" / "persons.parquet"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"tampered")
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(PORTAL_ENV, "http://127.0.0.1:9")  # nothing listens: no fresh copy
+    with pytest.raises(DownloadError):
+        hanoi_coop.load("persons", version="1.0.0")
