@@ -44,8 +44,9 @@ def handle_exception(datasette, request, exception):  # type: ignore[no-untyped-
     if isinstance(exception, Base400):
         message = str(exception.args[0]) if exception.args else "error"
         return Response.text(message, status=exception.status)
-    traceback.print_exception(exception, file=sys.stderr)  # a real fault: keep it in the log
-    return None  # Datasette's error page answers
+    if getattr(exception, "status", 500) >= 500:  # a fault of the server: keep it in the log
+        traceback.print_exception(exception, file=sys.stderr)
+    return None  # Datasette's error page answers (a query over its time limit is a 400)
 
 
 def _databases(datasette):  # type: ignore[no-untyped-def]

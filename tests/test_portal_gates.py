@@ -1,0 +1,128 @@
+"""The portal tried as an attacker would, against a real Datasette on a loopback port: queries
+that allocate instead of compute, addresses that match nothing, pages that show server paths.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from hanoi_coop.portal import database_path
+
+from .conftest import ROOT
+from .portal_server import running_portal
+
+LATEST = database_path("1.1.1")
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("portal-gates")
+    with running_portal(ROOT, workdir) as url:
+        yield url, workdir / "datasette.log"
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def _sql(base: str, sql: str) -> tuple[float, dict]:
+    started = time.monotonic()
+    status, body = _get(f"{base}{LATEST}.json?" + urllib.parse.urlencode({"sql": sql}))
+    return time.monotonic() - started, json.loads(body)
+
+
+BIG = 999_999_999
+
+
+@pytest.mark.parametrize("sql", [
+    f"select count(*) from (select randomblob({BIG}) union all select randomblob({BIG}) "
+    f"union all select randomblob({BIG}))",
+    f"select length(zeroblob({BIG}))",
+    f"select length(hex(randomblob({BIG // 2})))",
+    "with recursive r(x) as (select 1 union all select x + 1 from r where x < 100000000) "
+    "select length(group_concat(quote, '')) from r, evidence",
+    "select " + " + ".join(["1"] * 5000),  # expression deeper than the limit
+    "select 1" + " union all select 1" * 100,  # more compound terms than the limit
+])
+def test_memory_heavy_queries_fail_fast(portal, sql):
+    base, _ = portal
+    elapsed, body = _sql(base, sql)
+    assert body["ok"] is False, body
+    assert elapsed < 5  # the server is not busy for seconds (not a timing claim on SQLite)
+
+
+def test_three_heavy_queries_at_once_do_not_block_a_light_one(portal):
+    base, _ = portal
+    heavy = (f"select count(*) from (select randomblob({BIG}) union all "
+             f"select randomblob({BIG}))")
+    with ThreadPoolExecutor(4) as pool:
+        futures = [pool.submit(_sql, base, heavy) for _ in range(3)]
+        light = pool.submit(_sql, base, "select count(*) from meetings").result()
+        results = [f.result() for f in futures]
+    assert all(body["ok"] is False and "too big" in body["error"] for _, body in results)
+    assert light[1]["ok"] is True and light[1]["rows"] == [[19]]
+
+
+def test_printf_padding_gives_nothing_big(portal):
+    base, _ = portal
+    _, body = _sql(base, f"select length(printf('%.*c', {BIG}, 'x'))")
+    assert body["ok"] is False or body["rows"] == [[None]]
+
+
+def test_ordinary_queries_still_work(portal):
+    base, _ = portal
+    _, body = _sql(base, "select max(length(quote)) from evidence")
+    assert body["ok"] is True and body["rows"][0][0] > 0
+
+
+@pytest.mark.parametrize("path", ["/hanoi-coop-1.1.1", "/a/b/c/d", "/nothing",
+                                  f"{LATEST}/no_such_table", "/releases/9.9.9/manifest.json",
+                                  "/releases/../pyproject.toml", "/-/no-such-page"])
+def test_addresses_that_match_nothing_are_404_without_a_traceback(portal, path):
+    base, log = portal
+    status, _ = _get(base + path)
+    assert status == 404
+    assert "Traceback" not in log.read_text()
+
+
+@pytest.mark.parametrize("path", ["/-/databases.json", "/-/databases", "/-/settings.json",
+                                  "/-/plugins.json", "/-/metadata.json", "/downloads"])
+def test_no_page_shows_server_paths(portal, path):
+    base, _ = portal
+    status, body = _get(base + path)
+    assert status == 200
+    assert str(ROOT) not in body and "/releases/1.1.1/hanoi-coop" not in body.split(
+        "href=")[0]
+
+
+def test_databases_page_still_lists_every_release(portal):
+    base, _ = portal
+    _, body = _get(base + "/-/databases.json")
+    names = {d["name"] for d in json.loads(body)}
+    assert {"hanoi-coop-1.0.0", "hanoi-coop-1.1.1"} <= names
+    assert all("path" not in d for d in json.loads(body))
+
+
+def test_limits_are_set_on_every_connection(tmp_path: Path):
+    import sqlite3
+
+    from hanoi_coop.portal_plugin import CONNECTION_LIMITS, prepare_connection
+
+    connection = sqlite3.connect(":memory:")
+    prepare_connection(connection)
+    for limit, value in CONNECTION_LIMITS.items():
+        assert connection.getlimit(limit) == value
+    with pytest.raises(sqlite3.DataError):
+        connection.execute(f"select randomblob({BIG})").fetchall()
