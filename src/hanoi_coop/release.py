@@ -166,11 +166,21 @@ def _changelog_entry(version: str, previous: str | None, change: PackageDiff | N
     return f"## {version} — {today}\n\n{body}\n"
 
 
+UNRELEASED = "## Unreleased"
+
+
 def _changelog_with(root: Path, entry: str) -> str:
+    """The changelog with ``entry`` on top; notes written under "## Unreleased" (changes to the
+    tools, corrections and their reasons) become part of the entry."""
     changelog = root / "CHANGELOG.md"
     old = changelog.read_text(encoding="utf-8") if changelog.exists() else "# Changelog\n"
     head, _, rest = old.partition("\n")
-    return f"{head}\n\n{entry}{rest}"
+    body = rest.lstrip("\n")
+    if body.startswith(UNRELEASED):
+        notes, _, after = body[len(UNRELEASED):].partition("\n## ")
+        entry += "\n" + notes.strip("\n") + "\n"
+        body = "## " + after if after else ""
+    return f"{head}\n\n{entry}\n{body}".rstrip("\n") + "\n"
 
 
 def _journal_path(root: Path, version: str) -> Path:
