@@ -414,17 +414,21 @@ def test_multi_line_record_is_reported_on_its_first_line(package: Path, capsys):
     assert code == 1 and "data/csv/meetings.csv:4," in output
 
 
-def test_broken_pipe_ends_quietly(package: Path):
+@pytest.mark.parametrize("arguments", [
+    ["diff", "1.0.0", "1.1.1", "--root", str(ROOT)],
+    ["validate", str(ROOT), "--json"],
+])
+def test_broken_pipe_ends_quietly(arguments):
     import subprocess
 
-    command = [sys.executable, "-m", "hanoi_coop.cli", "diff", "1.0.0", "1.1.1", "--root",
-               str(ROOT)]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
-        process.stdout.readline()
-        process.stdout.close()  # the reader leaves, as `| head -1` does
+    command = [sys.executable, "-m", "hanoi_coop.cli", *arguments]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          bufsize=0) as process:
+        process.stdout.close()  # the reader leaves before the output comes, as `| head` may
         error = process.stderr.read().decode()
-        process.wait(timeout=60)
+        process.wait(timeout=120)
     assert "Traceback" not in error and "BrokenPipe" not in error
+    assert process.returncode == cli.EXIT_BROKEN_PIPE
 
 
 # --- diff through each version's own descriptor ----------------------------------------------

@@ -136,3 +136,13 @@ def test_release_writes_bundle_registry_and_changelog(workspace_with_releases: P
     released = json.loads((target / "datapackage.json").read_text())
     assert released["version"] == "2.0.0"
     assert not list((root / "releases").glob(".*")), "staging or journal left behind"
+
+
+def test_unreleased_notes_become_part_of_the_next_entry(tmp_path: Path):
+    (tmp_path / "CHANGELOG.md").write_text(
+        "# Changelog\n\n## Unreleased\n\nTools: gates closed.\n\n## 1.1.1 — 2026-11-26\n\n"
+        "Old entry.\n")
+    text = release_module._changelog_with(tmp_path, "## 1.1.2 — today\n\nChanges.\n")
+    assert text == ("# Changelog\n\n## 1.1.2 — today\n\nChanges.\n\nTools: gates closed.\n\n"
+                    "## 1.1.1 — 2026-11-26\n\nOld entry.\n")
+    assert "Unreleased" not in text
