@@ -146,3 +146,14 @@ def test_unreleased_notes_become_part_of_the_next_entry(tmp_path: Path):
     assert text == ("# Changelog\n\n## 1.1.2 — today\n\nChanges.\n\nTools: gates closed.\n\n"
                     "## 1.1.1 — 2026-11-26\n\nOld entry.\n")
     assert "Unreleased" not in text
+
+
+def test_a_rebuild_of_the_released_version_is_byte_identical(built: Path, tmp_path: Path):
+    """Sources, curated records and code of today make the released bundle again, byte for
+    byte: zip, SQLite, every table and the manifest (when the version is released)."""
+    version = hanoi_coop.__version__
+    if version not in released_versions(ROOT):
+        pytest.skip(f"{version} is not released yet")
+    manifest = release_module.write_bundle(built, tmp_path, version)
+    published = json.loads((ROOT / "releases" / version / "manifest.json").read_text())
+    assert manifest == published

@@ -14,6 +14,7 @@ from typing import Any
 from hanoi_coop import dates, names
 from hanoi_coop.errors import InputError, Problem
 from hanoi_coop.metadata import FIELDS, RESOURCES
+from hanoi_coop.metadata.fields import DATE_PARTS
 from hanoi_coop.metadata.inputs import CURATED_FILES, DATE_GROUPS, Nested
 from hanoi_coop.records import Record, load_records
 
@@ -53,31 +54,6 @@ class Curated:
         self.origins[(table, str(row.get(key)))] = origin
 
 
-def _convert(value: Any, type_: str) -> Any:
-    """A curated scalar in the published column's type, or ValueError."""
-    if value is None or value == "":
-        return None
-    if type_ == "string":
-        if isinstance(value, bool | dict | list):
-            raise ValueError("expected text")
-        return str(value)
-    if type_ == "integer":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError("expected a whole number")
-        return value
-    if type_ == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError("expected a number")
-        return float(value)
-    if type_ == "boolean":
-        if not isinstance(value, bool):
-            raise ValueError("expected true or false")
-        return value
-    if type_ == "date":
-        return str(value)
-    raise ValueError(f"unknown type {type_}")
-
-
 def _row(table: str, record: Record, values: dict, curated: Curated) -> dict:
     """Typed row of ``table`` from curated values; unknown keys and bad types are problems."""
     resource = RESOURCES[table]
@@ -94,7 +70,8 @@ def _row(table: str, record: Record, values: dict, curated: Curated) -> dict:
                 "unknown-field", f"{table} has no column {key!r}", key, value))
             continue
         try:
-            row[key] = _convert(value, FIELDS[key].type)
+            row[key] = None if value is None or value == "" else (
+                FIELDS[key].column_type.from_yaml(value))
         except ValueError as exc:
             curated.problems.append(record.problem("type", str(exc), key, value))
     return {name: row.get(name) for name in resource.field_names}
@@ -167,8 +144,7 @@ def _copy_meeting_dates(curated: Curated) -> None:
             meeting = meetings.get(row.get("meeting_id"))
             if row.get(f"{prefix}_edtf") or row.get(f"{prefix}_text") or meeting is None:
                 continue
-            for part in ("text", "edtf", "earliest", "latest", "precision", "year_basis",
-                         "year_note"):
+            for part in DATE_PARTS:
                 row[f"{prefix}_{part}"] = meeting[f"date_{part}"]
 
 

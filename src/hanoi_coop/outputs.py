@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from hanoi_coop.metadata import RESOURCES, Resource
+from hanoi_coop.metadata import RESOURCES, Field, Resource
 from hanoi_coop.schemas import arrow_schema, pandera_schema, table_schema
 
 PARQUET_SUFFIX = "-parquet"
@@ -31,22 +31,14 @@ def parquet_path(table: str) -> str:
     return f"data/parquet/{table}.parquet"
 
 
-def _formatted(column: pd.Series, type_: str) -> pd.Series:
+def _formatted(column: pd.Series, field: Field) -> pd.Series:
     """One column as the text the CSV carries; missing values as empty cells."""
-    present = column.notna()
-    if type_ == "boolean":
-        text = column.map({True: "true", False: "false"})
-    elif type_ == "date":
-        text = pd.to_datetime(column).dt.strftime("%Y-%m-%d")
-    elif type_ == "number":
-        text = column.astype(object).map(lambda v: repr(float(v)), na_action="ignore")
-    else:
-        text = column.astype(object).map(str, na_action="ignore")
-    return text.where(present, "").astype(object)
+    text = field.column_type.to_text(column)
+    return text.where(column.notna(), "").astype(object)
 
 
 def csv_bytes(resource: Resource, frame: pd.DataFrame) -> bytes:
-    text = pd.DataFrame({f.name: _formatted(frame[f.name], f.type) for f in resource.fields},
+    text = pd.DataFrame({f.name: _formatted(frame[f.name], f) for f in resource.fields},
                         columns=list(resource.field_names))
     return text.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL).encode()
 
@@ -55,11 +47,7 @@ def arrow_table(resource: Resource, frame: pd.DataFrame) -> pa.Table:
     schema = arrow_schema(resource)
     arrays = []
     for f, arrow_field in zip(resource.fields, schema, strict=True):
-        column = frame[f.name]
-        if f.type == "date":
-            values = [None if pd.isna(v) else pd.Timestamp(v).date() for v in column]
-        else:
-            values = [None if pd.isna(v) else v for v in column.astype(object)]
+        values = f.column_type.arrow_values(frame[f.name])
         arrays.append(pa.array(values, type=arrow_field.type))
     return pa.Table.from_arrays(arrays, schema=schema)
 

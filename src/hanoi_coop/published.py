@@ -27,11 +27,9 @@ from hanoi_coop.errors import Problem
 from hanoi_coop.metadata import RESOURCES, Field, Resource
 from hanoi_coop.outputs import PARQUET_SUFFIX
 from hanoi_coop.rules import Finding
-from hanoi_coop.schemas import PANDAS_DTYPES, arrow_schema
+from hanoi_coop.schemas import arrow_schema
 
 BOM = b"\xef\xbb\xbf"
-_INTEGER = r"^-?\d+$"
-_DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
 class Unreadable(Exception):
@@ -380,23 +378,7 @@ def typed_from_text(resource: Resource, cells: pd.DataFrame) -> tuple[pd.DataFra
 
 
 def _parse_column(text: pd.Series, field: Field) -> tuple[pd.Series, pd.Series]:
-    empty = text == ""
-    if field.type == "string":
-        return text.mask(empty), empty & False
-    if field.type == "integer":
-        ok = text.str.match(_INTEGER).astype(bool)
-        values = pd.to_numeric(text.where(ok & ~empty), errors="coerce")
-        return values.astype(PANDAS_DTYPES["integer"]), ~ok & ~empty
-    if field.type == "number":
-        values = pd.to_numeric(text.where(~empty), errors="coerce")
-        return values.astype(PANDAS_DTYPES["number"]), values.isna() & ~empty
-    if field.type == "boolean":
-        ok = text.isin(["true", "false"]).astype(bool)
-        values = text.map({"true": True, "false": False}).astype(PANDAS_DTYPES["boolean"])
-        return values.where(ok, pd.NA), ~ok & ~empty
-    values = pd.to_datetime(text.where(text.str.match(_DATE).astype(bool)),
-                            format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
-    return values, values.isna() & ~empty
+    return field.column_type.parse_text(text)
 
 
 # --- Parquet -----------------------------------------------------------------------------------
@@ -417,10 +399,7 @@ def read_parquet(resource: Resource, path: Path, relative: str,
                               value="; ".join(diff) or ",".join(n for n, _ in got))]
     frame = table.to_pandas()
     for f in resource.fields:
-        if f.type == "date":
-            frame[f.name] = pd.to_datetime(frame[f.name]).astype("datetime64[ns]")
-        else:
-            frame[f.name] = frame[f.name].astype(PANDAS_DTYPES[f.type])
+        frame[f.name] = f.column_type.from_arrow(frame[f.name])
     return frame, []
 
 

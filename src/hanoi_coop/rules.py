@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 
 from hanoi_coop import dates
 from hanoi_coop.metadata import RESOURCES
+from hanoi_coop.metadata.inputs import DATE_GROUPS
 from hanoi_coop.names import search_key
 
 # Tables whose every row must be supported by at least one quote.
@@ -21,7 +22,6 @@ EVIDENCE_REQUIRED = [
     "places", "organizations", "persons", "meetings", "positions", "meeting_participants",
     "projects", "project_parties", "targets", "figures", "contradictions",
 ]
-DATE_PREFIXES = ("date", "as_of", "deadline", "stated", "period")
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def date_bounds(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     found = []
     for name in RESOURCES:
         frame = frames[name]
-        for prefix in DATE_PREFIXES:
+        for prefix in DATE_GROUPS:
             edtf_col = f"{prefix}_edtf"
             if edtf_col not in frame:
                 continue

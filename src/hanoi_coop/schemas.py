@@ -13,20 +13,6 @@ from hanoi_coop.metadata import RESOURCES, Field, Resource
 
 MISSING_VALUES = [""]
 
-PANDAS_DTYPES = {
-    "string": pd.StringDtype(),
-    "integer": pd.Int64Dtype(),
-    "number": pd.Float64Dtype(),
-    "boolean": pd.BooleanDtype(),
-    "date": "datetime64[ns]",
-}
-ARROW_TYPES = {
-    "string": pa_arrow.string(),
-    "integer": pa_arrow.int64(),
-    "number": pa_arrow.float64(),
-    "boolean": pa_arrow.bool_(),
-    "date": pa_arrow.date32(),
-}
 
 
 # --- Frictionless Table Schema -----------------------------------------------------------------
@@ -45,12 +31,7 @@ def _field_descriptor(field: Field) -> dict:
     if field.maximum is not None:
         constraints["maximum"] = field.maximum
     descriptor = {"name": field.name, "title": field.label, "type": field.type,
-                  "description": field.description}
-    if field.type == "date":
-        descriptor["format"] = "default"  # ISO only: "any" would invent a day for "2021"
-    if field.type == "boolean":
-        descriptor["trueValues"] = ["true"]
-        descriptor["falseValues"] = ["false"]
+                  "description": field.description, **field.column_type.table_schema}
     if constraints:
         descriptor["constraints"] = constraints
     return descriptor
@@ -90,7 +71,7 @@ def _pandera_checks(field: Field) -> list[pa.Check]:
 def pandera_schema(resource: Resource) -> pa.DataFrameSchema:
     """The Pandera schema of one table, for frames typed by ``typed_frame``."""
     columns = {
-        f.name: pa.Column(PANDAS_DTYPES[f.type], checks=_pandera_checks(f),
+        f.name: pa.Column(f.column_type.pandas_dtype, checks=_pandera_checks(f),
                           nullable=not f.required,
                           unique=f.unique and f.name != resource.primary_key,
                           description=f.description, title=f.label)
@@ -110,7 +91,7 @@ def all_pandera_schemas() -> dict[str, pa.DataFrameSchema]:
 # --- Arrow and pandas ------------------------------------------------------------------------
 def arrow_schema(resource: Resource) -> pa_arrow.Schema:
     return pa_arrow.schema([
-        pa_arrow.field(f.name, ARROW_TYPES[f.type], nullable=not f.required)
+        pa_arrow.field(f.name, f.column_type.arrow_type, nullable=not f.required)
         for f in resource.fields
     ])
 
@@ -125,7 +106,4 @@ def typed_frame(resource: Resource, rows: list[dict]) -> pd.DataFrame:
 
 def cast_column(column: pd.Series, field: Field) -> pd.Series:
     """One column in its package dtype (raises ValueError/TypeError on a bad value)."""
-    column = column.astype(object).where(column.notna(), None)
-    if field.type == "date":
-        return pd.to_datetime(column, format="%Y-%m-%d").astype("datetime64[ns]")
-    return column.astype(PANDAS_DTYPES[field.type])
+    return field.column_type.cast(column)

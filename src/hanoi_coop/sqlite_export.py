@@ -7,16 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from hanoi_coop.metadata import RESOURCES, Resource
-
-SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER",
-             "date": "TEXT"}
+from hanoi_coop.metadata import RESOURCES, Field, Resource
 
 
 def _create_statement(resource: Resource) -> str:
     columns = []
     for f in resource.fields:
-        column = f'"{f.name}" {SQL_TYPES[f.type]}'
+        column = f'"{f.name}" {f.column_type.sqlite_type}'
         if f.name == resource.primary_key:
             column += " PRIMARY KEY"
         elif f.required:
@@ -28,18 +25,10 @@ def _create_statement(resource: Resource) -> str:
     return f'CREATE TABLE "{resource.name}" (\n  ' + ",\n  ".join(columns) + "\n)"
 
 
-def _value(value: object, type_: str) -> object:
+def _value(value: object, field: Field) -> object:
     if value is None or pd.isna(value):
         return None
-    if type_ == "date":
-        return pd.Timestamp(value).strftime("%Y-%m-%d")
-    if type_ == "boolean":
-        return int(bool(value))
-    if type_ == "integer":
-        return int(value)
-    if type_ == "number":
-        return float(value)
-    return str(value)
+    return field.column_type.to_sqlite(value)
 
 
 def write_sqlite(frames: dict[str, pd.DataFrame], path: Path) -> None:
@@ -51,9 +40,9 @@ def write_sqlite(frames: dict[str, pd.DataFrame], path: Path) -> None:
         with connection:
             for name, resource in RESOURCES.items():
                 connection.execute(_create_statement(resource))
-                types = [f.type for f in resource.fields]
-                placeholders = ", ".join("?" for _ in types)
-                rows = [[_value(v, t) for v, t in zip(row, types, strict=True)]
+                fields = resource.fields
+                placeholders = ", ".join("?" for _ in fields)
+                rows = [[_value(v, f) for v, f in zip(row, fields, strict=True)]
                         for row in frames[name].itertuples(index=False, name=None)]
                 connection.executemany(
                     f'INSERT INTO "{name}" VALUES ({placeholders})', rows)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hanoi_coop.metadata import codelists as cl
+from hanoi_coop.metadata.types import ColumnType, column_type
 
 # A readable, stable identifier: lowercase words joined by hyphens, then optional ':' parts
 # (link tables join their key columns, which may carry OC4IDS camelCase codes).
@@ -56,6 +57,10 @@ class Field:
     def label(self) -> str:
         return self.title or self.name.replace("_", " ").capitalize()
 
+    @property
+    def column_type(self) -> ColumnType:
+        return column_type(self.type)
+
 
 def _id(name: str, what: str) -> Field:
     # Required-ness of an id depends on the table: a table's primary key and the references
@@ -70,6 +75,9 @@ def _text(name: str, description: str, required: bool = False) -> Field:
 
 def _code(name: str, values: list[str], description: str, required: bool = False) -> Field:
     return Field(name, "string", description, required=required, enum=tuple(values))
+
+
+DATE_PARTS = ("text", "edtf", "earliest", "latest", "precision", "year_basis", "year_note")
 
 
 def date_family(prefix: str, what: str) -> list[Field]:
@@ -209,11 +217,17 @@ _FIELDS: list[Field] = [
           "after normalisation).", required=True),
 ]
 
-_FIELDS += date_family("date", "meeting")
-_FIELDS += date_family("as_of", "statement of the position")
-_FIELDS += date_family("deadline", "target's deadline")
-_FIELDS += date_family("stated", "statement of the target")
-_FIELDS += date_family("period", "figure's reference period")
+# Each date family: its column prefix and what it dates. A curator writes one mapping
+# {text, edtf, year_basis, year_note} under the prefix; the build expands it into DATE_PARTS.
+DATE_FAMILIES = {
+    "date": "meeting",
+    "as_of": "statement of the position",
+    "deadline": "target's deadline",
+    "stated": "statement of the target",
+    "period": "figure's reference period",
+}
+for _prefix, _what in DATE_FAMILIES.items():
+    _FIELDS += date_family(_prefix, _what)
 
 FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}
 assert len(FIELDS) == len(_FIELDS), "a field is defined twice"

@@ -11,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hanoi_coop.metadata import codelists as cl
-from hanoi_coop.metadata.fields import FIELDS, ID_PATTERN, SHA256_PATTERN
+from hanoi_coop.metadata.fields import (
+    DATE_FAMILIES,
+    DATE_PARTS,
+    FIELDS,
+    ID_PATTERN,
+    SHA256_PATTERN,
+)
 from hanoi_coop.metadata.resources import RESOURCES
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -60,14 +66,11 @@ EXCLUSIONS_FILE = "curated/coverage_exclusions.yaml"
 
 # Date families a curator writes as one mapping {text, edtf, year_basis, year_note}; the build
 # expands each into seven columns.
-DATE_GROUPS = ("date", "as_of", "deadline", "stated", "period")
-DATE_PARTS = ("text", "edtf", "earliest", "latest", "precision", "year_basis", "year_note")
+DATE_GROUPS = tuple(DATE_FAMILIES)
 CURATED_DATE_PARTS = ("text", "edtf", "year_basis", "year_note")
 # Columns the build derives from other columns; a curator never writes them.
 DERIVED_COLUMNS = ("search_key", "sort_name")
 
-_JSON_TYPES = {"string": "string", "integer": "integer", "number": "number",
-               "boolean": "boolean", "date": "string"}
 
 
 def date_groups(table: str) -> list[str]:
@@ -82,7 +85,7 @@ def date_columns(prefix: str) -> list[str]:
 
 def _column_schema(name: str) -> dict:
     f = FIELDS[name]
-    schema: dict = {"type": [_JSON_TYPES[f.type], "null"], "description": f.description}
+    schema: dict = {"type": [f.column_type.json_type, "null"], "description": f.description}
     if f.enum is not None:
         schema["enum"] = [*f.enum, None]
     return schema
@@ -138,7 +141,7 @@ def _row_schema(table: str, parent_key: str | None = None) -> dict:
 def _nested_schema(nested: Nested, parent_key: str) -> dict:
     if nested.scalar is not None:
         return {"type": "array", "items": _column_schema(nested.scalar) | {
-            "type": _JSON_TYPES[FIELDS[nested.scalar].type]}}
+            "type": FIELDS[nested.scalar].column_type.json_type}}
     item = _row_schema(nested.table, parent_key)
     if nested.quoted:
         item["properties"]["quote"] = {"type": "string", "minLength": 1,

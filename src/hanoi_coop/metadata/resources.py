@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from hanoi_coop.metadata.codelists import TABLE_NAMES
-from hanoi_coop.metadata.fields import FIELDS, Field
+from hanoi_coop.metadata.fields import DATE_PARTS, FIELDS, Field
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,7 @@ class Resource:
 
 
 def _dates(prefix: str) -> tuple[str, ...]:
-    return tuple(
-        f"{prefix}_{part}"
-        for part in ("text", "edtf", "earliest", "latest", "precision", "year_basis", "year_note")
-    )
+    return tuple(f"{prefix}_{part}" for part in DATE_PARTS)
 
 
 def _fk(column: str, resource: str, reference: str | None = None) -> ForeignKey:

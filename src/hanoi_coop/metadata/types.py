@@ -1,0 +1,150 @@
+"""The column types, each described once: how a value is held in pandas, Arrow and SQLite, how
+a curated YAML value becomes a cell, and how a cell is written to CSV and read back.
+
+Adding a type means adding one ``ColumnType`` here; the build, the CSV and Parquet writers and
+readers, the SQLite export, the curated-input schema and the Table Schema all use these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+_INTEGER = r"^-?\d+$"
+_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+@dataclass(frozen=True)
+class ColumnType:
+    """One Table Schema type and everything the package does with it."""
+
+    name: str
+    pandas_dtype: Any
+    arrow_type: pa.DataType
+    sqlite_type: str
+    json_type: str  # in curated YAML (JSON Schema)
+    # A curated YAML scalar as a cell value; raises ValueError with what was expected.
+    from_yaml: Callable[[Any], Any]
+    # Present values as CSV text (missing values are handled by the caller).
+    to_text: Callable[[pd.Series], pd.Series]
+    # CSV text of non-empty cells -> (values in the package dtype, mask of cells that do not
+    # parse); empty cells are missing.
+    parse_text: Callable[[pd.Series], tuple[pd.Series, pd.Series]]
+    # One present value as SQLite stores it.
+    to_sqlite: Callable[[Any], Any]
+    table_schema: dict = field(default_factory=dict)  # extra Table Schema field properties
+
+    def cast(self, column: pd.Series) -> pd.Series:
+        """A column of Python values in the package dtype (raises on a bad value)."""
+        column = column.astype(object).where(column.notna(), None)
+        if self.name == DATE:
+            return pd.to_datetime(column, format="%Y-%m-%d").astype(self.pandas_dtype)
+        return column.astype(self.pandas_dtype)
+
+    def arrow_values(self, column: pd.Series) -> list:
+        """Values for ``pyarrow.array`` of ``arrow_type``."""
+        if self.name == DATE:
+            return [None if pd.isna(v) else pd.Timestamp(v).date() for v in column]
+        return [None if pd.isna(v) else v for v in column.astype(object)]
+
+    def from_arrow(self, column: pd.Series) -> pd.Series:
+        """A column as pyarrow's ``to_pandas`` gives it, in the package dtype."""
+        if self.name == DATE:
+            return pd.to_datetime(column).astype(self.pandas_dtype)
+        return column.astype(self.pandas_dtype)
+
+
+STRING, INTEGER, NUMBER, BOOLEAN, DATE = "string", "integer", "number", "boolean", "date"
+
+
+def _text_from_yaml(value: Any) -> str:
+    if isinstance(value, bool | dict | list):
+        raise ValueError("expected text")
+    return str(value)
+
+
+def _integer_from_yaml(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("expected a whole number")
+    return value
+
+
+def _number_from_yaml(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("expected a number")
+    return float(value)
+
+
+def _boolean_from_yaml(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
+def _as_str(column: pd.Series) -> pd.Series:
+    return column.astype(object).map(str, na_action="ignore")
+
+
+def _parse_string(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    empty = text == ""
+    return text.mask(empty), empty & False
+
+
+def _parse_integer(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    empty = text == ""
+    ok = text.str.match(_INTEGER).astype(bool)
+    values = pd.to_numeric(text.where(ok & ~empty), errors="coerce")
+    return values.astype(pd.Int64Dtype()), ~ok & ~empty
+
+
+def _parse_number(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    empty = text == ""
+    values = pd.to_numeric(text.where(~empty), errors="coerce")
+    return values.astype(pd.Float64Dtype()), values.isna() & ~empty
+
+
+def _parse_boolean(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    empty = text == ""
+    ok = text.isin(["true", "false"]).astype(bool)
+    values = text.map({"true": True, "false": False}).astype(pd.BooleanDtype())
+    return values.where(ok, pd.NA), ~ok & ~empty
+
+
+def _parse_date(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    empty = text == ""
+    values = pd.to_datetime(text.where(text.str.match(_DATE).astype(bool)),
+                            format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+    return values, values.isna() & ~empty
+
+
+TYPES: dict[str, ColumnType] = {t.name: t for t in [
+    ColumnType(STRING, pd.StringDtype(), pa.string(), "TEXT", "string", _text_from_yaml,
+               _as_str, _parse_string, str),
+    ColumnType(INTEGER, pd.Int64Dtype(), pa.int64(), "INTEGER", "integer", _integer_from_yaml,
+               _as_str, _parse_integer, int),
+    # repr keeps every digit of a float and is the same on every platform.
+    ColumnType(NUMBER, pd.Float64Dtype(), pa.float64(), "REAL", "number", _number_from_yaml,
+               lambda c: c.astype(object).map(lambda v: repr(float(v)), na_action="ignore"),
+               _parse_number, float),
+    ColumnType(BOOLEAN, pd.BooleanDtype(), pa.bool_(), "INTEGER", "boolean", _boolean_from_yaml,
+               lambda c: c.map({True: "true", False: "false"}), _parse_boolean,
+               lambda v: int(bool(v)),
+               table_schema={"trueValues": ["true"], "falseValues": ["false"]}),
+    # Dates are curated as EDTF text; the ISO bound columns are derived by the build.
+    ColumnType(DATE, "datetime64[ns]", pa.date32(), "TEXT", "string", str,
+               lambda c: pd.to_datetime(c).dt.strftime("%Y-%m-%d"), _parse_date,
+               lambda v: pd.Timestamp(v).strftime("%Y-%m-%d"),
+               # ISO only: "any" would invent a day for "2021"
+               table_schema={"format": "default"}),
+]}
+
+
+def column_type(name: str) -> ColumnType:
+    try:
+        return TYPES[name]
+    except KeyError:
+        raise ValueError(f"unknown column type {name!r} (known: {', '.join(TYPES)})") from None
