@@ -44,7 +44,7 @@ class Assembled:
 
 
 def _curated_locator(curated: Curated, frames: dict[str, pd.DataFrame]):
-    evidence_origin = {}
+    evidence_origin: dict[tuple[str, str], tuple[str, int]] = {}
     for claim in curated.claims:
         evidence_origin.setdefault((claim.table, claim.record_id), (claim.file, claim.line))
 

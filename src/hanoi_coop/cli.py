@@ -23,7 +23,8 @@ def _build(args: argparse.Namespace) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     print(summary(assembled))
-    print("build ok: data/, schemas/ and datapackage.json written and validated")
+    print("build ok: data/, schemas/ and datapackage.json written and validated "
+          "(Pandera, cross-table rules, Frictionless, every quote against its article)")
     from hanoi_coop.docs import refresh_readme
     from hanoi_coop.inputs import refresh_input_schemas
 

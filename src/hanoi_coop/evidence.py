@@ -45,9 +45,11 @@ def locate_claims(claims: list[QuoteClaim], sources: dict[str, Source],
         if claim.table in CAPTION_ALLOWED_TABLES:
             allowed.add("caption")
         spans = find_quote(claim.quote, source.text, normalised[source.source_id])
-        placed = [(start, end, source.segment_at(start)) for start, end in spans]
-        placed = [(s, e, seg) for s, e, seg in placed
-                  if seg and seg.kind in allowed and e <= seg.char_end]
+        placed = []
+        for start, end in spans:
+            segment = source.segment_at(start)
+            if segment is not None and segment.kind in allowed and end <= segment.char_end:
+                placed.append((start, end, segment))
         if not placed:
             where = "in the article content" if spans else "in the source text"
             problems.append(_problem(

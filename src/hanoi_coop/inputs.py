@@ -49,7 +49,7 @@ def _record_label(record: dict | None, index: Any) -> str:
 
 
 def _field_name(path: list) -> str | None:
-    parts = []
+    parts: list[str] = []
     for step in path:
         if isinstance(step, int):
             if parts:

@@ -117,7 +117,8 @@ def json_bytes(data: object) -> bytes:
 def write_package(frames: dict[str, pd.DataFrame], root: Path, version: str) -> dict:
     """Write data/, schemas/ and datapackage.json of ``version`` under ``root``; return the
     descriptor."""
-    csv_resources, parquet_resources = [], []
+    csv_resources: list[dict] = []
+    parquet_resources: list[dict] = []
     for name, resource in RESOURCES.items():
         frame = frames[name]
         for parquet, path, data in (
@@ -141,7 +142,7 @@ def schema_files() -> dict[str, bytes]:
     files = {}
     for name, resource in RESOURCES.items():
         files[f"{name}.schema.json"] = json_bytes(table_schema(resource))
-        files[f"pandera/{name}.yaml"] = pandera_schema(resource).to_yaml().encode()
+        files[f"pandera/{name}.yaml"] = str(pandera_schema(resource).to_yaml()).encode()
     return files
 
 

@@ -73,7 +73,7 @@ def check_version(previous: str | None, proposed: str, change: PackageDiff | Non
         raise ReleaseError(f"{proposed} is not the next MAJOR, MINOR or PATCH after "
                            f"{previous}")
     needed = required_bump(change) if change is not None else None
-    if needed is None:
+    if needed is None or change is None:
         raise ReleaseError(f"nothing changed since {previous}: no release needed")
     order = ["patch", "minor", "major"]
     if order.index(given) < order.index(needed):

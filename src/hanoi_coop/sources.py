@@ -62,6 +62,7 @@ def _segments(record: Record, text: str) -> list[Segment]:
     body_first, body_last = spec.pop("body")
     kind_of_line: dict[int, str] = {}
     for kind, lines in spec.items():
+        kind = str(kind)
         if kind not in SEGMENT_KIND:
             raise InputError([record.problem("codelist", f"unknown segment kind {kind!r}",
                                              "segments", kind)])

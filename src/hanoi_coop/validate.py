@@ -72,12 +72,13 @@ def frictionless_problems(descriptor_path: Path) -> list[Problem]:
     for task in report.tasks:
         for error in task.errors:
             row = getattr(error, "row_number", None)
+            cell = getattr(error, "cell", None)
             problems.append(Problem(
                 task.place or task.name, f"frictionless:{error.type}", error.note or error.title,
                 line=row if task.place.endswith(".csv") else None,
                 record=f"row {row - 2}" if row and not task.place.endswith(".csv") else None,
                 field=getattr(error, "field_name", None),
-                value=None if getattr(error, "cell", None) is None else str(error.cell)))
+                value=None if cell is None else str(cell)))
     problems += [Problem(str(descriptor_path), f"frictionless:{e.type}", e.message)
                  for e in report.errors]
     return problems

@@ -230,4 +230,6 @@ for _prefix, _what in DATE_FAMILIES.items():
     _FIELDS += date_family(_prefix, _what)
 
 FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}
-assert len(FIELDS) == len(_FIELDS), "a field is defined twice"
+if len(FIELDS) != len(_FIELDS):
+    _twice = sorted({f.name for f in _FIELDS if [g.name for g in _FIELDS].count(f.name) > 1})
+    raise ValueError(f"fields defined twice in the model: {', '.join(_twice)}")

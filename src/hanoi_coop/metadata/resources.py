@@ -203,4 +203,5 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
     ),
 ]}
 
-assert list(RESOURCES) == TABLE_NAMES, "codelists.TABLE_NAMES is out of step with RESOURCES"
+if list(RESOURCES) != TABLE_NAMES:
+    raise ValueError("codelists.TABLE_NAMES is out of step with RESOURCES")
