@@ -104,11 +104,12 @@ def test_an_uncovered_number_fails_the_coverage_gate(workspace: Path):
                for m in messages), messages
 
 
-def test_readme_table_list_is_current():
-    from hanoi_coop.docs import END, START, tables_markdown
+def test_readme_generated_blocks_are_current():
+    from hanoi_coop.docs import BLOCKS
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert f"{START}\n{tables_markdown(ROOT)}\n{END}" in readme
+    for start, end, render in BLOCKS:
+        assert f"{start}\n{render(ROOT)}\n{end}" in readme, f"{start}: run make build"
 
 
 def test_a_build_failing_after_writing_its_files_publishes_nothing(workspace: Path,

@@ -1,14 +1,19 @@
-"""Generated documentation: the README's table list, from the metadata model and the data."""
+"""Generated documentation: the README's table list and error table, from the metadata model."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from hanoi_coop.metadata import RESOURCES
+from hanoi_coop.metadata.problems import RULES
 
 START, END = "<!-- tables:start -->", "<!-- tables:end -->"
+ERRORS_START, ERRORS_END = "<!-- errors:start -->", "<!-- errors:end -->"
+_STAGES = {"input": "build (curated and source files)", "table": "build and validate",
+           "file": "validate (published files)"}
 
 
 def tables_markdown(root: Path) -> str:
@@ -22,15 +27,35 @@ def tables_markdown(root: Path) -> str:
     return "\n".join(lines)
 
 
+def errors_markdown(root: Path | None = None) -> str:
+    """A Markdown table of every rule an error can name, from the catalogue."""
+    lines = ["| rule | what it means | reported by |", "|---|---|---|"]
+    for rule in RULES.values():
+        lines.append(f"| `{rule.name}` | **{rule.title}.** {rule.description} | "
+                     f"{_STAGES[rule.stage]} |")
+    return "\n".join(lines)
+
+
+BLOCKS: list[tuple[str, str, Callable[[Path], str]]] = [
+    (START, END, tables_markdown),
+    (ERRORS_START, ERRORS_END, errors_markdown),
+]
+
+
+def _replaced(pattern: re.Pattern[str], block: str, text: str) -> str:
+    return pattern.sub(lambda _: block, text)  # a function: the block is not a template
+
+
 def refresh_readme(root: Path) -> bool:
-    """Rewrite the README's generated block; return True when it changed."""
+    """Rewrite the README's generated blocks; return True when it changed."""
     path = root / "README.md"
     if not path.is_file():  # a scratch build (tests, benchmarks) has no README to refresh
         return False
     text = path.read_text(encoding="utf-8")
-    block = f"{START}\n{tables_markdown(root)}\n{END}"
-    new = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text,
-                 flags=re.DOTALL)
+    new = text
+    for start, end, render in BLOCKS:
+        pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), flags=re.DOTALL)
+        new = _replaced(pattern, f"{start}\n{render(root)}\n{end}", new)
     if new != text:
         path.write_text(new, encoding="utf-8")
     return new != text

@@ -1,0 +1,121 @@
+"""The catalogue of problems the build and ``validate`` report: every rule name a user can read
+in an error, with a title and what it means. The README's error table is generated from it,
+and a test proves that every rule the code can report is listed here.
+
+Frictionless's own errors keep Frictionless's names, prefixed ``frictionless:``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    title: str
+    description: str
+    stage: str  # where it is reported: "input" (build), "file" (validate), "table" (both)
+
+
+_INPUT, _FILE, _TABLE = "input", "file", "table"
+
+RULES: dict[str, Rule] = {r.name: r for r in [
+    # curated and source files, checked before anything is built
+    Rule("yaml", "Not readable YAML", "The file cannot be parsed, or uses an anchor or alias "
+         "(values must be written out).", _INPUT),
+    Rule("duplicate-key", "Key written twice", "One mapping names the same key twice; a "
+         "reader sees the first value, YAML keeps the last.", _INPUT),
+    Rule("missing-file", "File not there", "An input file, an article text, or a data file the "
+         "descriptor names is missing.", _INPUT),
+    Rule("too-large", "File too large", "An input file far larger than any curated file.",
+         _INPUT),
+    Rule("unknown-field", "Unknown field", "A key the file's schema does not have (a typo, or "
+         "a column the build derives).", _INPUT),
+    Rule("missing-quote", "No evidence", "A record without a quote from its source.", _INPUT),
+    Rule("unknown-source", "Unknown source", "A quote cites a source that is not in "
+         "sources/sources.yaml.", _INPUT),
+    Rule("quote-not-in-source", "Quote not in the source", "The quote is not the article's "
+         "text (in its content, or at its offsets).", _TABLE),
+    Rule("missing-reason", "Exclusion without a reason", "An uncited number or date is "
+         "excused without saying why.", _INPUT),
+    Rule("segments", "Line without a segment kind", "A non-empty line of an article outside "
+         "the body is not listed as title, caption, menu or another kind.", _INPUT),
+    Rule("coverage", "Number or date not covered", "A number or date in an article's content "
+         "is neither cited by a quote nor excused.", _INPUT),
+    # values, in curated records and in published tables
+    Rule("type", "Wrong type", "A value that is not of the field's type (text, whole number, "
+         "number, true/false, ISO date, mapping or list).", _TABLE),
+    Rule("required", "Missing value", "A required value is missing or empty.", _TABLE),
+    Rule("codelist", "Not in the codelist", "A code outside the field's codelist.", _TABLE),
+    Rule("pattern", "Does not match the pattern", "An identifier, digest or free text of the "
+         "wrong form (free text may not look like a formula or a missing-value token).",
+         _TABLE),
+    Rule("minimum", "Below the minimum", "A number below the field's minimum.", _TABLE),
+    Rule("maximum", "Above the maximum", "A number above the field's maximum.", _TABLE),
+    Rule("nfc", "Not Unicode NFC", "Text not in Unicode normal form C.", _TABLE),
+    Rule("edtf", "Not an EDTF date", "A date string the EDTF parser does not accept.", _TABLE),
+    Rule("unique", "Not unique", "A value that must be unique repeats.", _TABLE),
+    Rule("duplicate-id", "Duplicate id", "A primary key repeats (reported on each repeat).",
+         _TABLE),
+    Rule("missing-column", "Column missing", "A column of the schema is not in the table.",
+         _TABLE),
+    Rule("extra-column", "Column not in the schema", "A column the schema does not have.",
+         _TABLE),
+    # across rows and tables
+    Rule("foreign-key", "Dangling reference", "A reference to a row that does not exist.",
+         _TABLE),
+    Rule("participant-position", "Position of someone else", "A participant's position is "
+         "held by another person.", _TABLE),
+    Rule("date-order", "Dates in the wrong order", "A latest date before its earliest date.",
+         _TABLE),
+    Rule("date-derived", "Date bounds disagree with EDTF", "Earliest, latest or precision "
+         "are not what the EDTF string gives.", _TABLE),
+    Rule("deadline-before-stated", "Deadline before the statement", "A target's deadline ends "
+         "before the target was stated.", _TABLE),
+    Rule("search-key", "Wrong search key", "The search key is not the ASCII key of the name.",
+         _TABLE),
+    Rule("no-evidence", "Row without evidence", "No quote in the evidence table supports the "
+         "row.", _TABLE),
+    Rule("evidence-target", "Evidence for nothing", "A quote claims to support a row that does "
+         "not exist.", _TABLE),
+    Rule("quote-offsets", "Offsets do not fit the quote", "char_end - char_start is not the "
+         "length of the quote.", _TABLE),
+    Rule("source-text-changed", "Article changed", "The article text given with --texts is not "
+         "the one the package was built from.", _TABLE),
+    # published files
+    Rule("checksum", "Checksum differs", "A file's sha256 is not the one recorded for it.",
+         _FILE),
+    Rule("byte-count", "Size differs", "A file's size is not the one the descriptor records.",
+         _FILE),
+    Rule("row-count", "Row count differs", "A table's row count is not the descriptor's.",
+         _FILE),
+    Rule("encoding", "Not UTF-8", "Bytes that are not UTF-8.", _FILE),
+    Rule("byte-order-mark", "Byte-order mark", "The file starts with a UTF-8 byte-order mark.",
+         _FILE),
+    Rule("line-ending", "CR line ends", "CR or CRLF line ends (LF expected).", _FILE),
+    Rule("truncated", "Truncated file", "The file does not end with a line end.", _FILE),
+    Rule("empty-file", "Empty file", "A CSV file without a header row.", _FILE),
+    Rule("column-order", "Columns out of order", "The header's columns are not in the "
+         "schema's order.", _FILE),
+    Rule("csv-syntax", "Broken CSV", "A CSV syntax error (an unclosed quote, a stray "
+         "character).", _FILE),
+    Rule("row-length", "Row of the wrong length", "A row with more or fewer cells than the "
+         "header.", _FILE),
+    Rule("parquet-unreadable", "Parquet file unreadable", "The Parquet file cannot be read.",
+         _FILE),
+    Rule("parquet-schema", "Parquet schema differs", "The Parquet file's Arrow schema is not "
+         "the Table Schema's.", _FILE),
+    Rule("format-mismatch", "CSV and Parquet disagree", "A value differs between a table's "
+         "CSV and Parquet files.", _FILE),
+    Rule("missing-resource", "Table missing from the descriptor", "datapackage.json lists no "
+         "CSV or Parquet resource for a table.", _FILE),
+    Rule("zip-path-escape", "Archive entry escapes", "A zip entry with an absolute path or "
+         "'..' (nothing is unpacked).", _FILE),
+]}
+
+FRICTIONLESS_PREFIX = "frictionless:"
+
+
+def is_known(rule: str) -> bool:
+    return rule in RULES or rule.startswith(FRICTIONLESS_PREFIX)
