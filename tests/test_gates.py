@@ -204,6 +204,25 @@ def test_missing_and_changed_article_texts(workspace: Path):
     assert (problem.rule, problem.field) == ("missing-file", "source_id")
 
 
+def test_article_that_is_not_utf8_even_with_its_checksum_updated(workspace: Path):
+    article = workspace / "sources" / "articles" / "src-japan-priority-projects.txt"
+    damaged = article.read_bytes().replace(b"Sumitomo", b"Sumit\xffmo", 1)
+    old = hashlib.sha256(article.read_bytes()).hexdigest()
+    article.write_bytes(damaged)
+    replace_in(workspace / "sources" / "sources.yaml", old, hashlib.sha256(damaged).hexdigest())
+    problems = _problems_of_build(workspace)
+    assert [(p.file, p.rule, p.record) for p in problems] == [
+        ("sources/sources.yaml", "encoding", "src-japan-priority-projects")]
+
+
+def test_every_problem_of_every_source_is_reported_at_once(workspace: Path):
+    for source_id in ("src-japan-priority-projects", "src-hanoi-chongqing-cooperation"):
+        (workspace / "sources" / "articles" / f"{source_id}.txt").unlink()
+    problems = _problems_of_build(workspace)
+    assert {p.record for p in problems if p.rule == "missing-file"} == {
+        "src-japan-priority-projects", "src-hanoi-chongqing-cooperation"}
+
+
 def test_shipped_input_schemas_are_the_models(tmp_path: Path):
     from hanoi_coop.inputs import input_schema_files
 

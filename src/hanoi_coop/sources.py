@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from hanoi_coop.errors import InputError
+from hanoi_coop.errors import InputError, Problem
 from hanoi_coop.metadata.codelists import CONTENT_SEGMENT_KINDS, SEGMENT_KIND
 from hanoi_coop.records import Record, load_records
 
@@ -57,16 +57,14 @@ def _line_numbers(spec: list) -> set[int]:
     return numbers
 
 
-def _segments(record: Record, text: str) -> list[Segment]:
+def _segments(record: Record, text: str) -> tuple[list[Segment], list[Problem]]:
     spec = dict(record.values.get("segments") or {})
     body_first, body_last = spec.pop("body")
+    problems = [record.problem("codelist", f"unknown segment kind {kind!r}", "segments", kind)
+                for kind in spec if kind not in SEGMENT_KIND]
     kind_of_line: dict[int, str] = {}
     for kind, lines in spec.items():
-        kind = str(kind)
-        if kind not in SEGMENT_KIND:
-            raise InputError([record.problem("codelist", f"unknown segment kind {kind!r}",
-                                             "segments", kind)])
-        kind_of_line.update(dict.fromkeys(_line_numbers(lines), kind))
+        kind_of_line.update(dict.fromkeys(_line_numbers(lines), str(kind)))
     segments, offset = [], 0
     for line_no, line in enumerate(text.split("\n"), start=1):
         if line.strip():
@@ -74,38 +72,50 @@ def _segments(record: Record, text: str) -> list[Segment]:
             if kind is None and body_first <= line_no <= body_last:
                 kind = "body"
             if kind is None:
-                raise InputError([record.problem(
-                    "segments", f"line {line_no} of the text has no segment kind", "segments")])
-            segments.append(Segment(line_no, kind, offset, offset + len(line)))
+                problems.append(record.problem(
+                    "segments", f"line {line_no} of the text has no segment kind", "segments"))
+            else:
+                segments.append(Segment(line_no, kind, offset, offset + len(line)))
         offset += len(line) + 1
-    return segments
+    return segments, problems
 
 
-def _load_one(record: Record, folder: Path) -> Source:
+def _load_one(record: Record, folder: Path) -> tuple[Source | None, list[Problem]]:
     source_id = record.values["source_id"]
     path = folder / "articles" / f"{source_id}.txt"
     if not path.exists():
-        raise InputError([record.problem("missing-file", f"no text at {path}", "source_id")])
+        return None, [record.problem("missing-file", f"no text at {path}", "source_id")]
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if digest != record.values["sha256"]:
-        raise InputError([record.problem(
-            "checksum", f"{path.name} has sha256 {digest}: the copy changed", "sha256",
-            record.values["sha256"])])
-    text = data.decode("utf-8")
-    return Source(source_id, text, record.values, _segments(record, text))
+        return None, [record.problem("checksum", f"{path.name} has sha256 {digest}: the copy "
+                                     "changed", "sha256", record.values["sha256"])]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [record.problem("encoding", f"{path.name}: bytes that are not UTF-8 at "
+                                     f"offset {exc.start}", "sha256")]
+    segments, problems = _segments(record, text)
+    return Source(source_id, text, record.values, segments), problems
 
 
 def load_sources(folder: Path) -> dict[str, Source]:
-    """Every source in ``folder/sources.yaml``, text checked against its recorded sha256."""
+    """Every source in ``folder/sources.yaml``, text checked against its recorded sha256;
+    InputError with every problem of every source."""
     records = load_records(folder / "sources.yaml", "sources/sources.yaml")
     sources: dict[str, Source] = {}
+    problems: list[Problem] = []
     for record in records:
-        source = _load_one(record, folder)
+        source, found = _load_one(record, folder)
+        problems += found
+        if source is None:
+            continue
         if source.source_id in sources:
-            raise InputError([record.problem("duplicate-id", "source_id used twice",
-                                             "source_id", source.source_id)])
+            problems.append(record.problem("duplicate-id", "source_id used twice", "source_id",
+                                           source.source_id))
         sources[source.source_id] = source
+    if problems:
+        raise InputError(problems)
     return sources
 
 
