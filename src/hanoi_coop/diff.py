@@ -9,9 +9,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from hanoi_coop.layout import RELEASES
 from hanoi_coop.published import Unreadable, open_package, safe_relative
-
-RELEASES = "releases"
 
 
 @dataclass

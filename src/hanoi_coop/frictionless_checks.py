@@ -10,6 +10,7 @@ import frictionless
 from frictionless import errors
 
 from hanoi_coop.checks import CHECKS
+from hanoi_coop.layout import PARQUET_SUFFIX
 from hanoi_coop.metadata import RESOURCES
 
 
@@ -21,7 +22,7 @@ class ModelChecks(frictionless.Check):
     Errors = [errors.ConstraintError]
 
     def validate_row(self, row: frictionless.Row) -> Iterable[frictionless.Error]:
-        resource = RESOURCES.get(self.resource.name.removesuffix("-parquet"))
+        resource = RESOURCES.get(self.resource.name.removesuffix(PARQUET_SUFFIX))
         if resource is None:
             return
         for field in resource.fields:

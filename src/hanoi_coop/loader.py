@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from hanoi_coop.layout import parquet_path
 from hanoi_coop.metadata import RESOURCES, Resource
 
 PORTAL_ENV = "HANOI_COOP_PORTAL"
@@ -84,7 +85,7 @@ def read_table(resource: Resource, path: Path) -> pd.DataFrame:
 
 
 def _installed_file(table: str) -> Path:
-    path = _HERE / "_data" / "parquet" / f"{table}.parquet"
+    path = _HERE / "_data" / parquet_path(table).removeprefix("data/")  # _data is data/
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run `make build` in the repository")
     return path
@@ -123,6 +124,6 @@ def fetch(version: str, path: str) -> Path:
 def load(table: str, version: str | None = None) -> pd.DataFrame:
     """``table`` as a DataFrame with proper dtypes; ``version`` pins a release."""
     resource = _resource(table)
-    relative = f"data/parquet/{table}.parquet"
+    relative = parquet_path(table)
     path = _installed_file(table) if version is None else fetch(version, relative)
     return read_table(resource, path)

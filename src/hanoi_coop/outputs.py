@@ -10,25 +10,18 @@ import csv
 import hashlib
 import io
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from hanoi_coop.metadata import RESOURCES, Field, Resource
+from hanoi_coop.layout import PARQUET_SUFFIX, csv_path, parquet_path
+from hanoi_coop.metadata import RESOURCES, Field, Resource, package
 from hanoi_coop.schemas import arrow_schema, pandera_schema, table_schema
 
-PARQUET_SUFFIX = "-parquet"
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
-
-
-def csv_path(table: str) -> str:
-    return f"data/csv/{table}.csv"
-
-
-def parquet_path(table: str) -> str:
-    return f"data/parquet/{table}.parquet"
 
 
 def _formatted(column: pd.Series, field: Field) -> pd.Series:
@@ -88,20 +81,13 @@ def _resource_descriptor(resource: Resource, path: str, data: bytes, rows: int,
 def package_descriptor(resources: list[dict], sources: pd.DataFrame, version: str) -> dict:
     return {
         "$schema": PACKAGE_PROFILE,
-        "name": "hanoi-coop",
-        "title": "Hanoi urban-development cooperation",
-        "description": (
-            "Meetings, officials, projects and targets of Hanoi's urban-development "
-            "cooperation, curated from five news articles. Every row cites its source and a "
-            "verbatim quote with character offsets, checked against the source text at build."),
+        "name": package.NAME,
+        "title": package.TITLE,
+        "description": package.DESCRIPTION,
         "version": version,
-        "licenses": [{
-            "name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
-            "path": "https://creativecommons.org/licenses/by/4.0/",
-        }],
-        "keywords": ["Hanoi", "urban development", "metro", "international cooperation",
-                     "Popolo", "OC4IDS", "PLOVER", "EDTF"],
-        "contributors": [{"title": "hanoi-coop curators", "roles": ["creator", "curator"]}],
+        "licenses": [asdict(package.LICENSE)],
+        "keywords": list(package.KEYWORDS),
+        "contributors": list(package.CONTRIBUTORS),
         "sources": [
             {"title": f"{row.title} ({row.publisher}; {row.origin_file})"}
             for row in sources.itertuples()

@@ -10,18 +10,17 @@ from pathlib import Path
 
 from datasette.utils import tilde_encode
 
-from hanoi_coop.diff import RELEASES
-from hanoi_coop.metadata import RESOURCES
+from hanoi_coop.layout import RELEASES, release_stem
+from hanoi_coop.metadata import RESOURCES, package
 from hanoi_coop.outputs import json_bytes
 from hanoi_coop.release import released_versions
 
 SQL_TIME_LIMIT_MS = 1000
 MAX_RETURNED_ROWS = 1000
-LICENSE = ("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/")
 
 
 def database_name(version: str) -> str:
-    return f"hanoi-coop-{version}"
+    return release_stem(version)
 
 
 def database_path(version: str) -> str:
@@ -48,15 +47,15 @@ def metadata(root: Path) -> dict:
     tables = "".join(f'<li><a href="{latest}/{name}">{name}</a>: {html.escape(r.title)}</li>'
                      for name, r in RESOURCES.items())
     return {
-        "title": "Hanoi urban-development cooperation",
+        "title": package.TITLE,
         "description_html": (
             "<p>Meetings, officials, projects and targets of Hanoi's urban-development "
             "cooperation, each row backed by a verbatim quote from its source article.</p>"
             f"<p>Versions: {listing or 'none released yet'}. "
             '<a href="/downloads">Downloads with checksums</a>.</p>'
             f"<p>Tables (latest version):</p><ul>{tables}</ul>"),
-        "license": LICENSE[0],
-        "license_url": LICENSE[1],
+        "license": package.LICENSE.name,
+        "license_url": package.LICENSE.path,
         "source": "Five news articles (The Hanoi Times); see the sources table",
         "databases": {
             database_name(v): {

@@ -24,8 +24,8 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from hanoi_coop.errors import Problem
+from hanoi_coop.layout import PARQUET_SUFFIX
 from hanoi_coop.metadata import RESOURCES, Field, Resource
-from hanoi_coop.outputs import PARQUET_SUFFIX
 from hanoi_coop.rules import Finding
 from hanoi_coop.schemas import arrow_schema
 

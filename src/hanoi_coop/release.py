@@ -16,7 +16,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from hanoi_coop.diff import RELEASES, PackageDiff, diff, format_diff, snapshot
+from hanoi_coop.diff import PackageDiff, diff, format_diff, snapshot
+from hanoi_coop.layout import RELEASES, csv_path, parquet_path, release_stem
 from hanoi_coop.metadata import RESOURCES
 from hanoi_coop.outputs import json_bytes
 from hanoi_coop.published import open_package, read_package
@@ -117,11 +118,11 @@ def write_bundle(package: Path, staging: Path, version: str) -> dict:
         shutil.copyfile(package / name, staging / name)
     with open_package(package) as published:
         frames = {n: t.frame for n, t in read_package(published).csv.items()}
-    stem = f"hanoi-coop-{version}"
+    stem = release_stem(version)
     write_sqlite(frames, staging / f"{stem}.sqlite")
     _write_zip(package, names, staging / f"{stem}.zip", stem)
-    rows = {f"data/csv/{n}.csv": len(f) for n, f in frames.items()}
-    rows.update({f"data/parquet/{n}.parquet": len(f) for n, f in frames.items()})
+    rows = {csv_path(n): len(f) for n, f in frames.items()}
+    rows.update({parquet_path(n): len(f) for n, f in frames.items()})
     files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
     manifest = {"name": "hanoi-coop", "version": version, "files": [
         {"path": f, "sha256": _sha256(staging / f), "bytes": (staging / f).stat().st_size,

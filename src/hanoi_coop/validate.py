@@ -15,6 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from hanoi_coop.errors import Problem
+from hanoi_coop.layout import parquet_path
 from hanoi_coop.metadata import RESOURCES
 from hanoi_coop.published import (
     Published,
@@ -111,7 +112,7 @@ def published_locator(published: Published, frames: dict[str, pd.DataFrame]) -> 
             path = table.path
             line = table.line(finding.row)
         else:
-            path = f"data/parquet/{finding.table}.parquet"
+            path = parquet_path(finding.table)
             record = f"{record} (row {finding.row})"
         return Problem(path, finding.rule, finding.message, record=record, line=line,
                        field=finding.field,
@@ -201,7 +202,7 @@ def validate_package(path: Path, with_frictionless: bool = True,
             if name in published.parquet:
                 problems += compare_formats(RESOURCES[name], table.frame,
                                             published.parquet[name],
-                                            f"data/parquet/{name}.parquet")
+                                            parquet_path(name))
         if with_frictionless:
             seen = {(p.file, p.line) for p in problems}
             problems += [p for p in frictionless_problems(published.root / "datapackage.json")

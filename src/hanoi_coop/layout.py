@@ -1,0 +1,21 @@
+"""Where every file of the package and of a release lives: paths are built here only."""
+
+from __future__ import annotations
+
+from hanoi_coop.metadata.package import NAME
+
+RELEASES = "releases"  # releases/VERSION/ under the repository root
+PARQUET_SUFFIX = "-parquet"  # a table's Parquet resource is named TABLE-parquet
+
+
+def csv_path(table: str) -> str:
+    return f"data/csv/{table}.csv"
+
+
+def parquet_path(table: str) -> str:
+    return f"data/parquet/{table}.parquet"
+
+
+def release_stem(version: str) -> str:
+    """The name of a release's zip, SQLite database and portal database."""
+    return f"{NAME}-{version}"
