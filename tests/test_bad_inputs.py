@@ -16,8 +16,8 @@ import pytest
 
 from hanoi_coop.build import build
 from hanoi_coop.errors import InputError, Problem
-from hanoi_coop.published import Unreadable
-from hanoi_coop.validate import validate_package
+from hanoi_coop.package_open import Unreadable
+from hanoi_coop.validation.validate import validate_package
 
 from .conftest import replace_in
 from .corruption import (
@@ -298,7 +298,7 @@ AGREEMENT_CASES = [
 def test_frictionless_and_pandera_report_the_same_rows(package: Path, table, column, value):
     line = set_cell(package, table, 3, column, value)
     ours = [p for p in _problems(package, fast=True) if p.file == f"data/csv/{table}.csv"]
-    from hanoi_coop.validate import frictionless_problems
+    from hanoi_coop.validation.validate import frictionless_problems
 
     theirs = [p for p in frictionless_problems(package / "datapackage.json")
               if p.file == f"data/csv/{table}.csv"]
@@ -308,7 +308,7 @@ def test_frictionless_and_pandera_report_the_same_rows(package: Path, table, col
 def test_duplicate_key_reported_on_the_same_row_by_both(package: Path):
     rows = read_rows(package, "persons")
     write_rows(package, "persons", rows + [rows[1]])
-    from hanoi_coop.validate import frictionless_problems
+    from hanoi_coop.validation.validate import frictionless_problems
 
     ours = {p.line for p in _problems(package)
             if p.file == "data/csv/persons.csv" and "row-count" not in p.rule}

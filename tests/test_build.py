@@ -11,7 +11,7 @@ import pytest
 
 from hanoi_coop.build import build
 from hanoi_coop.errors import InputError
-from hanoi_coop.outputs import schema_files
+from hanoi_coop.package_write import schema_files
 
 from .conftest import ROOT, replace_in
 
@@ -118,7 +118,7 @@ def test_a_build_failing_after_writing_its_files_publishes_nothing(workspace: Pa
     previous outputs in place, byte for byte, and no staging folder behind."""
     from hanoi_coop import build as build_module
     from hanoi_coop.errors import Problem
-    from hanoi_coop.validate import Report
+    from hanoi_coop.validation.validate import Report
 
     build(workspace)
     before = _digests(workspace)

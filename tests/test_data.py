@@ -101,9 +101,11 @@ def test_package_descriptor_lists_both_formats_of_every_table():
 
 def test_parquet_and_csv_agree_cell_for_cell():
     from hanoi_coop.metadata import RESOURCES
-    from hanoi_coop.published import compare_formats, open_package, read_package
+    from hanoi_coop.package_open import open_package
+    from hanoi_coop.package_read import compare_formats, read_package
 
-    published = read_package(open_package(ROOT))
+    with open_package(ROOT) as published:
+        read_package(published)
     assert set(published.csv) == set(published.parquet) == set(RESOURCES)
     for name, table in published.csv.items():
         assert compare_formats(RESOURCES[name], table.frame, published.parquet[name],

@@ -20,7 +20,7 @@ import pytest
 import hanoi_coop
 from hanoi_coop import build as build_module
 from hanoi_coop import cli
-from hanoi_coop import published as published_module
+from hanoi_coop import package_open as published_module
 from hanoi_coop import release as release_module
 
 from .conftest import ROOT, replace_in
@@ -602,7 +602,7 @@ def test_interrupted_publish_is_finished_by_the_next_build(published_workspace: 
     assert not (root / build_module.PUBLISH_JOURNAL).exists()
     assert "the Dong Ninh Bridge" in csv_file(root, "projects").read_text()
     assert [p for p in root.iterdir() if p.name.startswith(".build-")] == []
-    from hanoi_coop.validate import validate_package
+    from hanoi_coop.validation.validate import validate_package
 
     assert validate_package(root, with_frictionless=False).valid
 
@@ -610,7 +610,7 @@ def test_interrupted_publish_is_finished_by_the_next_build(published_workspace: 
 def test_concurrent_builds_publish_one_consistent_package(published_workspace: Path):
     from concurrent.futures import ThreadPoolExecutor
 
-    from hanoi_coop.validate import validate_package
+    from hanoi_coop.validation.validate import validate_package
 
     root = published_workspace
     with ThreadPoolExecutor(2) as pool:

@@ -19,7 +19,7 @@ RULE_MAPPINGS = {"RULES", "RULE_NAMES"}
 
 def _rule_literals(folder: Path = ROOT / "src" / "hanoi_coop") -> dict[str, str]:
     found = {}
-    for path in sorted(folder.glob("*.py")):
+    for path in sorted(folder.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from hanoi_coop.metadata import RESOURCES
 from hanoi_coop.metadata.fields import SAFE_TEXT_PATTERN
-from hanoi_coop.published import open_package, read_package
-from hanoi_coop.validate import frame_findings
+from hanoi_coop.package_open import open_package
+from hanoi_coop.package_read import read_package
+from hanoi_coop.validation.validate import frame_findings
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = [n for n in RESOURCES if n not in ("evidence", "source_segments")]
@@ -21,8 +22,8 @@ TABLES = [n for n in RESOURCES if n not in ("evidence", "source_segments")]
 
 @pytest.fixture(scope="module")
 def frames() -> dict[str, pd.DataFrame]:
-    published = read_package(open_package(ROOT))
-    return {name: table.frame for name, table in published.csv.items()}
+    with open_package(ROOT) as published:
+        return {name: table.frame for name, table in read_package(published).csv.items()}
 
 
 def _mutated(frames, table, row, column, value):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hanoi_coop.synthetic import copies_for, real_frames, replicate
-from hanoi_coop.validate import frame_findings, validate_package
+from benchmarks.synthetic import copies_for, real_frames, replicate
+from hanoi_coop.validation.validate import frame_findings, validate_package
 
 from .conftest import ROOT
 
@@ -19,7 +19,7 @@ def test_replicas_keep_every_rule(tmp_path: Path):
 
 
 def test_a_written_synthetic_package_validates(tmp_path: Path):
-    from hanoi_coop.synthetic import write_synthetic
+    from benchmarks.synthetic import write_synthetic
 
     counts = write_synthetic(ROOT, 600, tmp_path / "synthetic")
     assert counts["evidence"] >= 600

@@ -20,15 +20,14 @@ import pandas as pd
 
 from hanoi_coop.coverage import SourceCoverage, coverage, format_report
 from hanoi_coop.curation import Curated, load_curated
-from hanoi_coop.errors import InputError, Problem
+from hanoi_coop.errors import Finding, InputError, Problem
 from hanoi_coop.evidence import locate_claims
 from hanoi_coop.inputs import check_inputs
 from hanoi_coop.metadata import RESOURCES
-from hanoi_coop.outputs import write_package
-from hanoi_coop.rules import Finding
+from hanoi_coop.package_write import write_package
 from hanoi_coop.schemas import typed_frame
 from hanoi_coop.sources import load_sources, source_rows
-from hanoi_coop.validate import frame_findings, validate_package
+from hanoi_coop.validation.validate import frame_findings, validate_package
 from hanoi_coop.version import package_version
 
 PUBLISHED = ("data", "schemas", "datapackage.json")

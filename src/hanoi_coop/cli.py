@@ -38,8 +38,8 @@ def _build(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     import json
 
-    from hanoi_coop.published import Unreadable
-    from hanoi_coop.validate import validate_package
+    from hanoi_coop.package_open import Unreadable
+    from hanoi_coop.validation.validate import validate_package
 
     texts = Path(args.texts) if args.texts else None
     try:
@@ -69,7 +69,7 @@ def _diff(args: argparse.Namespace) -> int:
     import json
 
     from hanoi_coop.diff import diff, format_diff, resolve, snapshot
-    from hanoi_coop.published import Unreadable
+    from hanoi_coop.package_open import Unreadable
 
     root = Path(args.root)
     try:

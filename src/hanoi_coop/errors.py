@@ -39,6 +39,19 @@ class Problem:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
+@dataclass(frozen=True)
+class Finding:
+    """A problem in a table, by row position: located later, in the file a user reads (the
+    curated record for the build, the CSV line or Parquet row for validate)."""
+
+    table: str
+    row: int  # 0-based position in the table, sorted by primary key
+    field: str | None
+    rule: str
+    message: str
+    value: object = None
+
+
 class InputError(Exception):
     """Bad input: carries every problem found, each with its location."""
 

@@ -114,7 +114,7 @@ SCHEMA_FOLDER = "curated/schemas"
 
 def input_schema_files() -> dict[str, bytes]:
     """The shipped JSON Schemas of the input files, by path under the repository root."""
-    from hanoi_coop.outputs import json_bytes
+    from hanoi_coop.package_write import json_bytes
 
     return {f"{SCHEMA_FOLDER}/{Path(spec.path).stem}.schema.json": json_bytes(spec.schema)
             for spec in input_files()}

@@ -12,7 +12,7 @@ from datasette.utils import tilde_encode
 
 from hanoi_coop.layout import RELEASES, release_stem
 from hanoi_coop.metadata import RESOURCES, package
-from hanoi_coop.outputs import json_bytes
+from hanoi_coop.package_write import json_bytes
 from hanoi_coop.release import released_versions
 
 SQL_TIME_LIMIT_MS = 1000

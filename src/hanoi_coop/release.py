@@ -19,8 +19,9 @@ from pathlib import Path
 from hanoi_coop.diff import PackageDiff, diff, format_diff, snapshot
 from hanoi_coop.layout import RELEASES, csv_path, parquet_path, release_stem
 from hanoi_coop.metadata import RESOURCES
-from hanoi_coop.outputs import json_bytes
-from hanoi_coop.published import open_package, read_package
+from hanoi_coop.package_open import open_package
+from hanoi_coop.package_read import read_package
+from hanoi_coop.package_write import json_bytes
 from hanoi_coop.sqlite_export import write_sqlite
 from hanoi_coop.version import package_version
 

@@ -6,13 +6,12 @@ turns them into located problems. Pandera covers one column at a time; these cov
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from hanoi_coop import dates
+from hanoi_coop.errors import Finding
 from hanoi_coop.metadata import RESOURCES
 from hanoi_coop.metadata.inputs import DATE_GROUPS
 from hanoi_coop.names import search_key
@@ -22,16 +21,6 @@ EVIDENCE_REQUIRED = [
     "places", "organizations", "persons", "meetings", "positions", "meeting_participants",
     "projects", "project_parties", "targets", "figures", "contradictions",
 ]
-
-
-@dataclass(frozen=True)
-class Finding:
-    table: str
-    row: int  # 0-based position in the table, sorted by primary key
-    field: str | None
-    rule: str
-    message: str
-    value: object = None
 
 
 def _findings(table: str, mask: pd.Series, frame: pd.DataFrame, field: str | None, rule: str,

@@ -14,8 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from hanoi_coop.metadata import RESOURCES
-from hanoi_coop.outputs import write_package
-from hanoi_coop.published import open_package, read_package
+from hanoi_coop.package_open import open_package
+from hanoi_coop.package_read import read_package
+from hanoi_coop.package_write import write_package
 from hanoi_coop.version import package_version
 
 SHARED = ("sources", "source_segments")
@@ -50,8 +51,8 @@ def copies_for(rows: int, frames: dict[str, pd.DataFrame]) -> int:
 
 
 def real_frames(root: Path) -> dict[str, pd.DataFrame]:
-    published = read_package(open_package(root))
-    return {name: table.frame for name, table in published.csv.items()}
+    with open_package(root) as published:
+        return {name: table.frame for name, table in read_package(published).csv.items()}
 
 
 def write_synthetic(root: Path, rows: int, out: Path) -> dict[str, int]:

@@ -14,18 +14,13 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from hanoi_coop.errors import Problem
+from hanoi_coop.errors import Finding, Problem
 from hanoi_coop.layout import parquet_path
 from hanoi_coop.metadata import RESOURCES
-from hanoi_coop.published import (
-    Published,
-    Unreadable,
-    compare_formats,
-    open_package,
-    read_package,
-)
-from hanoi_coop.rules import Finding, check_rules
+from hanoi_coop.package_open import Published, Unreadable, open_package
+from hanoi_coop.package_read import compare_formats, read_package
 from hanoi_coop.schemas import all_pandera_schemas, typed_frame
+from hanoi_coop.validation.rules import check_rules
 
 Locator = Callable[[Finding], Problem]
 
@@ -66,7 +61,7 @@ def frame_findings(frames: dict[str, pd.DataFrame]) -> list[Finding]:
 def frictionless_problems(descriptor_path: Path) -> list[Problem]:
     """Frictionless's report on a package, one problem per error."""
     # Imported here: Frictionless is slow to import and only this optional pass needs it.
-    from hanoi_coop.frictionless_checks import validate_with_frictionless
+    from hanoi_coop.validation.frictionless_pass import validate_with_frictionless
 
     report = validate_with_frictionless(str(descriptor_path))
     problems = []
