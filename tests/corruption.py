@@ -64,3 +64,22 @@ def edit_bytes(root: Path, table: str, edit, rehash: bool = True) -> None:
     path.write_bytes(edit(path.read_bytes()))
     if rehash:
         refresh_checksums(root)
+
+
+def drop_column(root: Path, table: str, column: str, drop_last_rows: int = 0) -> list[list[str]]:
+    """Remove a column from a table's CSV and its schema (and the last rows if asked), as an
+    older or newer version of the package might have it; return the rows before the edit."""
+    rows = read_rows(root, table)
+    index = rows[0].index(column)
+    kept = [r[:index] + r[index + 1:] for r in rows]
+    write_rows(root, table, kept[:len(kept) - drop_last_rows])
+    path = root / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["name"] == table:
+            resource["schema"]["fields"] = [f for f in resource["schema"]["fields"]
+                                            if f["name"] != column]
+    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    refresh_checksums(root)
+    return rows

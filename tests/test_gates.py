@@ -455,18 +455,9 @@ def test_diff_counts_removed_ids_of_a_table_whose_columns_changed(package: Path)
     from hanoi_coop.diff import diff, snapshot
     from hanoi_coop.release import required_bump
 
-    rows = read_rows(package, "persons")
-    drop = rows[0].index("sort_name")
-    kept = [r[:drop] + r[drop + 1:] for r in rows][:-2]  # a column and two ids removed
-    from .corruption import write_rows
+    from .corruption import drop_column
 
-    write_rows(package, "persons", kept)
-    descriptor = json.loads((package / "datapackage.json").read_text())
-    for entry in descriptor["resources"]:
-        if entry["name"] == "persons":
-            entry["schema"]["fields"] = [f for f in entry["schema"]["fields"]
-                                         if f["name"] != "sort_name"]
-    (package / "datapackage.json").write_text(json.dumps(descriptor))
+    rows = drop_column(package, "persons", "sort_name", drop_last_rows=2)
     change = diff(snapshot(ROOT), snapshot(package))
     persons = change.tables["persons"]
     assert persons.columns_removed == ["sort_name"]

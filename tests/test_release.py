@@ -17,7 +17,7 @@ from hanoi_coop.diff import diff, format_diff, snapshot
 from hanoi_coop.release import ReleaseError, check_version, released_versions, required_bump
 
 from .conftest import ROOT, replace_in
-from .corruption import copy_package, read_rows, refresh_checksums, write_rows
+from .corruption import copy_package, drop_column
 
 
 def test_every_release_still_matches_its_published_hashes():
@@ -85,16 +85,7 @@ def test_diff_shows_exactly_one_corrected_record(workspace_with_releases: Path):
 
 def test_release_refuses_a_patch_number_for_a_removed_column(tmp_path: Path):
     package = copy_package(tmp_path / "package")
-    rows = read_rows(package, "persons")
-    drop = rows[0].index("sort_name")
-    write_rows(package, "persons", [r[:drop] + r[drop + 1:] for r in rows])
-    descriptor = json.loads((package / "datapackage.json").read_text())
-    for resource in descriptor["resources"]:
-        if resource["name"] == "persons":
-            resource["schema"]["fields"] = [f for f in resource["schema"]["fields"]
-                                            if f["name"] != "sort_name"]
-    (package / "datapackage.json").write_text(json.dumps(descriptor))
-    refresh_checksums(package)
+    drop_column(package, "persons", "sort_name")
     change = diff(snapshot(ROOT / "releases" / "1.0.0"), snapshot(package))
     assert change.tables["persons"].columns_removed == ["sort_name"]
     with pytest.raises(ReleaseError, match="need MAJOR"):

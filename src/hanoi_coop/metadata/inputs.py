@@ -182,50 +182,46 @@ def sources_file_schema() -> dict:
     body = {"type": "array", "prefixItems": [{"type": "integer", "minimum": 1}] * 2,
             "minItems": 2, "maxItems": 2,
             "description": "First and last line of the article body."}
-    return {
-        "$schema": JSON_SCHEMA_DIALECT, "title": SOURCES_FILE,
-        "description": "The source articles: the project's copies and their origin metadata.",
-        "type": "array",
-        "items": {
-            "type": "object", "additionalProperties": False,
-            "required": ["source_id", "origin_file", "sha256", "title", "publisher_basis",
-                         "publication_date_note", "language", "segments"],
-            "properties": {
-                "source_id": _text(FIELDS["source_id"].description, pattern=ID_PATTERN),
-                "origin_file": _text(FIELDS["origin_file"].description),
-                "sha256": _text(FIELDS["sha256"].description, pattern=SHA256_PATTERN),
-                "title": _text(FIELDS["title"].description),
-                "publisher": {"type": ["string", "null"]},
-                "publisher_basis": _text(FIELDS["publisher_basis"].description),
-                "publication_date_note": _text(FIELDS["publication_date_note"].description),
-                "url": {"type": ["string", "null"]},
-                "language": _text(FIELDS["language"].description),
-                "segments": {"type": "object", "required": ["body"],
-                             "additionalProperties": False,
-                             "properties": {"body": body, **furniture}},
-            },
-        },
-    }
+    return _list_of_records(
+        SOURCES_FILE, "The source articles: the project's copies and their origin metadata.",
+        ["source_id", "origin_file", "sha256", "title", "publisher_basis",
+         "publication_date_note", "language", "segments"],
+        {
+            "source_id": _text(FIELDS["source_id"].description, pattern=ID_PATTERN),
+            "origin_file": _text(FIELDS["origin_file"].description),
+            "sha256": _text(FIELDS["sha256"].description, pattern=SHA256_PATTERN),
+            "title": _text(FIELDS["title"].description),
+            "publisher": {"type": ["string", "null"]},
+            "publisher_basis": _text(FIELDS["publisher_basis"].description),
+            "publication_date_note": _text(FIELDS["publication_date_note"].description),
+            "url": {"type": ["string", "null"]},
+            "language": _text(FIELDS["language"].description),
+            "segments": {"type": "object", "required": ["body"], "additionalProperties": False,
+                         "properties": {"body": body, **furniture}},
+        })
+
+
+def _list_of_records(title: str, description: str, required: list[str],
+                     properties: dict) -> dict:
+    """A file that is a list of records with exactly these properties."""
+    return {"$schema": JSON_SCHEMA_DIALECT, "title": title, "description": description,
+            "type": "array",
+            "items": {"type": "object", "additionalProperties": False, "required": required,
+                      "properties": properties}}
 
 
 def exclusions_file_schema() -> dict:
     """JSON Schema of curated/coverage_exclusions.yaml."""
-    return {
-        "$schema": JSON_SCHEMA_DIALECT, "title": EXCLUSIONS_FILE,
-        "description": "Numbers and dates in article content that no record cites, with why.",
-        "type": "array",
-        "items": {
-            "type": "object", "additionalProperties": False,
-            "required": ["source_id", "mention", "context", "reason"],
-            "properties": {
-                "source_id": _text("The source the mention is in.", pattern=ID_PATTERN),
-                "mention": {"type": ["string", "integer", "number"],
-                            "description": "The number or date word, as printed."},
-                "context": _text("A verbatim snippet of the source containing the mention."),
-                "reason": _text("Why no record cites it."),
-            },
-        },
-    }
+    return _list_of_records(
+        EXCLUSIONS_FILE, "Numbers and dates in article content that no record cites, with why.",
+        ["source_id", "mention", "context", "reason"],
+        {
+            "source_id": _text("The source the mention is in.", pattern=ID_PATTERN),
+            "mention": {"type": ["string", "integer", "number"],
+                        "description": "The number or date word, as printed."},
+            "context": _text("A verbatim snippet of the source containing the mention."),
+            "reason": _text("Why no record cites it."),
+        })
 
 
 @dataclass(frozen=True)
