@@ -30,6 +30,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def copy_outputs(built: Path, root: Path) -> None:
+    """The session's build of the unchanged inputs, as if ``root`` had just been built."""
+    for name in ("data", "schemas"):
+        shutil.copytree(built / name, root / name)
+    shutil.copy(built / "datapackage.json", root / "datapackage.json")
+
+
 def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
     """Edit a file in place, failing loudly if ``old`` is not there."""
     text = path.read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ from hanoi_coop.build import build
 from hanoi_coop.errors import InputError
 from hanoi_coop.package_write import schema_files
 
-from .conftest import ROOT, replace_in
+from .conftest import ROOT, copy_outputs, replace_in
 
 PUBLISHED = ("data", "schemas", "datapackage.json")
 
@@ -86,8 +86,8 @@ def test_damaged_input_fails_the_build_naming_file_and_record(kind: str, workspa
     assert any(all(w in m for w in words) for m in messages), messages
 
 
-def test_a_failing_build_leaves_previous_outputs_byte_identical(workspace: Path):
-    build(workspace)
+def test_a_failing_build_leaves_previous_outputs_byte_identical(workspace: Path, built: Path):
+    copy_outputs(built, workspace)
     before = _digests(workspace)
     replace_in(workspace / "curated" / "figures.yaml", "  value: 33\n", "  value: thirty\n")
     messages = _build_fails(workspace)
@@ -113,14 +113,14 @@ def test_readme_generated_blocks_are_current():
 
 
 def test_a_build_failing_after_writing_its_files_publishes_nothing(workspace: Path,
-                                                                   monkeypatch):
+                                                                   built: Path, monkeypatch):
     """The files are written to a staging folder; failing their validation leaves the
     previous outputs in place, byte for byte, and no staging folder behind."""
     from hanoi_coop import build as build_module
     from hanoi_coop.errors import Problem
     from hanoi_coop.validation.validate import Report
 
-    build(workspace)
+    copy_outputs(built, workspace)
     before = _digests(workspace)
     replace_in(workspace / "curated" / "projects.yaml",
                "summary: Road in Van Diem that Dong Ninh Bridge would connect.",

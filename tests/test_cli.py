@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -9,13 +11,25 @@ from pathlib import Path
 
 import pytest
 
+from hanoi_coop import cli
+
 from .corruption import copy_package, set_cell
 
 CLI = [sys.executable, "-m", "hanoi_coop.cli"]
 
 
-def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=cwd)
+def _run(*args: str) -> subprocess.CompletedProcess:
+    """The command in this process (the entry point itself is run once, below)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(list(args))
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
+
+
+def test_the_installed_command_runs_as_a_process(package: Path):
+    result = subprocess.run([*CLI, "validate", str(package)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("valid:")
 
 
 @pytest.fixture

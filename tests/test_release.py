@@ -16,7 +16,7 @@ from hanoi_coop.build import build
 from hanoi_coop.diff import diff, format_diff, snapshot
 from hanoi_coop.release import ReleaseError, check_version, released_versions, required_bump
 
-from .conftest import ROOT, replace_in
+from .conftest import ROOT, copy_outputs, replace_in
 from .corruption import copy_package, drop_column
 
 
@@ -60,10 +60,10 @@ def test_release_sqlite_has_every_table_with_foreign_keys():
 
 
 @pytest.fixture
-def workspace_with_releases(workspace: Path) -> Path:
+def workspace_with_releases(workspace: Path, built: Path) -> Path:
     shutil.copytree(ROOT / "releases", workspace / "releases")
     shutil.copy(ROOT / "README.md", workspace / "README.md")
-    build(workspace)
+    copy_outputs(built, workspace)
     return workspace
 
 

@@ -7,7 +7,7 @@ Used twice: by the build on the frames it made (errors located in the curated fi
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,12 +58,13 @@ def frame_findings(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return pandera_findings(frames) + check_rules(frames)
 
 
-def frictionless_problems(descriptor_path: Path) -> list[Problem]:
-    """Frictionless's report on a package, one problem per error."""
+def frictionless_problems(descriptor_path: Path,
+                          tables: Collection[str] | None = None) -> list[Problem]:
+    """Frictionless's report on a package (or on some tables of it), one problem per error."""
     # Imported here: Frictionless is slow to import and only this optional pass needs it.
     from hanoi_coop.validation.frictionless_pass import validate_with_frictionless
 
-    report = validate_with_frictionless(str(descriptor_path))
+    report = validate_with_frictionless(str(descriptor_path), tables)
     problems = []
     for task in report.tasks:
         for error in task.errors:
