@@ -5,7 +5,6 @@ that allocate instead of compute, addresses that match nothing, pages that show 
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -37,10 +36,9 @@ def _get(url: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-def _sql(base: str, sql: str) -> tuple[float, dict]:
-    started = time.monotonic()
-    status, body = _get(f"{base}{LATEST}.json?" + urllib.parse.urlencode({"sql": sql}))
-    return time.monotonic() - started, json.loads(body)
+def _sql(base: str, sql: str) -> dict:
+    _, body = _get(f"{base}{LATEST}.json?" + urllib.parse.urlencode({"sql": sql}))
+    return json.loads(body)
 
 
 BIG = 999_999_999
@@ -58,9 +56,8 @@ BIG = 999_999_999
 ])
 def test_memory_heavy_queries_fail_fast(portal, sql):
     base, _ = portal
-    elapsed, body = _sql(base, sql)
+    body = _sql(base, sql)
     assert body["ok"] is False, body
-    assert elapsed < 5  # the server is not busy for seconds (not a timing claim on SQLite)
 
 
 def test_three_heavy_queries_at_once_do_not_block_a_light_one(portal):
@@ -71,19 +68,40 @@ def test_three_heavy_queries_at_once_do_not_block_a_light_one(portal):
         futures = [pool.submit(_sql, base, heavy) for _ in range(3)]
         light = pool.submit(_sql, base, "select count(*) from meetings").result()
         results = [f.result() for f in futures]
-    assert all(body["ok"] is False and "too big" in body["error"] for _, body in results)
-    assert light[1]["ok"] is True and light[1]["rows"] == [[19]]
+    assert all(body["ok"] is False and "too big" in body["error"] for body in results)
+    assert light["ok"] is True and light["rows"] == [[19]]
 
 
-def test_printf_padding_gives_nothing_big(portal):
+@pytest.mark.parametrize("sql", [
+    f"select printf('%.*c', {BIG}, 'x')", f"select printf('%.{BIG}c', 'x')",
+    f"select format('%*d', {BIG}, 1)", f"select printf('%s %.*c', 'a', {BIG}, 'x')",
+])
+def test_printf_padding_gives_nothing_big_at_once(portal, sql):
+    base, log = portal
+    body = _sql(base, sql)
+    assert body["ok"] is True and body["rows"] == [[None]]
+    assert "Traceback" not in log.read_text()
+
+
+def test_printf_wider_than_the_cap_is_null_before_sqlite_pads_it(portal):
+    """SQLite alone would pad to 20,000 characters (under the length limit); the guard answers
+    NULL, so a width of 10^9 never reaches SQLite's seconds-long loop."""
     base, _ = portal
-    _, body = _sql(base, f"select length(printf('%.*c', {BIG}, 'x'))")
-    assert body["ok"] is False or body["rows"] == [[None]]
+    body = _sql(base, "select printf('%.*c', 20000, 'x') is null, "
+                         "length(printf('%.*c', 10000, 'x'))")
+    assert body["rows"] == [[1, 10000]]
+
+
+def test_printf_still_formats(portal):
+    base, _ = portal
+    body = _sql(base, "select printf('%5.2f|%s|%d|%%', 3.14159, 'a', 42), "
+                         "format('%-4s|', 'ab'), printf(NULL), printf('%s')")
+    assert body["rows"] == [[" 3.14|a|42|%", "ab  |", None, ""]]
 
 
 def test_ordinary_queries_still_work(portal):
     base, _ = portal
-    _, body = _sql(base, "select max(length(quote)) from evidence")
+    body = _sql(base, "select max(length(quote)) from evidence")
     assert body["ok"] is True and body["rows"][0][0] > 0
 
 

@@ -4,8 +4,10 @@ and no server paths in the introspection pages. Registered by ``hanoi_coop.porta
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import sys
+import threading
 import traceback
 
 import datasette.handle_exception
@@ -26,10 +28,49 @@ CONNECTION_LIMITS = {
     sqlite3.SQLITE_LIMIT_TRIGGER_DEPTH: 10,
 }
 HEAP_LIMIT_BYTES = 256 * 1024**2
+# printf('%.*c', 999999999, 'x') spins for seconds in one step before giving up at the length
+# limit and answering NULL; a width or precision above this answers NULL at once.
+MAX_PRINTF_WIDTH = 10_000
+_PRINTF_SPEC = re.compile(r"%[-+ 0#,!]*(\*|\d+)?(?:\.(\*|\d+))?[a-zA-Z%]")
 
 # Datasette's default handler prints every exception with rich, which raises outside an except
 # block and turns a 404 into a 500. Exceptions are logged by ``handle_exception`` below instead.
 datasette.handle_exception.rich = None
+
+
+class _BoundedPrintf:
+    """SQLite's own printf, run on a private connection, after checking every width and
+    precision of the format (given in it, or taken from the arguments by ``*``); too wide is
+    NULL, as SQLite answers when a result passes the length limit."""
+
+    def __init__(self) -> None:
+        self.connection = sqlite3.connect(":memory:", check_same_thread=False)
+        self.lock = threading.Lock()
+
+    def __call__(self, fmt: object, *args: object) -> str | None:
+        if isinstance(fmt, str):
+            taken = iter(args)
+            for match in _PRINTF_SPEC.finditer(fmt):
+                for part in match.groups():
+                    size = next(taken, 0) if part == "*" else part
+                    if _too_wide(size):
+                        return None
+                if not match.group(0).endswith("%"):
+                    next(taken, None)
+        marks = ", ".join("?" for _ in range(len(args) + 1))
+        with self.lock:
+            found = self.connection.execute(f"select printf({marks})", (fmt, *args)).fetchone()
+        return None if found[0] is None else str(found[0])
+
+
+def _too_wide(size: object) -> bool:
+    try:
+        return abs(int(size or 0)) > MAX_PRINTF_WIDTH  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return False  # not a number: SQLite reads it as 0
+
+
+_printf = _BoundedPrintf()
 
 
 @hookimpl
@@ -37,6 +78,8 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
     for limit, value in CONNECTION_LIMITS.items():
         conn.setlimit(limit, value)
     conn.execute(f"PRAGMA hard_heap_limit = {HEAP_LIMIT_BYTES}")
+    for name in ("printf", "format"):
+        conn.create_function(name, -1, _printf, deterministic=True)
 
 
 @hookimpl(tryfirst=True)
