@@ -1,0 +1,159 @@
+"""Unit tests of single stages, on inputs written for the test: curation, coverage and diff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from hanoi_coop.coverage import coverage, mentions
+from hanoi_coop.curation import load_curated
+from hanoi_coop.diff import Snapshot, diff, format_diff
+from hanoi_coop.errors import InputError
+from hanoi_coop.metadata.inputs import CURATED_FILES
+from hanoi_coop.release import required_bump
+from hanoi_coop.sources import Segment, Source
+
+
+# --- curation --------------------------------------------------------------------------------
+def _curated(tmp_path: Path, **files: str) -> Path:
+    folder = tmp_path / "curated"
+    folder.mkdir()
+    for spec in CURATED_FILES:
+        (folder / f"{spec.stem}.yaml").write_text(files.get(spec.stem, ""), encoding="utf-8")
+    return folder
+
+
+MEETING = """\
+- meeting_id: mtg-one
+  source_id: src-a
+  title: Two mayors meet
+  event_type: CONSULT
+  contexts: diplomatic
+  date: {text: October 24, edtf: 2025-10-24, year_basis: inferred, year_note: Past April.}
+  evidence:
+    - quote: "met on October 24"
+  participants:
+    - {person_id: ana, organization_id: city-a, side: actor, quote: "Mayor Ana"}
+"""
+
+
+def test_a_date_mapping_becomes_its_seven_columns(tmp_path: Path):
+    curated = load_curated(_curated(tmp_path, meetings=MEETING))
+    [row] = curated.rows["meetings"]
+    assert (row["date_text"], row["date_edtf"], row["date_earliest"], row["date_latest"],
+            row["date_precision"], row["date_year_basis"], row["date_year_note"]) == (
+        "October 24", "2025-10-24", "2025-10-24", "2025-10-24", "day", "inferred",
+        "Past April.")
+
+
+def test_nested_participants_become_link_rows_with_their_own_quote(tmp_path: Path):
+    curated = load_curated(_curated(tmp_path, meetings=MEETING))
+    [participant] = curated.rows["meeting_participants"]
+    assert participant["participant_id"] == "mtg-one:ana"
+    assert participant["meeting_id"] == "mtg-one" and participant["source_id"] == "src-a"
+    claims = {(c.table, c.record_id, c.quote) for c in curated.claims}
+    assert ("meeting_participants", "mtg-one:ana", "Mayor Ana") in claims
+    assert ("meetings", "mtg-one", "met on October 24") in claims
+
+
+def test_a_position_without_its_own_date_takes_its_meetings(tmp_path: Path):
+    position = ("- position_id: pos-ana-mayor\n  person_id: ana\n  organization_id: city-a\n"
+                "  role: Mayor\n  label: Mayor\n  source_id: src-a\n  meeting_id: mtg-one\n"
+                "  evidence:\n    - quote: Mayor Ana\n")
+    curated = load_curated(_curated(tmp_path, meetings=MEETING, positions=position))
+    [row] = curated.rows["positions"]
+    assert (row["as_of_edtf"], row["as_of_year_basis"]) == ("2025-10-24", "inferred")
+
+
+def test_names_are_derived_not_curated(tmp_path: Path):
+    person = ("- person_id: ana\n  name: Ána Lê\n  given_name: Ána\n  family_name: Lê\n"
+              "  name_order: family-last\n  evidence:\n    - {source: src-a, quote: Ana}\n")
+    curated = load_curated(_curated(tmp_path, persons=person))
+    [row] = curated.rows["persons"]
+    assert row["search_key"] == "ana le" and row["sort_name"] == "Lê, Ána"
+
+
+def test_a_value_of_the_wrong_type_is_a_located_problem(tmp_path: Path):
+    figure = ("- figure_id: fig-x\n  source_id: src-a\n  metric: staff\n  value: many\n"
+              "  evidence:\n    - quote: many staff\n")
+    with pytest.raises(InputError) as caught:
+        load_curated(_curated(tmp_path, figures=figure))
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line, problem.record, problem.field, problem.rule) == (
+        "curated/figures.yaml", 4, "fig-x", "value", "type")
+
+
+# --- coverage --------------------------------------------------------------------------------
+TEXT = "Title with 2025\nBody: 15 lines by 2045, about one-third done.\nPhoto: 3 trains\n"
+
+
+def _source() -> Source:
+    lines = TEXT.split("\n")
+    starts = [sum(len(x) + 1 for x in lines[:i]) for i in range(3)]
+    segments = [Segment(1, "title", starts[0], starts[0] + len(lines[0])),
+                Segment(2, "body", starts[1], starts[1] + len(lines[1])),
+                Segment(3, "caption", starts[2], starts[2] + len(lines[2]))]
+    return Source("src-a", TEXT, {}, segments)
+
+
+def test_mentions_are_numbers_number_words_and_months_in_content_only():
+    found = [(m.text, m.line_no) for m in mentions(_source())]
+    assert found == [("2025", 1), ("15", 2), ("2045", 2), ("one-third", 2)]  # not the caption
+
+
+def test_a_mention_is_cited_excused_or_uncovered(tmp_path: Path):
+    source = _source()
+    quote = "15 lines by 2045"
+    start = TEXT.index(quote)
+    exclusions = tmp_path / "exclusions.yaml"
+    exclusions.write_text("- source_id: src-a\n  mention: '2025'\n  context: Title with 2025\n"
+                          "  reason: The title repeats the body.\n")
+    evidence = [{"source_id": "src-a", "char_start": start, "char_end": start + len(quote)}]
+    [report], problems = coverage({"src-a": source}, evidence, exclusions)
+    assert problems == []
+    assert (report.mentions, report.cited, report.excused) == (4, 2, 1)
+    assert [m.text for m in report.uncovered] == ["one-third"]
+
+
+def test_an_exclusion_whose_context_is_not_in_the_source(tmp_path: Path):
+    exclusions = tmp_path / "exclusions.yaml"
+    exclusions.write_text("- source_id: src-a\n  mention: '2025'\n  context: Not in it 2025\n"
+                          "  reason: Because.\n")
+    _, problems = coverage({"src-a": _source()}, [], exclusions)
+    assert [(p.rule, p.field, p.line) for p in problems] == [
+        ("quote-not-in-source", "context", 3)]
+
+
+# --- diff ------------------------------------------------------------------------------------
+def _snapshot(rows: list[tuple[str, str]], columns=("place_id", "name")) -> Snapshot:
+    frame = pd.DataFrame([r[:len(columns)] for r in rows], columns=list(columns), dtype=object)
+    return Snapshot({"places": dict.fromkeys(columns, "string")}, {"places": "place_id"},
+                    {"places": frame})
+
+
+def test_diff_by_primary_key_added_removed_changed():
+    old = _snapshot([("a", "Alpha"), ("b", "Beta"), ("c", "Gamma")])
+    new = _snapshot([("a", "Alpha"), ("b", "Beta 2"), ("d", "Delta")])
+    change = diff(old, new).tables["places"]
+    assert (change.added, change.removed, change.changed) == (["d"], ["c"], {"b": ["name"]})
+    assert required_bump(diff(old, new)) == "major"  # an id was removed
+
+
+def test_diff_bumps():
+    old = _snapshot([("a", "Alpha")])
+    assert required_bump(diff(old, _snapshot([("a", "Alpha")]))) is None
+    assert required_bump(diff(old, _snapshot([("a", "Alpha 2")]))) == "patch"
+    assert required_bump(diff(old, _snapshot([("a", "Alpha"), ("b", "B")]))) == "minor"
+    wider = _snapshot([("a", "Alpha", "x")], columns=("place_id", "name", "kind"))
+    assert diff(old, wider).tables["places"].columns_added == ["kind"]
+    assert required_bump(diff(old, wider)) == "minor"
+    assert required_bump(diff(wider, old)) == "major"
+
+
+def test_diff_text_lists_each_change():
+    old = _snapshot([("a", "Alpha"), ("b", "Beta")])
+    new = _snapshot([("a", "Alpha 2"), ("c", "C")])
+    assert format_diff(diff(old, new)) == (
+        "places: 1 added, 1 removed, 1 changed\n  + c\n  - b\n  ~ a: name")
