@@ -20,7 +20,7 @@ from hanoi_coop.sources import Segment, Source
 def _curated(tmp_path: Path, **files: str) -> Path:
     folder = tmp_path / "curated"
     folder.mkdir()
-    for spec in CURATED_FILES:
+    for spec in CURATED_FILES.values():
         (folder / f"{spec.stem}.yaml").write_text(files.get(spec.stem, ""), encoding="utf-8")
     return folder
 

@@ -23,7 +23,7 @@ from hanoi_coop.curation import Curated, load_curated
 from hanoi_coop.errors import Finding, InputError, Problem
 from hanoi_coop.evidence import locate_claims
 from hanoi_coop.inputs import check_inputs
-from hanoi_coop.metadata import RESOURCES
+from hanoi_coop.metadata import EVIDENCE, RESOURCES, SEGMENTS, SOURCES
 from hanoi_coop.package_write import write_package
 from hanoi_coop.schemas import typed_frame
 from hanoi_coop.sources import load_sources, source_rows
@@ -58,7 +58,7 @@ def _curated_locator(curated: Curated, frames: dict[str, pd.DataFrame]):
         if origin is not None:
             file = origin.file
             line = origin.field_lines.get(finding.field or "", origin.line)
-        elif finding.table == "evidence" and record is not None:
+        elif finding.table == EVIDENCE and record is not None:
             row = frame.iloc[finding.row]
             file, line = evidence_origin.get((row["table_name"], row["record_id"]), (file, None))
         return Problem(file, finding.rule, finding.message, record=record, line=line,
@@ -88,9 +88,9 @@ def assemble(root: Path) -> Assembled:
         raise InputError(problems)
     source_table, segment_table = source_rows(sources)
     for row in segment_table:
-        row["segment_id"] = f"{row['source_id']}:{row['line_no']}"
-    rows = dict(curated.rows, sources=source_table, source_segments=segment_table,
-                evidence=evidence_rows)
+        row[RESOURCES[SEGMENTS].primary_key] = RESOURCES[SEGMENTS].row_id(row)
+    rows = {**curated.rows, SOURCES: source_table, SEGMENTS: segment_table,
+            EVIDENCE: evidence_rows}
     frames = {name: typed_frame(resource, rows.get(name, []))
               for name, resource in RESOURCES.items()}
     locate = _curated_locator(curated, frames)

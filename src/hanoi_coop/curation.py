@@ -15,7 +15,7 @@ from hanoi_coop import dates, names
 from hanoi_coop.errors import InputError, Problem
 from hanoi_coop.metadata import FIELDS, RESOURCES
 from hanoi_coop.metadata.fields import DATE_PARTS
-from hanoi_coop.metadata.inputs import CURATED_FILES, DATE_GROUPS, Nested
+from hanoi_coop.metadata.inputs import CURATED_FILES, DATE_GROUPS, EVIDENCE_KEY, Nested
 from hanoi_coop.records import Record, load_records
 
 
@@ -85,24 +85,20 @@ def _derive_names(row: dict) -> None:
             row.get("family_name"), row["given_name"], row.get("additional_name"))
 
 
-def _link_id(table: str, row: dict) -> str:
-    return ":".join(str(row[c]) for c in RESOURCES[table].id_from)
-
-
 def _claims(table: str, record_id: str, record: Record, items: Any, source_id: str | None,
             curated: Curated) -> None:
     """Quote claims from an ``evidence`` list of {quote, source?, field?} mappings."""
     if not items:
         curated.problems.append(record.problem(
-            "missing-quote", "every record needs at least one evidence quote", "evidence"))
+            "missing-quote", "every record needs at least one evidence quote", EVIDENCE_KEY))
         return
-    raw_items = record.raw.get("evidence") or []
+    raw_items = record.raw.get(EVIDENCE_KEY) or []
     for index, item in enumerate(items):
         line = raw_items[index].get("__line__", record.line) if index < len(raw_items) else (
             record.line)
         if not isinstance(item, dict):
             curated.problems.append(record.problem("type", "evidence items are mappings",
-                                                   "evidence", item))
+                                                   EVIDENCE_KEY, item))
             continue
         curated.claims.append(QuoteClaim(
             table, record_id, item.get("field"), item.get("source", source_id),
@@ -122,41 +118,43 @@ def _children(parent_table: str, record: Record, parent_row: dict, nested: Neste
         if "source_id" not in RESOURCES[child].field_names:
             values.pop("source_id")
         row = _row(child, record, values, curated)
-        row[RESOURCES[child].primary_key] = _link_id(child, row) if RESOURCES[child].id_from \
-            else f"{row['meeting_id']}:{row.get('person_id') or row.get('organization_id')}"
+        row[RESOURCES[child].primary_key] = RESOURCES[child].row_id(row)
         line = raw_items[index].get("__line__", record.line) if isinstance(
             raw_items[index], dict) else record.line
         curated.add_row(child, row, Origin(record.file, line, record.field_lines))
         if nested.quoted:
-            wrapped = Record(record.file, line, {}, {}, {"evidence": [{"__line__": line}]})
+            wrapped = Record(record.file, line, {}, {}, {EVIDENCE_KEY: [{"__line__": line}]})
             _claims(child, row[RESOURCES[child].primary_key], wrapped,
                     [{"quote": quote, "source": row.get("source_id")}], row.get("source_id"),
                     curated)
 
 
-def _copy_meeting_dates(curated: Curated) -> None:
-    meetings = {m["meeting_id"]: m for m in curated.rows.get("meetings", [])}
-    for spec in CURATED_FILES:
-        prefix = spec.date_from_meeting
-        if prefix is None:
+def _copy_dates(curated: Curated) -> None:
+    """Dates a row leaves out, taken from the row its reference names (the model's CopyDate:
+    a position stated at a meeting is dated by the meeting)."""
+    for spec in CURATED_FILES.values():
+        copy = spec.copy_date
+        if copy is None:
             continue
+        source = next(fk for fk in RESOURCES[spec.table].foreign_keys if fk.fields == copy.via)
+        named = {r[source.reference]: r for r in curated.rows.get(source.resource, [])}
         for row in curated.rows.get(spec.table, []):
-            meeting = meetings.get(row.get("meeting_id"))
-            if row.get(f"{prefix}_edtf") or row.get(f"{prefix}_text") or meeting is None:
+            other = named.get(row.get(copy.via))
+            if row.get(f"{copy.prefix}_edtf") or row.get(f"{copy.prefix}_text") or other is None:
                 continue
             for part in DATE_PARTS:
-                row[f"{prefix}_{part}"] = meeting[f"date_{part}"]
+                row[f"{copy.prefix}_{part}"] = other[f"{copy.from_prefix}_{part}"]
 
 
 def load_curated(folder: Path) -> Curated:
     """All curated records of ``folder`` as table rows, quote claims and their origins."""
     curated = Curated()
-    for spec in CURATED_FILES:
+    for spec in CURATED_FILES.values():
         table = spec.table
         path = folder / f"{spec.stem}.yaml"
         for record in load_records(path, spec.path):
             values = dict(record.values)
-            evidence = values.pop("evidence", None)
+            evidence = values.pop(EVIDENCE_KEY, None)
             nested_values = {n.key: values.pop(n.key, None) for n in spec.nested}
             row = _row(table, record, values, curated)
             _derive_names(row)
@@ -166,7 +164,7 @@ def load_curated(folder: Path) -> Curated:
             for nested in spec.nested:
                 if nested_values[nested.key]:
                     _children(table, record, row, nested, curated)
-    _copy_meeting_dates(curated)
+    _copy_dates(curated)
     if curated.problems:
         raise InputError(curated.problems)
     return curated

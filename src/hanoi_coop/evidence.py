@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from hanoi_coop.curation import QuoteClaim
 from hanoi_coop.errors import Problem
+from hanoi_coop.metadata import RESOURCES
 from hanoi_coop.metadata.codelists import CONTENT_SEGMENT_KINDS
 from hanoi_coop.quotes import find_quote, normalise
 from hanoi_coop.sources import Source
-
-CAPTION_ALLOWED_TABLES = {"contradictions"}
 
 
 def _problem(claim: QuoteClaim, rule: str, message: str, value: object = None) -> Problem:
@@ -42,7 +41,7 @@ def locate_claims(claims: list[QuoteClaim], sources: dict[str, Source],
             problems.append(_problem(claim, "missing-quote", "the quote is empty"))
             continue
         allowed = set(CONTENT_SEGMENT_KINDS)
-        if claim.table in CAPTION_ALLOWED_TABLES:
+        if RESOURCES[claim.table].caption_evidence:
             allowed.add("caption")
         spans = find_quote(claim.quote, source.text, normalised[source.source_id])
         placed = []

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from hanoi_coop.layout import PARQUET_SUFFIX, csv_path, parquet_path
-from hanoi_coop.metadata import RESOURCES, Field, Resource, package
+from hanoi_coop.metadata import RESOURCES, SOURCES, Field, Resource, package
 from hanoi_coop.schemas import arrow_schema, pandera_schema, table_schema
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -117,7 +117,7 @@ def write_package(frames: dict[str, pd.DataFrame], root: Path, version: str) -> 
             (parquet_resources if parquet else csv_resources).append(
                 _resource_descriptor(resource, path, data, len(frame), parquet))
     write_schemas(root / "schemas")
-    descriptor = package_descriptor(csv_resources + parquet_resources, frames["sources"],
+    descriptor = package_descriptor(csv_resources + parquet_resources, frames[SOURCES],
                                     version)
     (root / "datapackage.json").write_bytes(json_bytes(descriptor))
     return descriptor

@@ -34,33 +34,44 @@ class Nested:
 
 
 @dataclass(frozen=True)
+class CopyDate:
+    """Where a row leaves the ``prefix`` date out, it takes the ``from_prefix`` date of the row
+    its ``via`` reference names."""
+
+    prefix: str
+    via: str
+    from_prefix: str
+
+
+@dataclass(frozen=True)
 class CuratedFile:
     """One curated YAML file: the table it feeds and the link tables nested in it."""
 
     stem: str
     table: str
     nested: tuple[Nested, ...] = ()
-    # Where a row leaves a date out, it is copied from its meeting (prefix of the date family).
-    date_from_meeting: str | None = None
+    copy_date: CopyDate | None = None
 
     @property
     def path(self) -> str:
         return f"curated/{self.stem}.yaml"
 
 
-CURATED_FILES: tuple[CuratedFile, ...] = (
+_AT_MEETING = "meeting_id"
+CURATED_FILES: dict[str, CuratedFile] = {c.stem: c for c in (
     CuratedFile("places", "places"),
     CuratedFile("organizations", "organizations"),
     CuratedFile("persons", "persons"),
     CuratedFile("meetings", "meetings", (Nested("participants", "meeting_participants"),)),
-    CuratedFile("positions", "positions", date_from_meeting="as_of"),
+    CuratedFile("positions", "positions", copy_date=CopyDate("as_of", _AT_MEETING, "date")),
     CuratedFile("projects", "projects", (Nested("sectors", "project_sectors", scalar="sector",
                                                 quoted=False),
                                          Nested("parties", "project_parties"))),
-    CuratedFile("targets", "targets", date_from_meeting="stated"),
+    CuratedFile("targets", "targets", copy_date=CopyDate("stated", _AT_MEETING, "date")),
     CuratedFile("figures", "figures"),
     CuratedFile("contradictions", "contradictions"),
-)
+)}
+EVIDENCE_KEY = "evidence"  # a record's list of {quote, source?, field?}
 SOURCES_FILE = "sources/sources.yaml"
 EXCLUSIONS_FILE = "curated/coverage_exclusions.yaml"
 
@@ -154,8 +165,8 @@ def curated_file_schema(curated: CuratedFile) -> dict:
     """JSON Schema of one curated file: a list of records of its table."""
     resource = RESOURCES[curated.table]
     record = _row_schema(curated.table)
-    record["properties"]["evidence"] = _evidence_schema()
-    record["required"] = [*record["required"], "evidence"]
+    record["properties"][EVIDENCE_KEY] = _evidence_schema()
+    record["required"] = [*record["required"], EVIDENCE_KEY]
     for nested in curated.nested:
         record["properties"][nested.key] = _nested_schema(nested, resource.primary_key)
     return {"$schema": JSON_SCHEMA_DIALECT, "title": curated.path,
@@ -233,5 +244,5 @@ class InputFile:
 def input_files() -> list[InputFile]:
     """Every input file of the build with its schema, in the order they are read."""
     return ([InputFile(SOURCES_FILE, sources_file_schema())]
-            + [InputFile(c.path, curated_file_schema(c)) for c in CURATED_FILES]
+            + [InputFile(c.path, curated_file_schema(c)) for c in CURATED_FILES.values()]
             + [InputFile(EXCLUSIONS_FILE, exclusions_file_schema())])

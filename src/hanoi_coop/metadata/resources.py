@@ -16,6 +16,29 @@ class ForeignKey:
 
 
 @dataclass(frozen=True)
+class SameAs:
+    """A row and the row its reference names must agree: ``field`` of this row equals
+    ``field`` of the ``table`` row that ``via`` names (a participant's position is held by
+    that participant)."""
+
+    via: str
+    table: str
+    field: str
+    rule: str
+    message: str
+
+
+@dataclass(frozen=True)
+class DatesInOrder:
+    """The ``later`` date family cannot end before the ``earlier`` one begins."""
+
+    earlier: str
+    later: str
+    rule: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Resource:
     """One table of the package."""
 
@@ -25,15 +48,31 @@ class Resource:
     field_names: tuple[str, ...]
     primary_key: str
     foreign_keys: tuple[ForeignKey, ...] = ()
-    # Columns a curator leaves out: the build derives them (ids of link tables, date bounds).
+    # The id of a link table, joined from these columns with ':'; "a|b" takes the first of
+    # a and b that is given. A curator leaves such an id out.
     id_from: tuple[str, ...] = ()
     facets: tuple[str, ...] = ()
     # References this table cannot do without (the primary key is always required).
     required: tuple[str, ...] = ()
+    # Every row must be supported by a quote in the evidence table.
+    needs_evidence: bool = False
+    # A quote for this table may come from a photo caption (page furniture): only a
+    # contradiction records what a caption says.
+    caption_evidence: bool = False
+    same_as: tuple[SameAs, ...] = ()
+    dates_in_order: tuple[DatesInOrder, ...] = ()
 
     @property
     def fields(self) -> list[Field]:
         return [self.field(name) for name in self.field_names]
+
+    def row_id(self, row: dict) -> str:
+        """The id of a link-table row, from ``id_from``."""
+        parts = []
+        for spec in self.id_from:
+            given = [row.get(c) for c in spec.split("|") if row.get(c) is not None]
+            parts.append(str(given[0]) if given else "None")
+        return ":".join(parts)
 
     def field(self, name: str) -> Field:
         base = FIELDS[name]
@@ -53,6 +92,9 @@ def _fk(column: str, resource: str, reference: str | None = None) -> ForeignKey:
 
 
 _SOURCE = _fk("source_id", "sources")
+
+# The tables the pipeline makes itself (every other table comes from a curated file).
+SOURCES, SEGMENTS, EVIDENCE = "sources", "source_segments", "evidence"
 
 RESOURCES: dict[str, Resource] = {r.name: r for r in [
     Resource(
@@ -77,6 +119,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         "Countries, cities, provinces, rivers, regions and sites the sources name.",
         ("place_id", "name", "place_type", "parent_place_id", "search_key"),
         "place_id", (_fk("parent_place_id", "places", "place_id"),), facets=("place_type",),
+        needs_evidence=True,
     ),
     Resource(
         "organizations", "Organizations",
@@ -87,14 +130,14 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         "organization_id",
         (_fk("parent_organization_id", "organizations", "organization_id"),
          _fk("place_id", "places")),
-        facets=("classification",),
+        facets=("classification",), needs_evidence=True,
     ),
     Resource(
         "persons", "Officials",
         "Named officials (Popolo Person), name parts stored explicitly with their order.",
         ("person_id", "name", "family_name", "given_name", "additional_name", "name_order",
          "sort_name", "search_key"),
-        "person_id", facets=("name_order",),
+        "person_id", facets=("name_order",), needs_evidence=True,
     ),
     Resource(
         "meetings", "Meetings and visits",
@@ -105,7 +148,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         "meeting_id",
         (_SOURCE, _fk("parent_meeting_id", "meetings", "meeting_id"), _fk("place_id", "places")),
         facets=("source_id", "event_type", "mode", "date_precision", "date_year_basis"),
-        required=("source_id",),
+        required=("source_id",), needs_evidence=True,
     ),
     Resource(
         "positions", "Positions",
@@ -117,7 +160,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         (_fk("person_id", "persons"), _fk("organization_id", "organizations"), _SOURCE,
          _fk("meeting_id", "meetings")),
         facets=("organization_id", "role"),
-        required=("person_id", "organization_id", "source_id"),
+        required=("person_id", "organization_id", "source_id"), needs_evidence=True,
     ),
     Resource(
         "meeting_participants", "Meeting participants",
@@ -127,8 +170,11 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         "participant_id",
         (_fk("meeting_id", "meetings"), _fk("person_id", "persons"),
          _fk("organization_id", "organizations"), _fk("position_id", "positions"), _SOURCE),
+        id_from=("meeting_id", "person_id|organization_id"),
         facets=("side", "organization_id"),
-        required=("meeting_id", "organization_id", "source_id"),
+        required=("meeting_id", "organization_id", "source_id"), needs_evidence=True,
+        same_as=(SameAs("position_id", "positions", "person_id", "participant-position",
+                        "the position is not held by this participant"),),
     ),
     Resource(
         "projects", "Projects, plans and laws",
@@ -137,7 +183,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         ("project_id", "title", "project_kind", "type", "status", "status_phrase", "place_id",
          "summary"),
         "project_id", (_fk("place_id", "places"),),
-        facets=("project_kind", "status", "type"),
+        facets=("project_kind", "status", "type"), needs_evidence=True,
     ),
     Resource(
         "project_sectors", "Project sectors",
@@ -155,7 +201,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         (_fk("project_id", "projects"), _fk("organization_id", "organizations"), _SOURCE),
         id_from=("project_id", "organization_id", "party_role"),
         required=("project_id", "organization_id", "source_id"),
-        facets=("party_role",),
+        facets=("party_role",), needs_evidence=True,
     ),
     Resource(
         "targets", "Targets and commitments",
@@ -168,7 +214,9 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         (_SOURCE, _fk("organization_id", "organizations"), _fk("project_id", "projects"),
          _fk("meeting_id", "meetings")),
         facets=("target_status", "unit", "comparator"),
-        required=("source_id", "organization_id"),
+        required=("source_id", "organization_id"), needs_evidence=True,
+        dates_in_order=(DatesInOrder("stated", "deadline", "deadline-before-stated",
+                                     "the deadline ends before the target was stated"),),
     ),
     Resource(
         "figures", "Figures about partners",
@@ -179,7 +227,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         "figure_id",
         (_SOURCE, _fk("organization_id", "organizations"), _fk("place_id", "places")),
         facets=("metric", "unit"),
-        required=("source_id",),
+        required=("source_id",), needs_evidence=True,
     ),
     Resource(
         "contradictions", "Contradictions within a source",
@@ -190,7 +238,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         "contradiction_id",
         (_SOURCE, _fk("person_id", "persons"), _fk("organization_id", "organizations")),
         facets=("contradiction_kind",),
-        required=("source_id",),
+        required=("source_id",), needs_evidence=True, caption_evidence=True,
     ),
     Resource(
         "evidence", "Evidence",

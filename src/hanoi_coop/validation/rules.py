@@ -12,15 +12,9 @@ import pyarrow.compute as pc
 
 from hanoi_coop import dates
 from hanoi_coop.errors import Finding
-from hanoi_coop.metadata import RESOURCES
+from hanoi_coop.metadata import EVIDENCE, RESOURCES
 from hanoi_coop.metadata.inputs import DATE_GROUPS
 from hanoi_coop.names import search_key
-
-# Tables whose every row must be supported by at least one quote.
-EVIDENCE_REQUIRED = [
-    "places", "organizations", "persons", "meetings", "positions", "meeting_participants",
-    "projects", "project_parties", "targets", "figures", "contradictions",
-]
 
 
 def _findings(table: str, mask: pd.Series, frame: pd.DataFrame, field: str | None, rule: str,
@@ -53,15 +47,18 @@ def foreign_keys(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return found
 
 
-def participant_positions(frames: dict[str, pd.DataFrame]) -> list[Finding]:
-    participants = frames["meeting_participants"]
-    positions = frames["positions"].drop_duplicates("position_id").set_index(
-        "position_id")["person_id"]  # a repeated id is reported by the key check
-    holder = participants["position_id"].map(positions)
-    mask = participants["position_id"].notna() & (
-        holder.isna() | (holder != participants["person_id"]))
-    return _findings("meeting_participants", mask, participants, "position_id",
-                     "participant-position", "the position is not held by this participant")
+def same_as(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """A row and the row its reference names agree where the model says they must."""
+    found = []
+    for name, resource in RESOURCES.items():
+        frame = frames[name]
+        for rule in resource.same_as:
+            key = RESOURCES[rule.table].primary_key
+            other = frames[rule.table].drop_duplicates(key).set_index(key)[rule.field]
+            theirs = frame[rule.via].map(other)  # a repeated id is reported by the key check
+            mask = frame[rule.via].notna() & (theirs.isna() | (theirs != frame[rule.field]))
+            found += _findings(name, mask, frame, rule.via, rule.rule, rule.message)
+    return found
 
 
 def date_bounds(frames: dict[str, pd.DataFrame]) -> list[Finding]:
@@ -109,16 +106,23 @@ def _derived_dates(name: str, frame: pd.DataFrame, prefix: str) -> list[Finding]
     return found
 
 
-def deadlines_after_statement(frames: dict[str, pd.DataFrame]) -> list[Finding]:
-    targets = frames["targets"]
-    mask = targets["deadline_latest"] < targets["stated_earliest"]
-    return _findings("targets", mask, targets, "deadline_latest", "deadline-before-stated",
-                     "the deadline ends before the target was stated")
+def dates_in_order(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """A later date family does not end before the earlier one begins."""
+    found = []
+    for name, resource in RESOURCES.items():
+        frame = frames[name]
+        for rule in resource.dates_in_order:
+            mask = frame[f"{rule.later}_latest"] < frame[f"{rule.earlier}_earliest"]
+            found += _findings(name, mask, frame, f"{rule.later}_latest", rule.rule,
+                               rule.message)
+    return found
 
 
 def search_keys(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     found = []
-    for name in ("places", "organizations", "persons"):
+    for name, resource in RESOURCES.items():
+        if not {"name", "search_key"} <= set(resource.field_names):
+            continue
         frame = frames[name]
         names = frame["name"].dropna().unique()
         expected = frame["name"].map(dict(zip(names, map(search_key, names), strict=True)))
@@ -128,31 +132,31 @@ def search_keys(frames: dict[str, pd.DataFrame]) -> list[Finding]:
 
 
 def evidence_links(frames: dict[str, pd.DataFrame]) -> list[Finding]:
-    evidence = frames["evidence"]
+    evidence = frames[EVIDENCE]
     found = []
     known = pd.Series(False, index=evidence.index)
-    for name in EVIDENCE_REQUIRED:
+    for name in [n for n, r in RESOURCES.items() if r.needs_evidence]:
         ids = frames[name][RESOURCES[name].primary_key]
         in_table = evidence["table_name"] == name
         known |= in_table & isin(evidence["record_id"], ids)
         cited = evidence.loc[in_table, "record_id"]
         found += _findings(name, ~isin(ids, cited), frames[name], RESOURCES[name].primary_key,
                            "no-evidence", "no quote in the evidence table supports this row")
-    found += _findings("evidence", ~known, evidence, "record_id", "evidence-target",
+    found += _findings(EVIDENCE, ~known, evidence, "record_id", "evidence-target",
                        "the row this quote claims to support does not exist")
     return found
 
 
 def quote_offsets(frames: dict[str, pd.DataFrame]) -> list[Finding]:
-    evidence = frames["evidence"]
+    evidence = frames[EVIDENCE]
     span = evidence["char_end"] - evidence["char_start"]
     mask = (span <= 0) | (evidence["quote"].str.len() != span)
-    return _findings("evidence", mask, evidence, "char_end", "quote-offsets",
+    return _findings(EVIDENCE, mask, evidence, "char_end", "quote-offsets",
                      "char_end - char_start is not the length of the quote")
 
 
-ALL_RULES = [foreign_keys, participant_positions, date_bounds,
-             deadlines_after_statement, search_keys, evidence_links, quote_offsets]
+ALL_RULES = [foreign_keys, same_as, date_bounds, dates_in_order, search_keys, evidence_links,
+             quote_offsets]
 
 
 def check_rules(frames: dict[str, pd.DataFrame]) -> list[Finding]:

@@ -16,7 +16,7 @@ import pandera.pandas as pa
 
 from hanoi_coop.errors import Finding, Problem
 from hanoi_coop.layout import parquet_path
-from hanoi_coop.metadata import RESOURCES
+from hanoi_coop.metadata import EVIDENCE, RESOURCES, SOURCES
 from hanoi_coop.package_open import Published, Unreadable, open_package
 from hanoi_coop.package_read import compare_formats, read_package
 from hanoi_coop.schemas import all_pandera_schemas, typed_frame
@@ -143,7 +143,7 @@ def _article_texts(frames: dict[str, pd.DataFrame], texts: Path) -> dict[str, tu
     """
     if not texts.is_dir():
         raise Unreadable(f"{texts}: no such folder of article texts")
-    sources = frames["sources"].drop_duplicates("source_id").set_index("source_id")
+    sources = frames[SOURCES].drop_duplicates("source_id").set_index("source_id")
     found = {}
     missing = []
     for source_id in sources.index:
@@ -164,18 +164,18 @@ def provenance_against_texts(frames: dict[str, pd.DataFrame], texts: Path) -> li
     """Every quote must be its article's text at its offsets, and every article the one whose
     checksum ``sources`` records."""
     articles = _article_texts(frames, texts)
-    found = [Finding("sources", int(i), "sha256", "source-text-changed",
+    found = [Finding(SOURCES, int(i), "sha256", "source-text-changed",
                      f"{texts / (sid + '.txt')} is not the text this package was built from",
                      sid)
-             for i, sid in frames["sources"]["source_id"].items()
+             for i, sid in frames[SOURCES]["source_id"].items()
              if sid in articles and not articles[sid][1]]
-    evidence = frames["evidence"]
+    evidence = frames[EVIDENCE]
     for i, sid, start, end, quote in zip(evidence.index, evidence["source_id"],
                                          evidence["char_start"], evidence["char_end"],
                                          evidence["quote"], strict=True):
         text = articles.get(sid, ("", False))[0]
         if pd.isna(start) or pd.isna(end) or text[int(start):int(end)] != quote:
-            found.append(Finding("evidence", int(i), "quote", "quote-not-in-source",
+            found.append(Finding(EVIDENCE, int(i), "quote", "quote-not-in-source",
                                  "the article text at these offsets is not the quote", quote))
     return found
 
