@@ -87,7 +87,7 @@ def test_a_table_declared_in_the_model_alone_is_built_and_validated(
     assert schema["primaryKey"] == ["bridge_id"]
     assert {fk["reference"]["resource"] for fk in schema["foreignKeys"]} == {"sources",
                                                                               "places"}
-    assert validate_package(workspace).valid
+    assert validate_package(workspace, with_frictionless=False).valid  # the build ran it
 
     from hanoi_coop.package_open import open_package
     from hanoi_coop.package_read import read_package

@@ -161,10 +161,12 @@ def recover(root: Path) -> str | None:
 
 def stage(root: Path, staging: Path, version: str | None = None) -> Assembled:
     """Build from the inputs into ``staging`` and validate the written files with every check
-    a user can run (Frictionless too, and every quote against its article)."""
+    a user can run (Frictionless on the CSV files, which the Parquet files are proven equal to,
+    and every quote against its article)."""
     assembled = assemble(root)
     write_package(assembled.frames, staging, version or package_version())
-    report = validate_package(staging, texts=root / "sources" / "articles")
+    report = validate_package(staging, texts=root / "sources" / "articles",
+                              frictionless_csv_only=True)
     if not report.valid:
         raise InputError(report.problems)
     return assembled
