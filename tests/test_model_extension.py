@@ -1,6 +1,6 @@
-"""Adding a table touches the model and nothing else: a toy ``bridges`` table, declared in the
-metadata model alone, goes through curation, evidence, build, validation, the schemas and the
-SQLite export like every other table."""
+"""Adding a table or a column type touches the model and nothing else: a toy ``bridges`` table
+and a toy ``year`` type, declared in the metadata model alone, go through curation, evidence,
+build, validation, the schemas and the SQLite export like everything else."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from hanoi_coop.build import build
@@ -18,6 +21,7 @@ from hanoi_coop.metadata import FIELDS, RESOURCES, Field, Resource
 from hanoi_coop.metadata.fields import ID_PATTERN
 from hanoi_coop.metadata.inputs import CURATED_FILES, CuratedFile
 from hanoi_coop.metadata.resources import EVIDENCE, ForeignKey
+from hanoi_coop.metadata.types import TYPES, ColumnType
 from hanoi_coop.schemas import all_pandera_schemas
 from hanoi_coop.sqlite_export import write_sqlite
 from hanoi_coop.validation.validate import validate_package
@@ -42,25 +46,35 @@ CURATED = """\
 """
 
 
-@pytest.fixture
-def model_with_bridges(monkeypatch):
-    """The model with one more table, declared the way a maintainer would in metadata/."""
-    for f in NEW_FIELDS:
+def _declare(monkeypatch, resource: Resource, fields: list[Field]) -> dict:
+    """Declare a table and its new fields the way a maintainer would in metadata/; return the
+    previous table list to restore."""
+    for f in fields:
         monkeypatch.setitem(FIELDS, f.name, f)
     table_name = FIELDS["table_name"]
     monkeypatch.setitem(FIELDS, "table_name",
-                        replace(table_name, enum=(*table_name.enum, BRIDGES.name)))
+                        replace(table_name, enum=(*table_name.enum, resource.name)))
     saved = dict(RESOURCES)
-    RESOURCES.clear()  # in place: every module holds this dict; bridges before evidence
+    RESOURCES.clear()  # in place: every module holds this dict; the new table before evidence
     RESOURCES.update({n: r for n, r in saved.items() if n != EVIDENCE})
-    RESOURCES[BRIDGES.name] = BRIDGES
+    RESOURCES[resource.name] = resource
     RESOURCES[EVIDENCE] = saved[EVIDENCE]
-    monkeypatch.setitem(CURATED_FILES, "bridges", CuratedFile("bridges", "bridges"))
+    monkeypatch.setitem(CURATED_FILES, resource.name, CuratedFile(resource.name, resource.name))
     all_pandera_schemas.cache_clear()
-    yield
+    return saved
+
+
+def _restore(saved: dict) -> None:
     RESOURCES.clear()
     RESOURCES.update(saved)
     all_pandera_schemas.cache_clear()
+
+
+@pytest.fixture
+def model_with_bridges(monkeypatch):
+    saved = _declare(monkeypatch, BRIDGES, NEW_FIELDS)
+    yield
+    _restore(saved)
 
 
 def _rows(root: Path, table: str) -> list[dict]:
@@ -110,3 +124,55 @@ def test_the_new_table_gets_the_same_gates(model_with_bridges, workspace: Path):
     [problem] = caught.value.problems
     assert (problem.file, problem.record, problem.field, problem.rule) == (
         "curated/bridges.yaml", "dong-ninh-bridge", "span_count", "type")
+
+
+# --- a new column type ------------------------------------------------------------------------
+def _parse_year(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    empty = text == ""
+    ok = text.str.fullmatch(r"\d{4}").astype(bool)
+    values = pd.to_numeric(text.where(ok & ~empty), errors="coerce").astype(pd.Int64Dtype())
+    return values, ~ok & ~empty
+
+
+YEAR = ColumnType("year", pd.Int64Dtype(), pa.int16(), "INTEGER", "integer", int,
+                  lambda c: c.astype(object).map(lambda v: f"{int(v):04d}", na_action="ignore"),
+                  _parse_year, int)
+HORIZONS = Resource(
+    "horizons", "Horizons", "Years by which a plan is to be done.",
+    ("horizon_id", "source_id", "horizon_year"), "horizon_id",
+    (ForeignKey("source_id", "sources", "source_id"),), required=("source_id",),
+    needs_evidence=True)
+
+
+@pytest.fixture
+def model_with_a_year_type(monkeypatch):
+    monkeypatch.setitem(TYPES, YEAR.name, YEAR)
+    saved = _declare(monkeypatch, HORIZONS, [
+        Field("horizon_id", "string", "Identifier of the horizon.", pattern=ID_PATTERN),
+        Field("horizon_year", "year", "The year by which the plan is to be done.")])
+    yield
+    _restore(saved)
+
+
+def test_a_column_type_declared_in_the_model_alone(model_with_a_year_type, workspace: Path):
+    (workspace / "curated" / "horizons.yaml").write_text(
+        "- horizon_id: urban-rail-2045\n  source_id: src-china-urban-planning-metro\n"
+        "  horizon_year: 2045\n  evidence:\n    - quote: 15 urban rail lines or sections by 2045\n",
+        encoding="utf-8")
+    build(workspace)
+    assert _rows(workspace, "horizons") == [{
+        "horizon_id": "urban-rail-2045", "source_id": "src-china-urban-planning-metro",
+        "horizon_year": "2045"}]
+    schema = json.loads((workspace / "schemas" / "horizons.schema.json").read_text())
+    assert schema["fields"][2]["type"] == "year"  # Frictionless checks it as a year too
+    parquet = pq.read_table(workspace / "data" / "parquet" / "horizons.parquet")
+    assert parquet.schema.field("horizon_year").type == pa.int16()
+    assert validate_package(workspace, with_frictionless=False).valid
+    csv_file = workspace / "data" / "csv" / "horizons.csv"
+    csv_file.write_text(csv_file.read_text().replace(",2045", ",20x5"))
+    from .corruption import refresh_checksums
+
+    refresh_checksums(workspace)
+    problems = validate_package(workspace, with_frictionless=False).problems
+    assert ("data/csv/horizons.csv", 2, "horizon_year", "type") in {
+        (p.file, p.line, p.field, p.rule) for p in problems}

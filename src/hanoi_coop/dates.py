@@ -7,6 +7,8 @@ import time
 
 import edtf
 
+from hanoi_coop.metadata.fields import DATE_PARTS
+
 _SEASON_CODES = {str(code) for code in range(21, 42)}
 
 
@@ -54,13 +56,14 @@ def date_columns(prefix: str, spec: dict | None) -> dict[str, str | None]:
     earliest, latest = bounds(value) if value else (None, None)
     # A phrase with no date in it ("is currently visiting") is a date of unknown precision.
     dated = value is not None or spec.get("text") is not None
-    return {
-        f"{prefix}_text": spec.get("text"),
-        f"{prefix}_edtf": value,
-        f"{prefix}_earliest": earliest,
-        f"{prefix}_latest": latest,
-        f"{prefix}_precision": precision(value) if value else ("unknown" if dated else None),
-        f"{prefix}_year_basis": spec.get("year_basis") or (
+    values = {
+        "text": spec.get("text"),
+        "edtf": value,
+        "earliest": earliest,
+        "latest": latest,
+        "precision": precision(value) if value else ("unknown" if dated else None),
+        "year_basis": spec.get("year_basis") or (
             None if not dated else "stated" if value and "XXXX" not in value else "unknown"),
-        f"{prefix}_year_note": spec.get("year_note"),
+        "year_note": spec.get("year_note"),
     }
+    return {f"{prefix}_{part}": values[part] for part in DATE_PARTS}
