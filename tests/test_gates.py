@@ -119,6 +119,13 @@ INPUT_CASES = {
                                     "sectors: [transport, transport.rail, transport.urban]",
                                     "sectors: [transport, transport.railway]", "codelist", 14,
                                     "sectors[1]"),
+    "line range of a billion": ("sources/sources.yaml", "    caption: [5, 19]\n",
+                                "    caption: [5, 19, [20, 1000000000]]\n", "maximum", 24,
+                                "segments.caption[2][1]"),
+    "infinite number": ("curated/figures.yaml", "  value: 33\n", "  value: .inf\n", "type",
+                        None, "value"),
+    "not a number": ("curated/figures.yaml", "  value: 33\n", "  value: .nan\n", "type",
+                     None, "value"),
     "side outside the codelist": (
         "curated/meetings.yaml", "side: actor, position_id: pos-vu-dai-thang-chairman",
         "side: host, position_id: pos-vu-dai-thang-chairman", "codelist", 23,
@@ -370,6 +377,18 @@ def test_zip_with_two_descriptors_at_the_same_depth(package: Path, tmp_path: Pat
                    extra={"other/datapackage.json": (package / "datapackage.json").read_text()})
     code, output = _cli(capsys, "validate", str(archive))
     assert code == 2 and "more than one datapackage.json" in output
+
+
+def test_zip_with_two_entries_of_one_name(package: Path, tmp_path: Path, capsys, scratch_tmp):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile warns of the duplicate name
+        archive = _zip(package, tmp_path / "p.zip",
+                       extra={"hanoi-coop-x/data/csv/persons.csv": "person_id\nsomeone-else\n"})
+    code, output = _cli(capsys, "validate", str(archive))
+    assert code == 1 and "zip-duplicate-entry" in output and "data/csv/persons.csv" in output
+    assert list(scratch_tmp.iterdir()) == []
 
 
 def test_zip_with_the_descriptor_too_deep(package: Path, tmp_path: Path, capsys):

@@ -15,7 +15,7 @@ RULE_ARGUMENT = {"Problem": 1, "Finding": 3, "problem": 0, "_problem": 1, "_find
                  "SameAs": 3, "DatesInOrder": 2,
                  "_located": 3}
 # Mappings from another tool's names to ours: their values are rule names.
-RULE_MAPPINGS = {"RULES", "RULE_NAMES"}
+RULE_MAPPINGS = {"RULES", "RULE_NAMES", "SCHEMA_RULE"}
 
 
 def _rule_literals(folder: Path = ROOT / "src" / "hanoi_coop") -> dict[str, str]:
@@ -32,7 +32,9 @@ def _rule_literals(folder: Path = ROOT / "src" / "hanoi_coop") -> dict[str, str]
                         found[argument.value] = f"{path.name}:{node.lineno}"
             if isinstance(node, ast.Assign) and any(
                     getattr(t, "id", None) in RULE_MAPPINGS for t in node.targets):
-                for value in getattr(node.value, "values", []):
+                values = [node.value] if isinstance(node.value, ast.Constant) else getattr(
+                    node.value, "values", [])
+                for value in values:
                     if isinstance(value, ast.Constant):
                         found[value.value] = f"{path.name}:{node.lineno}"
     return found

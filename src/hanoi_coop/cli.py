@@ -29,7 +29,7 @@ def _build(args: argparse.Namespace) -> int:
     from hanoi_coop.inputs import refresh_input_schemas
 
     if refresh_readme(Path(args.root)):
-        print("README.md: table list refreshed")
+        print("README.md: generated table list and error table refreshed")
     if refresh_input_schemas(Path(args.root)):
         print("curated/schemas/: input file schemas refreshed")
     return 0

@@ -14,13 +14,22 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from hanoi_coop.errors import InputError, Problem
-from hanoi_coop.metadata.inputs import InputFile, input_files
+from hanoi_coop.metadata.inputs import EVIDENCE_KEY, InputFile, input_files
 from hanoi_coop.records import parse_yaml, strip_lines
 
 # jsonschema's keyword -> the rule name users read (the same names the build reports elsewhere).
+# A keyword not listed here is reported under the catch-all rule.
+SCHEMA_RULE = "schema"
 RULES = {"type": "type", "enum": "codelist", "required": "required",
-         "additionalProperties": "unknown-field", "minItems": "missing-quote",
-         "minLength": "required", "pattern": "pattern"}
+         "additionalProperties": "unknown-field", "minItems": "type", "maxItems": "type",
+         "minLength": "required", "pattern": "pattern", "minimum": "minimum",
+         "maximum": "maximum"}
+
+
+def _rule(error: ValidationError) -> str:
+    if error.validator == "minItems" and list(error.absolute_path)[-1:] == [EVIDENCE_KEY]:
+        return "missing-quote"
+    return RULES.get(str(error.validator), SCHEMA_RULE)
 
 
 def _walk(raw: Any, path: list) -> tuple[int | None, dict | None]:
@@ -60,8 +69,11 @@ def _field_name(path: list) -> str | None:
 
 
 def _problems_of(error: ValidationError, raw: Any, name: str) -> list[Problem]:
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        # The alternative that came closest: the one whose failure lies deepest in the value.
+        error = max(error.context, key=lambda e: (len(e.relative_path), e.validator != "type"))
     path = list(error.absolute_path)
-    rule = RULES.get(str(error.validator), str(error.validator))
+    rule = _rule(error)
     if error.validator in ("additionalProperties", "required"):
         instance = error.instance if isinstance(error.instance, dict) else {}
         if error.validator == "additionalProperties":

@@ -114,6 +114,10 @@ def inside_package(root: Path, relative: str) -> Path:
 
 def _zip_problems(archive: Path, infos: list[zipfile.ZipInfo]) -> list[Problem]:
     problems = []
+    names = [i.filename for i in infos]
+    for twice in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(Problem(archive.name, "zip-duplicate-entry", "two archive entries have "
+                                "this name: which one a tool reads is not defined", value=twice))
     for info in infos:
         name = PurePosixPath(info.filename)
         if name.is_absolute() or ".." in name.parts or "\\" in info.filename:

@@ -46,12 +46,12 @@ class Source:
         return [s for s in self.segments if s.kind in CONTENT_SEGMENT_KINDS]
 
 
-def _line_numbers(spec: list) -> set[int]:
-    """Line numbers from a list of numbers and [first, last] ranges."""
+def _line_numbers(spec: list, last_line: int) -> set[int]:
+    """Line numbers from a list of numbers and [first, last] ranges, within the text."""
     numbers: set[int] = set()
     for item in spec:
         if isinstance(item, list):
-            numbers.update(range(item[0], item[1] + 1))
+            numbers.update(range(item[0], min(item[1], last_line) + 1))
         else:
             numbers.add(item)
     return numbers
@@ -64,7 +64,8 @@ def _segments(record: Record, text: str) -> tuple[list[Segment], list[Problem]]:
                 for kind in spec if kind not in SEGMENT_KIND]
     kind_of_line: dict[int, str] = {}
     for kind, lines in spec.items():
-        kind_of_line.update(dict.fromkeys(_line_numbers(lines), str(kind)))
+        kind_of_line.update(dict.fromkeys(_line_numbers(lines, text.count("\n") + 1),
+                                          str(kind)))
     segments, offset = [], 0
     for line_no, line in enumerate(text.split("\n"), start=1):
         if line.strip():

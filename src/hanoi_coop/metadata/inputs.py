@@ -175,11 +175,15 @@ def curated_file_schema(curated: CuratedFile) -> dict:
             "type": "array", "items": record}
 
 
+# A news article is a few hundred lines; a line number past this is a typo (or an attempt to
+# make the build count to a billion).
+MAX_LINE_NUMBER = 100_000
+_LINE = {"type": "integer", "minimum": 1, "maximum": MAX_LINE_NUMBER}
+
+
 def _line_list() -> dict:
     return {"type": "array", "items": {"oneOf": [
-        {"type": "integer", "minimum": 1},
-        {"type": "array", "prefixItems": [{"type": "integer", "minimum": 1}] * 2,
-         "minItems": 2, "maxItems": 2},
+        _LINE, {"type": "array", "prefixItems": [_LINE] * 2, "minItems": 2, "maxItems": 2},
     ]}}
 
 
@@ -190,7 +194,7 @@ def _text(description: str, **extra: object) -> dict:
 def sources_file_schema() -> dict:
     """JSON Schema of sources/sources.yaml: each article's origin metadata and segments."""
     furniture = {kind: _line_list() for kind in cl.SEGMENT_KIND if kind != "body"}
-    body = {"type": "array", "prefixItems": [{"type": "integer", "minimum": 1}] * 2,
+    body = {"type": "array", "prefixItems": [_LINE] * 2,
             "minItems": 2, "maxItems": 2,
             "description": "First and last line of the article body."}
     return _list_of_records(

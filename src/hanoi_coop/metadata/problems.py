@@ -30,6 +30,8 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "descriptor names is missing.", _INPUT),
     Rule("too-large", "File too large", "An input file far larger than any curated file.",
          _INPUT),
+    Rule("schema", "Not of the file's schema", "A value the input file's JSON Schema does not "
+         "allow, for a reason no other rule names.", _INPUT),
     Rule("unknown-field", "Unknown field", "A key the file's schema does not have (a typo, or "
          "a column the build derives).", _INPUT),
     Rule("missing-quote", "No evidence", "A record without a quote from its source.", _INPUT),
@@ -112,6 +114,8 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "CSV or Parquet resource for a table.", _FILE),
     Rule("zip-path-escape", "Archive entry escapes", "A zip entry with an absolute path or "
          "'..' (nothing is unpacked).", _FILE),
+    Rule("zip-duplicate-entry", "Archive entry twice", "Two zip entries with the same name "
+         "(nothing is unpacked).", _FILE),
 ]}
 
 FRICTIONLESS_PREFIX = "frictionless:"

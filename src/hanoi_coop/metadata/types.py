@@ -7,6 +7,7 @@ readers, the SQLite export, the curated-input schema and the Table Schema all us
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,6 +77,8 @@ def _integer_from_yaml(value: Any) -> int:
 def _number_from_yaml(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError("expected a number")
+    if not math.isfinite(value):
+        raise ValueError("expected a finite number (not .inf or .nan)")
     return float(value)
 
 
