@@ -7,6 +7,7 @@ that names the file and the line, never a traceback or a silently dropped value.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -143,6 +144,13 @@ def parse_yaml(path: Path, name: str) -> tuple[Any, list[Problem]]:
     except UnicodeDecodeError as exc:
         raise InputError([Problem(name, "encoding", "bytes that are not UTF-8",
                                   value=repr(exc.object[exc.start:exc.start + 4]))]) from None
+    return _parsed(name, text)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(name: str, text: str) -> tuple[Any, list[Problem]]:
+    """Parse once per content: the schema check and the loaders read the same files (callers
+    treat the result as read-only)."""
     loader = _LineLoader(text, name)
     try:
         data = loader.get_single_data()
