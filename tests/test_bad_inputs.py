@@ -315,3 +315,21 @@ def test_duplicate_key_reported_on_the_same_row_by_both(package: Path):
     theirs = {p.line for p in frictionless_problems(package / "datapackage.json", ["persons"])
               if p.file == "data/csv/persons.csv" and "row-count" not in p.rule}
     assert ours == theirs == {len(rows) + 1}
+
+
+# --- a derived table must be what its sources give --------------------------------------------
+@pytest.mark.parametrize(("column", "value"), [
+    ("organization_name", "Some Other Committee"), ("country_id", "japan"),
+    ("role", "Mayor"), ("name", "Someone Else")])
+def test_an_officials_cell_that_is_not_derived(package: Path, column, value):
+    line = set_cell(package, "officials", 0, column, value)
+    problem = _only(_problems(package), "derived")
+    assert (problem.file, problem.line, problem.field) == ("data/csv/officials.csv", line,
+                                                           column)
+
+
+def test_an_officials_row_added_or_missing(package: Path):
+    rows = read_rows(package, "officials")
+    write_rows(package, "officials", [rows[0], *rows[2:]])  # one office left out
+    problem = _only(_problems(package), "derived")
+    assert problem.value == rows[1][0] and "missing" in problem.message

@@ -110,3 +110,38 @@ def test_parquet_and_csv_agree_cell_for_cell():
     for name, table in published.csv.items():
         assert compare_formats(RESOURCES[name], table.frame, published.parquet[name],
                                name) == []
+
+
+# --- officials: derived from persons, positions, organizations and places ---------------------
+def test_officials_are_one_row_per_stated_office_with_names_and_organizations():
+    officials = _csv("officials").set_index("official_id")
+    positions = _csv("positions")
+    assert set(officials.index) == set(positions["position_id"])
+    thang = officials.loc["pos-vu-dai-thang-chairman"]
+    assert (thang["name"], thang["family_name"], thang["given_name"], thang["role"],
+            thang["label"], thang["organization_name"], thang["country_id"]) == (
+        "Vu Dai Thang", "Vu", "Thang", "Chairman", "Chairman of the Hanoi People’s Committee",
+        "Hanoi People’s Committee", "vietnam")
+    # Both titles the article gives Pham Qui Tien stay, each with its own date.
+    tien = officials[officials["person_id"] == "pham-qui-tien"]
+    assert sorted(tien["label"]) == ["Deputy Chairman of the Hanoi People's Council",
+                                     "Vice Chairman of the Hanoi People's Council"]
+
+
+def test_an_officials_country_is_only_what_the_places_state():
+    officials = _csv("officials").set_index("official_id")
+    # Hung Yen's place has the Capital Region as parent and no country: none is invented.
+    assert officials.loc["pos-nguyen-huu-nghia-secretary", "country_id"] == ""
+    # The embassy has no place in the sources.
+    assert officials.loc["pos-he-wei-ambassador", "country_id"] == ""
+    assert officials.loc["pos-xu-jian-vice-mayor", "country_id"] == "china"
+
+
+def test_officials_load_and_describe_like_every_table():
+    import hanoi_coop
+
+    officials = hanoi_coop.load("officials")
+    assert "officials" in hanoi_coop.tables() and len(officials) == len(_csv("positions"))
+    described = hanoi_coop.describe("officials").set_index("name")
+    assert "verbatim" in described.loc["label", "description"] or "exactly" in described.loc[
+        "label", "description"]

@@ -22,6 +22,7 @@ from hanoi_coop import build as build_module
 from hanoi_coop import cli
 from hanoi_coop import package_open as published_module
 from hanoi_coop import release as release_module
+from hanoi_coop.metadata import RESOURCES
 
 from .conftest import ROOT, replace_in
 from .corruption import copy_package, csv_file, read_rows, refresh_checksums, set_cell
@@ -346,7 +347,7 @@ def test_zip_members_the_descriptor_does_not_name_are_not_unpacked(
     code, output = _cli(capsys, "validate", str(archive))
     assert code == 0, output
     assert not [n for n in unpacked if "unnamed" in n or "notes" in n]
-    assert len(unpacked) == 31  # the descriptor and the 30 files it names
+    assert len(unpacked) == 2 * len(RESOURCES) + 1  # the descriptor and the files it names
     assert list(scratch_tmp.iterdir()) == []
 
 

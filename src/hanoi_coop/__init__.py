@@ -4,7 +4,7 @@
     >>> meetings = hanoi_coop.load("meetings")
 """
 
-__version__ = "1.1.1"
+__version__ = "1.2.0"
 
 from hanoi_coop.loader import describe, load, tables  # noqa: E402
 

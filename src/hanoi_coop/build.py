@@ -20,6 +20,7 @@ import pandas as pd
 
 from hanoi_coop.coverage import SourceCoverage, coverage, format_report
 from hanoi_coop.curation import Curated, load_curated
+from hanoi_coop.derivation import derived_frames
 from hanoi_coop.errors import Finding, InputError, Problem
 from hanoi_coop.evidence import locate_claims
 from hanoi_coop.inputs import check_inputs
@@ -91,8 +92,8 @@ def assemble(root: Path) -> Assembled:
         row[RESOURCES[SEGMENTS].primary_key] = RESOURCES[SEGMENTS].row_id(row)
     rows = {**curated.rows, SOURCES: source_table, SEGMENTS: segment_table,
             EVIDENCE: evidence_rows}
-    frames = {name: typed_frame(resource, rows.get(name, []))
-              for name, resource in RESOURCES.items()}
+    frames = derived_frames({name: typed_frame(resource, rows.get(name, []))
+                             for name, resource in RESOURCES.items()})
     locate = _curated_locator(curated, frames)
     findings = frame_findings(frames)
     if findings:

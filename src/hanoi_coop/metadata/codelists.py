@@ -76,6 +76,6 @@ CONTRADICTION_KIND = ["name_spelling", "title", "organization_name", "name_order
 # The package's tables, in dependency order (a table only references tables before it).
 TABLE_NAMES = [
     "sources", "source_segments", "places", "organizations", "persons", "meetings",
-    "positions", "meeting_participants", "projects", "project_sectors", "project_parties",
-    "targets", "figures", "contradictions", "evidence",
+    "positions", "officials", "meeting_participants", "projects", "project_sectors",
+    "project_parties", "targets", "figures", "contradictions", "evidence",
 ]

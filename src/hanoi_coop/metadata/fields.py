@@ -110,6 +110,10 @@ _FIELDS: list[Field] = [
     _id("place_id", "place"),
     _id("parent_place_id", "place that contains this one"),
     _id("position_id", "position: a person holding a role in an organization as stated"),
+    _id("official_id", "official's office: the position it is derived from"),
+    _id("country_id", "country of the organization, from its place and that place's parents "
+        "as the sources state them; empty where they state none"),
+    _text("organization_name", "Name of the organization as the source writes it."),
     _id("meeting_id", "meeting, visit or other dated event"),
     _id("parent_meeting_id", "trip or event this meeting is one stop of"),
     _id("participant_id", "participation of one person or organization in one meeting"),

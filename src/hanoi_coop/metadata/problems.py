@@ -83,6 +83,8 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "not exist.", _TABLE),
     Rule("quote-offsets", "Offsets do not fit the quote", "char_end - char_start is not the "
          "length of the quote.", _TABLE),
+    Rule("derived", "Derived row differs", "A row of a derived table (officials) is not what "
+         "the tables it is derived from give.", _TABLE),
     Rule("source-text-changed", "Article changed", "The article text given with --texts is not "
          "the one the package was built from.", _TABLE),
     # published files

@@ -39,6 +39,37 @@ class DatesInOrder:
 
 
 @dataclass(frozen=True)
+class Join:
+    """Columns taken from the ``table`` row that this row's ``on`` column names."""
+
+    table: str
+    on: str
+    columns: tuple[tuple[str, str], ...]  # (column there, column here)
+
+
+@dataclass(frozen=True)
+class Ancestor:
+    """``column`` is the first place, from the one ``start`` names up through ``parent``,
+    whose ``where`` column has the given value (the place itself counts)."""
+
+    column: str
+    start: str
+    table: str
+    parent: str
+    where: tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A table the build derives from others, never curated: one row per ``base`` row."""
+
+    base: str
+    columns: tuple[tuple[str, str], ...]  # (column of the base table, column here)
+    joins: tuple[Join, ...] = ()
+    ancestors: tuple[Ancestor, ...] = ()
+
+
+@dataclass(frozen=True)
 class Resource:
     """One table of the package."""
 
@@ -61,6 +92,7 @@ class Resource:
     caption_evidence: bool = False
     same_as: tuple[SameAs, ...] = ()
     dates_in_order: tuple[DatesInOrder, ...] = ()
+    derived: Derivation | None = None
 
     @property
     def fields(self) -> list[Field]:
@@ -133,7 +165,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         facets=("classification",), needs_evidence=True,
     ),
     Resource(
-        "persons", "Officials",
+        "persons", "Persons",
         "Named officials (Popolo Person), name parts stored explicitly with their order.",
         ("person_id", "name", "family_name", "given_name", "additional_name", "name_order",
          "sort_name", "search_key"),
@@ -161,6 +193,35 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
          _fk("meeting_id", "meetings")),
         facets=("organization_id", "role"),
         required=("person_id", "organization_id", "source_id"), needs_evidence=True,
+    ),
+    Resource(
+        "officials", "Officials and their offices",
+        "One row per official per office the sources state: name parts, the role and the "
+        "verbatim title, the organization and its country, the date the title was stated. "
+        "Derived by the build from persons, positions, organizations and places; each row's "
+        "evidence is its position's.",
+        ("official_id", "person_id", "name", "family_name", "given_name", "additional_name",
+         "sort_name", "role", "label", "organization_id", "organization_name", "country_id",
+         *_dates("as_of"), "source_id"),
+        "official_id",
+        (_fk("official_id", "positions", "position_id"), _fk("person_id", "persons"),
+         _fk("organization_id", "organizations"), _fk("country_id", "places", "place_id"),
+         _SOURCE),
+        facets=("role", "organization_id", "country_id"),
+        required=("person_id", "organization_id", "source_id"),
+        derived=Derivation(
+            "positions",
+            (("position_id", "official_id"), ("person_id", "person_id"), ("role", "role"),
+             ("label", "label"), ("organization_id", "organization_id"),
+             ("source_id", "source_id"), *((c, c) for c in _dates("as_of"))),
+            (Join("persons", "person_id", (("name", "name"), ("family_name", "family_name"),
+                                           ("given_name", "given_name"),
+                                           ("additional_name", "additional_name"),
+                                           ("sort_name", "sort_name"))),
+             Join("organizations", "organization_id", (("name", "organization_name"),
+                                                       ("place_id", "organization_place")))),
+            (Ancestor("country_id", "organization_place", "places", "parent_place_id",
+                      ("place_type", "country")),)),
     ),
     Resource(
         "meeting_participants", "Meeting participants",

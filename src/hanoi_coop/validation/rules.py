@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hanoi_coop import dates
+from hanoi_coop.derivation import derive
 from hanoi_coop.errors import Finding
 from hanoi_coop.metadata import EVIDENCE, RESOURCES
 from hanoi_coop.metadata.inputs import DATE_GROUPS
@@ -155,8 +156,35 @@ def quote_offsets(frames: dict[str, pd.DataFrame]) -> list[Finding]:
                      "char_end - char_start is not the length of the quote")
 
 
+def derived_tables(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """A derived table holds exactly what the model derives from the other tables."""
+    found = []
+    for name, resource in RESOURCES.items():
+        if resource.derived is None:
+            continue
+        key = resource.primary_key
+        frame = frames[name]
+        expected = derive(resource, frames).drop_duplicates(key).set_index(key)
+        ids = frame[key]
+        found += _findings(name, ~isin(ids, expected.index.to_series()), frame, key, "derived",
+                           f"no {resource.derived.base} row derives this row")
+        missing = sorted(set(expected.index) - set(ids.dropna()))
+        found += [Finding(name, -1, key, "derived", f"the row derived from {resource.derived.base}"
+                          f" {m!r} is missing", m) for m in missing]
+        for column in resource.field_names:
+            if column == key:
+                continue
+            want = ids.map(expected[column].astype(object)).astype(object)
+            got = frame[column].astype(object)
+            same = (got == want).fillna(False).astype(bool) | (got.isna() & want.isna())
+            known = isin(ids, expected.index.to_series())
+            found += _findings(name, known & ~same, frame, column, "derived",
+                               f"is not what {resource.derived.base} and its references give")
+    return found
+
+
 ALL_RULES = [foreign_keys, same_as, date_bounds, dates_in_order, search_keys, evidence_links,
-             quote_offsets]
+             quote_offsets, derived_tables]
 
 
 def check_rules(frames: dict[str, pd.DataFrame]) -> list[Finding]:

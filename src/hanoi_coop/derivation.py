@@ -1,0 +1,56 @@
+"""Stage 3c, derived tables: tables the model declares as joins of curated tables (never
+curated twice). The build makes them; validation makes them again and compares."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from hanoi_coop.metadata import RESOURCES, Resource
+from hanoi_coop.metadata.resources import Ancestor
+from hanoi_coop.schemas import cast_column
+
+
+def _indexed(frames: dict[str, pd.DataFrame], table: str) -> pd.DataFrame:
+    key = RESOURCES[table].primary_key
+    return frames[table].drop_duplicates(key).set_index(key)  # repeats: the key check's
+
+
+def _ancestor(rule: Ancestor, start: pd.Series, frames: dict[str, pd.DataFrame]) -> pd.Series:
+    table = _indexed(frames, rule.table)
+    kind, parent = table[rule.where[0]].astype(object), table[rule.parent].astype(object)
+    found = pd.Series(None, index=start.index, dtype=object)
+    current = start.astype(object)
+    for _ in range(len(table) + 1):  # a cycle in the parents ends here
+        hit = found.isna() & current.notna() & current.map(kind).eq(rule.where[1]).fillna(False)
+        found = found.where(~hit.astype(bool), current)
+        current = current.map(parent)
+        if current.isna().all():
+            break
+    return found
+
+
+def derive(resource: Resource, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The rows of a derived table, in the package dtypes, sorted by primary key."""
+    spec = resource.derived
+    if spec is None:
+        raise ValueError(f"{resource.name} is not a derived table")
+    base = frames[spec.base]
+    out = pd.DataFrame({here: base[there].astype(object) for there, here in spec.columns},
+                       index=base.index)
+    for join in spec.joins:
+        other = _indexed(frames, join.table)
+        for there, here in join.columns:
+            out[here] = out[join.on].map(other[there].astype(object))
+    for rule in spec.ancestors:
+        out[rule.column] = _ancestor(rule, out[rule.start], frames)
+    typed = pd.DataFrame({f.name: cast_column(out[f.name], f) for f in resource.fields})
+    return typed.sort_values(resource.primary_key, kind="stable").reset_index(drop=True)
+
+
+def derived_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``frames`` with every derived table made from the others."""
+    made = dict(frames)
+    for name, resource in RESOURCES.items():
+        if resource.derived is not None:
+            made[name] = derive(resource, made)
+    return made
