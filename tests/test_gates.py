@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import hanoi_coop
+import hanoi_coop.version
 from hanoi_coop import build as build_module
 from hanoi_coop import cli
 from hanoi_coop import package_open as published_module
@@ -504,7 +505,7 @@ def _next_patch(monkeypatch) -> str:
     latest = release_module.released_versions(ROOT)[-1]
     major, minor, patch = latest.split(".")
     version = f"{major}.{minor}.{int(patch) + 1}"
-    monkeypatch.setattr(hanoi_coop, "__version__", version)
+    monkeypatch.setattr(hanoi_coop.version, "__version__", version)
     return version
 
 
@@ -548,7 +549,7 @@ def test_release_with_a_stale_descriptor_version_is_refused(checkout: Path, caps
     ("1.1.1", "is never rewritten"),
 ])
 def test_release_numbers_that_are_refused(checkout: Path, capsys, monkeypatch, version, words):
-    monkeypatch.setattr(hanoi_coop, "__version__", version)
+    monkeypatch.setattr(hanoi_coop.version, "__version__", version)
     code, output = _cli(capsys, "release", version, "--root", str(checkout))
     assert code == 1 and words in output
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import hanoi_coop
+import hanoi_coop.version
 from hanoi_coop import release as release_module
 from hanoi_coop.build import build
 from hanoi_coop.diff import diff, format_diff, snapshot
@@ -111,13 +112,13 @@ def test_release_writes_bundle_registry_and_changelog(workspace_with_releases: P
                "- place_id: ba-vi-area\n")
     latest = released_versions(root)[-1]
     patch = latest.rsplit(".", 1)[0] + "." + str(int(latest.rsplit(".", 1)[1]) + 1)
-    monkeypatch.setattr(hanoi_coop, "__version__", patch)
+    monkeypatch.setattr(hanoi_coop.version, "__version__", patch)
     build(root)
     registry = tmp_path / "registry.json"
     monkeypatch.setattr(release_module, "REGISTRY", registry)
     with pytest.raises(ReleaseError, match="need MAJOR"):  # an id was removed
         release_module.release(root, patch)
-    monkeypatch.setattr(hanoi_coop, "__version__", "2.0.0")
+    monkeypatch.setattr(hanoi_coop.version, "__version__", "2.0.0")
     build(root)
     target = release_module.release(root, "2.0.0")
     assert (target / "hanoi-coop-2.0.0.zip").exists()
@@ -142,7 +143,7 @@ def test_unreleased_notes_become_part_of_the_next_entry(tmp_path: Path):
 def test_a_rebuild_of_the_released_version_is_byte_identical(built: Path, tmp_path: Path):
     """Sources, curated records and code of today make the released bundle again, byte for
     byte: zip, SQLite, every table and the manifest (when the version is released)."""
-    version = hanoi_coop.__version__
+    version = hanoi_coop.version.__version__
     if version not in released_versions(ROOT):
         pytest.skip(f"{version} is not released yet")
     manifest = release_module.write_bundle(built, tmp_path, version)

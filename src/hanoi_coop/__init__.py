@@ -4,8 +4,7 @@
     >>> meetings = hanoi_coop.load("meetings")
 """
 
-__version__ = "1.2.0"
+from hanoi_coop.loader import describe, load, tables
+from hanoi_coop.version import __version__
 
-from hanoi_coop.loader import describe, load, tables  # noqa: E402
-
-__all__ = ["describe", "load", "tables"]
+__all__ = ["__version__", "describe", "load", "tables"]

@@ -15,8 +15,7 @@ from zlib import error as zlib_error
 
 import pandas as pd
 
-from hanoi_coop.errors import Problem
-from hanoi_coop.validation.rules import Finding
+from hanoi_coop.errors import Finding, Problem
 
 
 class Unreadable(Exception):

@@ -18,12 +18,11 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from hanoi_coop.errors import Problem
+from hanoi_coop.errors import Finding, Problem
 from hanoi_coop.layout import PARQUET_SUFFIX
 from hanoi_coop.metadata import RESOURCES, Field, Resource
 from hanoi_coop.package_open import Published, Table, inside_package, safe_relative
 from hanoi_coop.schemas import arrow_schema
-from hanoi_coop.validation.rules import Finding
 
 BOM = b"\xef\xbb\xbf"
 

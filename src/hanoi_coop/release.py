@@ -223,7 +223,7 @@ def release(root: Path, version: str) -> Path:
     parse_version(version)
     if version != package_version():
         raise ReleaseError(f"the package is at version {package_version()}: set __version__ in "
-                           f"src/hanoi_coop/__init__.py to {version} and run make build first")
+                           f"src/hanoi_coop/version.py to {version} and run make build first")
     target = root / RELEASES / version
     with exclusive(root):
         if target.exists():

@@ -8,8 +8,8 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow as pa_arrow
 
+from hanoi_coop import custom_checks  # noqa: F401  (registers the Pandera checks)
 from hanoi_coop.metadata import RESOURCES, Field, Resource
-from hanoi_coop.validation import custom_checks  # noqa: F401  (registers Pandera checks)
 
 MISSING_VALUES = [""]
 

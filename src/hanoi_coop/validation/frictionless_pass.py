@@ -11,9 +11,9 @@ import attrs
 import frictionless
 from frictionless import errors
 
+from hanoi_coop.custom_checks import CHECKS
 from hanoi_coop.layout import PARQUET_SUFFIX
 from hanoi_coop.metadata import RESOURCES
-from hanoi_coop.validation.custom_checks import CHECKS
 
 
 @attrs.define(kw_only=True, repr=False)
