@@ -6,6 +6,9 @@ turns them into located problems. Pandera covers one column at a time; these cov
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -36,29 +39,35 @@ def isin(values: pd.Series, allowed: pd.Series) -> pd.Series:
                      index=values.index)
 
 
+Declared = tuple[str, pd.DataFrame, Any]  # table, its frame, one declaration of the model
+
+
+def _declared(frames: dict[str, pd.DataFrame], kind: str) -> Iterator[Declared]:
+    """(table, frame, declaration) for each declaration of ``kind`` the model makes."""
+    for name, resource in RESOURCES.items():
+        for declaration in getattr(resource, kind):
+            yield name, frames[name], declaration
+
+
 def foreign_keys(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     found = []
-    for name, resource in RESOURCES.items():
-        frame = frames[name]
-        for fk in resource.foreign_keys:
-            parent = frames[fk.resource][fk.reference]
-            mask = frame[fk.fields].notna() & ~isin(frame[fk.fields], parent)
-            found += _findings(name, mask, frame, fk.fields, "foreign-key",
-                               f"no {fk.resource} row has {fk.reference} equal to this value")
+    for name, frame, fk in _declared(frames, "foreign_keys"):
+        parent = frames[fk.resource][fk.reference]
+        mask = frame[fk.fields].notna() & ~isin(frame[fk.fields], parent)
+        found += _findings(name, mask, frame, fk.fields, "foreign-key",
+                           f"no {fk.resource} row has {fk.reference} equal to this value")
     return found
 
 
 def same_as(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """A row and the row its reference names agree where the model says they must."""
     found = []
-    for name, resource in RESOURCES.items():
-        frame = frames[name]
-        for rule in resource.same_as:
-            key = RESOURCES[rule.table].primary_key
-            other = frames[rule.table].drop_duplicates(key).set_index(key)[rule.field]
-            theirs = frame[rule.via].map(other)  # a repeated id is reported by the key check
-            mask = frame[rule.via].notna() & (theirs.isna() | (theirs != frame[rule.field]))
-            found += _findings(name, mask, frame, rule.via, rule.rule, rule.message)
+    for name, frame, rule in _declared(frames, "same_as"):
+        key = RESOURCES[rule.table].primary_key
+        other = frames[rule.table].drop_duplicates(key).set_index(key)[rule.field]
+        theirs = frame[rule.via].map(other)  # a repeated id is reported by the key check
+        mask = frame[rule.via].notna() & (theirs.isna() | (theirs != frame[rule.field]))
+        found += _findings(name, mask, frame, rule.via, rule.rule, rule.message)
     return found
 
 
@@ -110,12 +119,9 @@ def _derived_dates(name: str, frame: pd.DataFrame, prefix: str) -> list[Finding]
 def dates_in_order(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """A later date family does not end before the earlier one begins."""
     found = []
-    for name, resource in RESOURCES.items():
-        frame = frames[name]
-        for rule in resource.dates_in_order:
-            mask = frame[f"{rule.later}_latest"] < frame[f"{rule.earlier}_earliest"]
-            found += _findings(name, mask, frame, f"{rule.later}_latest", rule.rule,
-                               rule.message)
+    for name, frame, rule in _declared(frames, "dates_in_order"):
+        mask = frame[f"{rule.later}_latest"] < frame[f"{rule.earlier}_earliest"]
+        found += _findings(name, mask, frame, f"{rule.later}_latest", rule.rule, rule.message)
     return found
 
 
