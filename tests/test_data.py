@@ -122,10 +122,11 @@ def test_officials_are_one_row_per_stated_office_with_names_and_organizations():
             thang["label"], thang["organization_name"], thang["country_id"]) == (
         "Vu Dai Thang", "Vu", "Thang", "Chairman", "Chairman of the Hanoi People’s Committee",
         "Hanoi People’s Committee", "vietnam")
-    # Both titles the article gives Pham Qui Tien stay, each with its own date.
+    # Both titles the article gives Pham Qui Tien stay verbatim; they name one role.
     tien = officials[officials["person_id"] == "pham-qui-tien"]
     assert sorted(tien["label"]) == ["Deputy Chairman of the Hanoi People's Council",
                                      "Vice Chairman of the Hanoi People's Council"]
+    assert set(tien["role"]) == {"Vice Chairman"}
 
 
 def test_an_officials_country_is_only_what_the_places_state():

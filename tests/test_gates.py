@@ -128,6 +128,8 @@ INPUT_CASES = {
                         None, "value"),
     "not a number": ("curated/figures.yaml", "  value: 33\n", "  value: .nan\n", "type",
                      None, "value"),
+    "role outside the vocabulary": ("curated/positions.yaml", "  role: Vice Mayor\n",
+                                    "  role: Deputy Mayor\n", "codelist", None, "role"),
     "side outside the codelist": (
         "curated/meetings.yaml", "side: actor, position_id: pos-vu-dai-thang-chairman",
         "side: host, position_id: pos-vu-dai-thang-chairman", "codelist", 23,
@@ -175,6 +177,29 @@ def test_yaml_error_names_the_line_the_quote_opens_on(workspace: Path):
     assert (problem.rule, problem.line) == ("yaml", line)
     assert "quote on this line is not closed" in problem.message
     assert "noticed on line" in problem.message
+
+
+def test_a_role_its_title_does_not_name(workspace: Path):
+    """The title "Vice Chairman of ..." names Vice Chairman, not Chairman (the longest phrase
+    decides, so "Chairman" inside it does not count)."""
+    text = (workspace / "curated" / "positions.yaml").read_text(encoding="utf-8")
+    old = "  role: Vice Chairman\n  label: Vice Chairman of the Hanoi People’s Committee\n"
+    assert old in text
+    replace_in(workspace / "curated" / "positions.yaml", old, old.replace(
+        "role: Vice Chairman", "role: Chairman"))
+    problem = next(p for p in _problems_of_build(workspace) if p.rule == "code-not-named")
+    assert (problem.file, problem.record, problem.field) == (
+        "curated/positions.yaml", "pos-nguyen-manh-quyen-vice-chairman", "role")
+
+
+def test_a_published_role_its_title_does_not_name(package: Path, capsys):
+    rows = read_rows(package, "positions")
+    row = next(i for i, r in enumerate(rows[1:]) if r[0] == "pos-pham-qui-tien-deputy-chairman")
+    line = set_cell(package, "positions", row, "role", "Chairman")
+    code, output = _cli(capsys, "validate", str(package))
+    assert code == 1
+    assert f"data/csv/positions.csv:{line}, record pos-pham-qui-tien-deputy-chairman, field " \
+           "role: [code-not-named]" in output
 
 
 def test_alias_bomb_is_refused_before_it_expands(workspace: Path):

@@ -157,3 +157,21 @@ def test_diff_text_lists_each_change():
     new = _snapshot([("a", "Alpha 2"), ("c", "C")])
     assert format_diff(diff(old, new)) == (
         "places: 1 added, 1 removed, 1 changed\n  + c\n  - b\n  ~ a: name")
+
+
+# --- codes named by words ---------------------------------------------------------------------
+@pytest.mark.parametrize(("title", "role"), [
+    ("Standing Vice Chairman of the municipal People’s Committee", "Standing Vice Chairman"),
+    ("Deputy Chairman of the Hanoi People's Council", "Vice Chairman"),
+    ("Vice Chairman of the Hanoi People's Council", "Vice Chairman"),
+    ("Chairman of the Hanoi People’s Committee", "Chairman"),
+    ("Party General Secretary", "General Secretary"),
+    ("General Secretary and President of China", "General Secretary and President"),
+    ("Secretary of Phu Tho Province Party Committee", "Secretary"),
+    ("Spokesperson", None),
+])
+def test_a_title_names_the_role_of_its_longest_phrase(title, role):
+    from hanoi_coop.metadata import RESOURCES
+
+    [named_by] = RESOURCES["positions"].named_by
+    assert named_by.code_for(title) == role

@@ -70,6 +70,22 @@ SEGMENT_KIND = [
 ]
 CONTENT_SEGMENT_KINDS = ["title", "standfirst", "body", "subheading"]
 
+# Popolo Membership.role, normalised: each role and the words of a title that name it. A title
+# (label) names the role of the longest of these phrases it contains: "Deputy Chairman" and
+# "Vice Chairman" are one office; "Standing Vice Chairman" is its own.
+ROLE_TITLES: dict[str, tuple[str, ...]] = {
+    "Chairman": ("Chairman",),
+    "Vice Chairman": ("Vice Chairman", "Deputy Chairman"),
+    "Standing Vice Chairman": ("Standing Vice Chairman",),
+    "Secretary": ("Secretary",),
+    "General Secretary": ("General Secretary",),
+    "General Secretary and President": ("General Secretary and President",),
+    "General Director": ("General Director",),
+    "Ambassador": ("Ambassador",),
+    "Minister": ("Minister",),
+    "Vice Mayor": ("Vice Mayor",),
+}
+
 # Contradictions kept with both readings.
 CONTRADICTION_KIND = ["name_spelling", "title", "organization_name", "name_order"]
 

@@ -170,7 +170,9 @@ _FIELDS: list[Field] = [
     _code("classification", cl.ORGANIZATION_CLASSIFICATION,
           "Kind of organization (Popolo classification).", required=True),
     _code("place_type", cl.PLACE_TYPE, "Kind of place.", required=True),
-    _text("role", "Role held (Popolo Membership.role), normalised: Chairman, Vice Chairman, ...",
+    _code("role", list(cl.ROLE_TITLES),
+          "Role held (Popolo Membership.role), normalised: the role whose words the title "
+          "(label) contains, the longest match deciding (\"Deputy Chairman\" is Vice Chairman).",
           required=True),
     _text("label", "The title exactly as the source states it (Popolo Membership.label).",
           required=True),

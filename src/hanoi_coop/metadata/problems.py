@@ -83,6 +83,8 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "not exist.", _TABLE),
     Rule("quote-offsets", "Offsets do not fit the quote", "char_end - char_start is not the "
          "length of the quote.", _TABLE),
+    Rule("code-not-named", "Code the words do not name", "A coded value (a role) that is not "
+         "the one the row's own words (its title) name, by the model's phrases.", _TABLE),
     Rule("derived", "Derived row differs", "A row of a derived table (officials) is not what "
          "the tables it is derived from give.", _TABLE),
     Rule("source-text-changed", "Article changed", "The article text given with --texts is not "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from hanoi_coop.metadata.codelists import TABLE_NAMES
+from hanoi_coop.metadata.codelists import ROLE_TITLES, TABLE_NAMES
 from hanoi_coop.metadata.fields import DATE_PARTS, FIELDS, Field
 
 
@@ -36,6 +36,21 @@ class DatesInOrder:
     later: str
     rule: str
     message: str
+
+
+@dataclass(frozen=True)
+class NamedBy:
+    """A code justified by words: ``field`` must be the code whose phrase is the longest one
+    that the ``words`` column contains (a title names its role)."""
+
+    field: str
+    words: str
+    phrases: dict[str, tuple[str, ...]]
+
+    def code_for(self, words: str) -> str | None:
+        found = [(len(p), code) for code, phrases in self.phrases.items() for p in phrases
+                 if p in words]
+        return max(found)[1] if found else None
 
 
 @dataclass(frozen=True)
@@ -92,6 +107,7 @@ class Resource:
     caption_evidence: bool = False
     same_as: tuple[SameAs, ...] = ()
     dates_in_order: tuple[DatesInOrder, ...] = ()
+    named_by: tuple[NamedBy, ...] = ()
     derived: Derivation | None = None
 
     @property
@@ -193,6 +209,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
          _fk("meeting_id", "meetings")),
         facets=("organization_id", "role"),
         required=("person_id", "organization_id", "source_id"), needs_evidence=True,
+        named_by=(NamedBy("role", "label", ROLE_TITLES),),
     ),
     Resource(
         "officials", "Officials and their offices",

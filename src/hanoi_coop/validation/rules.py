@@ -116,6 +116,20 @@ def _derived_dates(name: str, frame: pd.DataFrame, prefix: str) -> list[Finding]
     return found
 
 
+def codes_named_by_words(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """A code is the one the row's own words name (a title names its role)."""
+    found = []
+    for name, frame, rule in _declared(frames, "named_by"):
+        words = frame[rule.words].astype(object)
+        expected = words.map({w: rule.code_for(w) for w in words.dropna().unique()})
+        given = frame[rule.field].astype(object)
+        mask = given.notna() & (expected.isna() | (given != expected))
+        found += _findings(name, mask, frame, rule.field, "code-not-named",
+                           f"the {rule.words} does not name this {rule.field} (it names "
+                           "the code of the longest phrase of the model it contains)")
+    return found
+
+
 def dates_in_order(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """A later date family does not end before the earlier one begins."""
     found = []
@@ -189,8 +203,8 @@ def derived_tables(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return found
 
 
-ALL_RULES = [foreign_keys, same_as, date_bounds, dates_in_order, search_keys, evidence_links,
-             quote_offsets, derived_tables]
+ALL_RULES = [foreign_keys, same_as, date_bounds, dates_in_order, codes_named_by_words,
+             search_keys, evidence_links, quote_offsets, derived_tables]
 
 
 def check_rules(frames: dict[str, pd.DataFrame]) -> list[Finding]:
