@@ -146,3 +146,11 @@ def test_officials_load_and_describe_like_every_table():
     described = hanoi_coop.describe("officials").set_index("name")
     assert "verbatim" in described.loc["label", "description"] or "exactly" in described.loc[
         "label", "description"]
+
+
+def test_a_status_is_set_only_where_the_words_name_a_phase():
+    projects = _csv("projects").set_index("project_id")
+    # "Japan's determination to complete the project in full" names no phase.
+    assert projects.loc["hanoi-urban-railway-line-2", ["status", "status_phrase"]].tolist() == [
+        "", ""]
+    assert projects.loc["north-south-railway", "status"] == "implementation"  # "accelerating"

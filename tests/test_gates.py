@@ -192,6 +192,18 @@ def test_a_role_its_title_does_not_name(workspace: Path):
         "curated/positions.yaml", "pos-nguyen-manh-quyen-vice-chairman", "role")
 
 
+@pytest.mark.parametrize(("old", "new"), [
+    ("  status: implementation\n  status_phrase: accelerating work on\n",
+     "  status: preparation\n  status_phrase: accelerating work on\n"),  # names another phase
+    ("  status: implementation\n  status_phrase: accelerating work on\n",
+     "  status: implementation\n"),  # a status with no words for it
+])
+def test_a_status_its_words_do_not_name(workspace: Path, old, new):
+    replace_in(workspace / "curated" / "projects.yaml", old, new)
+    problem = next(p for p in _problems_of_build(workspace) if p.rule == "code-not-named")
+    assert (problem.file, problem.field) == ("curated/projects.yaml", "status")
+
+
 def test_a_published_role_its_title_does_not_name(package: Path, capsys):
     rows = read_rows(package, "positions")
     row = next(i for i, r in enumerate(rows[1:]) if r[0] == "pos-pham-qui-tien-deputy-chairman")

@@ -70,6 +70,16 @@ SEGMENT_KIND = [
 ]
 CONTENT_SEGMENT_KINDS = ["title", "standfirst", "body", "subheading"]
 
+# OC4IDS projectStatus named by words: a status is set only where the source's words (quoted
+# in status_phrase) contain one of these phrases; the longest match decides.
+STATUS_PHRASES: dict[str, tuple[str, ...]] = {
+    "identification": ("plans to", "has planned", "planning of", "proposed", "study",
+                       "on signing", "to pilot"),
+    "preparation": ("drafting", "revising", "revisions to", "completing the necessary procedures",
+                    "scheduled to kick off"),
+    "implementation": ("being developed", "accelerating work on", "passed", "signed"),
+}
+
 # Popolo Membership.role, normalised: each role and the words of a title that name it. A title
 # (label) names the role of the longest of these phrases it contains: "Deputy Chairman" and
 # "Vice Chairman" are one office; "Standing Vice Chairman" is its own.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from hanoi_coop.metadata.codelists import ROLE_TITLES, TABLE_NAMES
+from hanoi_coop.metadata.codelists import ROLE_TITLES, STATUS_PHRASES, TABLE_NAMES
 from hanoi_coop.metadata.fields import DATE_PARTS, FIELDS, Field
 
 
@@ -262,6 +262,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
          "summary"),
         "project_id", (_fk("place_id", "places"),),
         facets=("project_kind", "status", "type"), needs_evidence=True,
+        named_by=(NamedBy("status", "status_phrase", STATUS_PHRASES),),
     ),
     Resource(
         "project_sectors", "Project sectors",
