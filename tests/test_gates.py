@@ -204,6 +204,29 @@ def test_a_status_its_words_do_not_name(workspace: Path, old, new):
     assert (problem.file, problem.field) == ("curated/projects.yaml", "status")
 
 
+@pytest.mark.parametrize(("file", "old", "new", "field"), [
+    # A phrase that names the phase, but the article never says it.
+    ("curated/projects.yaml", "  status: implementation\n  status_phrase: accelerating work on\n",
+     "  status: identification\n  status_phrase: plans to build\n", "status_phrase"),
+    # A title that names the role, taken from a photo caption the quotes do not cover.
+    ("curated/positions.yaml", "  role: Vice Mayor\n  label: Vice Mayor\n",
+     "  role: Vice Mayor\n  label: Vice Mayor of Chongqing\n", "label"),
+])
+def test_naming_words_the_quotes_do_not_hold(workspace: Path, file, old, new, field):
+    replace_in(workspace / file, old, new)
+    problem = next(p for p in _problems_of_build(workspace) if p.rule == "words-not-quoted")
+    assert (problem.file, problem.field) == (file, field)
+
+
+def test_a_published_status_phrase_the_quotes_do_not_hold(package: Path, capsys):
+    rows = read_rows(package, "projects")
+    row = next(i for i, r in enumerate(rows[1:]) if r[0] == "north-south-railway")
+    line = set_cell(package, "projects", row, "status_phrase", "passed")
+    code, output = _cli(capsys, "validate", str(package))
+    assert code == 1 and f"data/csv/projects.csv:{line}, record north-south-railway, field " \
+        "status_phrase: [words-not-quoted]" in output
+
+
 def test_a_published_role_its_title_does_not_name(package: Path, capsys):
     rows = read_rows(package, "positions")
     row = next(i for i, r in enumerate(rows[1:]) if r[0] == "pos-pham-qui-tien-deputy-chairman")

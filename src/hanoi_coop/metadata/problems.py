@@ -85,6 +85,8 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "length of the quote.", _TABLE),
     Rule("code-not-named", "Code the words do not name", "A coded value (a role) that is not "
          "the one the row's own words (its title) name, by the model's phrases.", _TABLE),
+    Rule("words-not-quoted", "Naming words not quoted", "The words that name a code (a "
+         "title, a status phrase) stand in none of the row's evidence quotes.", _TABLE),
     Rule("derived", "Derived row differs", "A row of a derived table (officials) is not what "
          "the tables it is derived from give.", _TABLE),
     Rule("source-text-changed", "Article changed", "The article text given with --texts is not "

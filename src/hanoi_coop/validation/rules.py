@@ -6,6 +6,7 @@ turns them into located problems. Pandera covers one column at a time; these cov
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +20,7 @@ from hanoi_coop.errors import Finding
 from hanoi_coop.metadata import EVIDENCE, RESOURCES
 from hanoi_coop.metadata.inputs import DATE_GROUPS
 from hanoi_coop.names import search_key
+from hanoi_coop.quotes import normalise_quote
 
 
 def _findings(table: str, mask: pd.Series, frame: pd.DataFrame, field: str | None, rule: str,
@@ -130,6 +132,35 @@ def codes_named_by_words(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return found
 
 
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
+
+
+def _quoted(words: str, quotes: list[str]) -> bool:
+    """Every part of ``words`` (split at an ellipsis) is in one of ``quotes``, under the
+    quote normalisation."""
+    parts = [normalise_quote(p) for p in _ELLIPSIS.split(words) if p.strip()]
+    folded = [normalise_quote(q) for q in quotes]
+    return bool(parts) and any(all(p in q for p in parts) for q in folded)
+
+
+def named_words_quoted(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """The words that name a code are the source's: they stand in one of the row's quotes.
+    Without this, a curator could write any phrase beside a code and the code would pass."""
+    evidence = frames[EVIDENCE]
+    found = []
+    for name, frame, rule in _declared(frames, "named_by"):
+        mine = evidence[evidence["table_name"] == name]
+        quotes = mine.groupby("record_id")["quote"].agg(list).to_dict()
+        ids = frame[RESOURCES[name].primary_key]
+        words = frame[rule.words]
+        mask = pd.Series([w is not pd.NA and isinstance(w, str) and not _quoted(
+            w, quotes.get(i, [])) for i, w in zip(ids, words.astype(object), strict=True)],
+            index=frame.index)
+        found += _findings(name, mask, frame, rule.words, "words-not-quoted",
+                           "these words are in none of the row's evidence quotes")
+    return found
+
+
 def dates_in_order(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """A later date family does not end before the earlier one begins."""
     found = []
@@ -204,6 +235,7 @@ def derived_tables(frames: dict[str, pd.DataFrame]) -> list[Finding]:
 
 
 ALL_RULES = [foreign_keys, same_as, date_bounds, dates_in_order, codes_named_by_words,
+             named_words_quoted,
              search_keys, evidence_links, quote_offsets, derived_tables]
 
 
