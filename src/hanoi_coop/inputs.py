@@ -15,7 +15,7 @@ from jsonschema.exceptions import ValidationError
 
 from hanoi_coop.errors import InputError, Problem
 from hanoi_coop.metadata.inputs import EVIDENCE_KEY, InputFile, input_files
-from hanoi_coop.records import parse_yaml, strip_lines
+from hanoi_coop.records import parse_yaml, record_id, strip_lines
 
 # jsonschema's keyword -> the rule name users read (the same names the build reports elsewhere).
 # A keyword not listed here is reported under the catch-all rule.
@@ -50,11 +50,8 @@ def _walk(raw: Any, path: list) -> tuple[int | None, dict | None]:
 
 
 def _record_label(record: dict | None, index: Any) -> str:
-    if record is not None:
-        for key, value in record.items():
-            if key.endswith("_id") and isinstance(value, str):
-                return value
-    return f"item {index + 1}" if isinstance(index, int) else "the file"
+    found = record_id(record) if record is not None else None
+    return found or (f"item {index + 1}" if isinstance(index, int) else "the file")
 
 
 def _field_name(path: list) -> str | None:

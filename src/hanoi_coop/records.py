@@ -20,6 +20,14 @@ from hanoi_coop.errors import InputError, Problem
 MAX_YAML_BYTES = 5_000_000
 
 
+def record_id(values: dict) -> str | None:
+    """The id a curated record is known by: its first ``*_id`` text value."""
+    for key, value in values.items():
+        if key.endswith("_id") and isinstance(value, str):
+            return value
+    return None
+
+
 @dataclass
 class Record:
     """One curated record: its values and where it stands in its file."""
@@ -32,10 +40,7 @@ class Record:
 
     @property
     def label(self) -> str:
-        for key, value in self.values.items():
-            if key.endswith("_id") and isinstance(value, str):
-                return value
-        return f"at line {self.line}"
+        return record_id(self.values) or f"at line {self.line}"
 
     def problem(self, rule: str, message: str, field: str | None = None,
                 value: Any = None) -> Problem:
@@ -168,8 +173,7 @@ def _in_record(problem: Problem, data: Any) -> Problem:
     starts = [item for item in data if isinstance(item, dict) and item["__line__"] <= problem.line]
     if not starts:
         return problem
-    record = Record(problem.file, starts[-1]["__line__"], strip_lines(starts[-1]), {}, {})
-    return replace(problem, record=record.label)
+    return replace(problem, record=record_id(starts[-1]) or f"at line {starts[-1]['__line__']}")
 
 
 def read_yaml(path: Path, name: str) -> Any:
