@@ -333,3 +333,17 @@ def test_an_officials_row_added_or_missing(package: Path):
     write_rows(package, "officials", [rows[0], *rows[2:]])  # one office left out
     problem = _only(_problems(package), "derived")
     assert problem.value == rows[1][0] and "missing" in problem.message
+
+
+def test_frictionless_is_run_again_when_one_file_changes_under_the_same_descriptor(
+        package: Path):
+    """Frictionless's report is kept by the bytes it read: the same descriptor over a file
+    that changed is a new run, not the remembered (valid) report."""
+    from hanoi_coop.validation.validate import frictionless_problems
+
+    descriptor = (package / "datapackage.json").read_bytes()
+    assert frictionless_problems(package / "datapackage.json", ["persons"]) == []
+    line = set_cell(package, "persons", 3, "name", "", rehash=False)
+    assert (package / "datapackage.json").read_bytes() == descriptor
+    problems = frictionless_problems(package / "datapackage.json", ["persons"])
+    assert line in {p.line for p in problems if p.file == "data/csv/persons.csv"}

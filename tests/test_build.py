@@ -131,3 +131,23 @@ def test_a_build_failing_after_writing_its_files_publishes_nothing(workspace: Pa
     assert messages == ["data/csv/projects.csv: [checksum] simulated damage in staging"]
     assert _digests(workspace) == before
     assert not list(workspace.glob(".build-*")) and not list(workspace.glob(".previous-*"))
+
+
+def test_a_writer_that_changes_a_value_is_caught_by_the_check_of_the_written_files(
+        workspace: Path, monkeypatch):
+    """The check of the staged files skips what the built frames already proved only for
+    tables read back equal to them: a cell the writer got wrong is checked in full."""
+    from hanoi_coop import build as build_module
+    from hanoi_coop.package_write import write_package
+
+    def damaging_writer(frames, folder, version):
+        frames = dict(frames)
+        meetings = frames["meetings"].copy()
+        meetings.loc[0, "event_type"] = "MEET"  # not in the PLOVER codelist
+        frames["meetings"] = meetings
+        return write_package(frames, folder, version)
+
+    monkeypatch.setattr(build_module, "write_package", damaging_writer)
+    messages = _build_fails(workspace)
+    assert any(m.startswith("data/csv/meetings.csv:") and "[codelist]" in m
+               and "event_type" in m for m in messages), messages

@@ -185,3 +185,26 @@ def test_naming_words_may_skip_with_an_ellipsis_but_not_invent():
     assert _quoted("agreed … on signing", quotes)
     assert not _quoted("agreed ... on ratifying", quotes)
     assert not _quoted("...", quotes)
+
+
+# --- validation: what is remembered between checks is keyed by content -------------------------
+def test_pandera_findings_follow_the_frame_not_an_earlier_check_of_its_table(built: Path):
+    """The same table checked again after one cell, or one dtype, changed is checked anew."""
+    from hanoi_coop.package_open import open_package
+    from hanoi_coop.package_read import read_package
+    from hanoi_coop.validation.validate import _frames, pandera_findings
+
+    with open_package(built) as published:
+        read_package(published)
+        frames = _frames(published)
+    assert pandera_findings(frames, ["meetings"]) == []
+    damaged = frames["meetings"].copy()
+    damaged.loc[2, "event_type"] = "MEET"
+    found = pandera_findings({**frames, "meetings": damaged}, ["meetings"])
+    assert [(f.row, f.field, f.rule, f.value) for f in found] == [
+        (2, "event_type", "codelist", "MEET")]
+    retyped = frames["evidence"].astype({"char_start": "float64"})  # same numbers
+    assert {(f.field, f.rule) for f in pandera_findings({**frames, "evidence": retyped},
+                                                         ["evidence"])} == {
+        ("char_start", "type")}
+    assert pandera_findings(frames, ["meetings", "evidence"]) == []

@@ -167,7 +167,7 @@ def stage(root: Path, staging: Path, version: str | None = None) -> Assembled:
     assembled = assemble(root)
     write_package(assembled.frames, staging, version or package_version())
     report = validate_package(staging, texts=root / "sources" / "articles",
-                              frictionless_csv_only=True)
+                              frictionless_csv_only=True, proven=assembled.frames)
     if not report.valid:
         raise InputError(report.problems)
     return assembled

@@ -7,6 +7,7 @@ Used twice: by the build on the frames it made (errors located in the curated fi
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,13 @@ import pandera.pandas as pa
 from hanoi_coop.errors import Finding, Problem
 from hanoi_coop.layout import parquet_path
 from hanoi_coop.metadata import EVIDENCE, RESOURCES, SOURCES
-from hanoi_coop.package_open import Published, Unreadable, open_package
+from hanoi_coop.package_open import (
+    Published,
+    Unreadable,
+    inside_package,
+    open_package,
+    resource_paths,
+)
 from hanoi_coop.package_read import compare_formats, read_package
 from hanoi_coop.schemas import all_pandera_schemas, typed_frame
 from hanoi_coop.validation.rules import check_rules
@@ -35,23 +42,53 @@ RULE_NAMES = {
 
 
 # --- engines -------------------------------------------------------------------------------------
+# Pandera's findings by table content. One process often checks the same small frames again
+# (a build, then the check of the files it wrote; a release after a build; a test session),
+# and Pandera's fixed cost per column dominates there. Large frames are not remembered:
+# hashing them costs about what checking them does.
+_PANDERA_SEEN: dict[tuple[str, bytes], tuple[Finding, ...]] = {}
+_PANDERA_SEEN_MAX = 256
+_PANDERA_MEMO_ROWS = 10_000
+
+
+def _frame_digest(frame: pd.DataFrame) -> bytes | None:
+    if len(frame) > _PANDERA_MEMO_ROWS:
+        return None
+    digest = hashlib.sha256(repr([(str(c), str(t)) for c, t in frame.dtypes.items()]).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    return digest.digest()
+
+
+def _pandera_table(name: str, schema: pa.DataFrameSchema, frame: pd.DataFrame) -> list[Finding]:
+    found = []
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        for case in exc.failure_cases.itertuples(index=False):
+            row = -1 if pd.isna(case.index) else int(case.index)
+            column = None if pd.isna(case.column) else str(case.column)
+            check = str(case.check)
+            rule = RULE_NAMES.get(check.split("(")[0], check.split("(")[0])
+            found.append(Finding(name, row, column, rule, f"fails {check}", case.failure_case))
+    return found
+
+
 def pandera_findings(frames: dict[str, pd.DataFrame],
                      tables: Collection[str] | None = None) -> list[Finding]:
     """Pandera's column checks on every frame, or on ``tables`` only."""
-    found = []
+    found: list[Finding] = []
     for name, schema in all_pandera_schemas().items():
         if name not in frames or (tables is not None and name not in tables):
             continue
-        try:
-            schema.validate(frames[name], lazy=True)
-        except pa.errors.SchemaErrors as exc:
-            for case in exc.failure_cases.itertuples(index=False):
-                row = -1 if pd.isna(case.index) else int(case.index)
-                column = None if pd.isna(case.column) else str(case.column)
-                check = str(case.check)
-                rule = RULE_NAMES.get(check.split("(")[0], check.split("(")[0])
-                found.append(Finding(name, row, column, rule, f"fails {check}",
-                                     case.failure_case))
+        digest = _frame_digest(frames[name])
+        if digest is None:
+            found += _pandera_table(name, schema, frames[name])
+            continue
+        if (name, digest) not in _PANDERA_SEEN:
+            if len(_PANDERA_SEEN) >= _PANDERA_SEEN_MAX:
+                _PANDERA_SEEN.clear()
+            _PANDERA_SEEN[name, digest] = tuple(_pandera_table(name, schema, frames[name]))
+        found += _PANDERA_SEEN[name, digest]
     return found
 
 
@@ -62,9 +99,39 @@ def frame_findings(frames: dict[str, pd.DataFrame],
     return pandera_findings(frames, changed) + check_rules(frames)
 
 
+# Frictionless's problems by the bytes it reads: the same descriptor and files always give the
+# same report, and a build or release run again in one process (a test session, a release
+# that rebuilds what was just built) need not pay for the row-by-row pass twice.
+_FRICTIONLESS_SEEN: dict[str, tuple[Problem, ...]] = {}
+_FRICTIONLESS_SEEN_MAX = 16
+
+
+def _content_key(descriptor_path: Path, tables: Collection[str] | None) -> str:
+    """A digest of the descriptor, the tables asked for and every file the descriptor names
+    (each path checked as ``open_package`` checks it: nothing outside the package is read)."""
+    digest = hashlib.sha256(descriptor_path.read_bytes())
+    digest.update(repr(None if tables is None else sorted(tables)).encode())
+    root = descriptor_path.parent
+    for relative in resource_paths(json.loads(descriptor_path.read_text(encoding="utf-8"))):
+        path = inside_package(root, relative)
+        digest.update(relative.encode() + b"\0")
+        if path.is_file():
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def frictionless_problems(descriptor_path: Path,
                           tables: Collection[str] | None = None) -> list[Problem]:
     """Frictionless's report on a package (or on some tables of it), one problem per error."""
+    key = _content_key(descriptor_path, tables)
+    if key not in _FRICTIONLESS_SEEN:
+        if len(_FRICTIONLESS_SEEN) >= _FRICTIONLESS_SEEN_MAX:
+            _FRICTIONLESS_SEEN.clear()
+        _FRICTIONLESS_SEEN[key] = tuple(_frictionless_run(descriptor_path, tables))
+    return list(_FRICTIONLESS_SEEN[key])
+
+
+def _frictionless_run(descriptor_path: Path, tables: Collection[str] | None) -> list[Problem]:
     # Imported here: Frictionless is slow to import and only this optional pass needs it.
     from hanoi_coop.validation.frictionless_pass import validate_with_frictionless
 
@@ -184,21 +251,37 @@ def provenance_against_texts(frames: dict[str, pd.DataFrame], texts: Path) -> li
     return found
 
 
+def _unproven(frames: dict[str, pd.DataFrame],
+              proven: dict[str, pd.DataFrame] | None) -> list[str] | None:
+    """The tables that differ from frames already proven to pass every frame check (None:
+    nothing is proven, check all)."""
+    if proven is None:
+        return None
+    return [name for name, frame in frames.items()
+            if name not in proven or not frame.equals(proven[name])]
+
+
 def validate_package(path: Path, with_frictionless: bool = True,
-                     texts: Path | None = None, frictionless_csv_only: bool = False) -> Report:
+                     texts: Path | None = None, frictionless_csv_only: bool = False,
+                     proven: dict[str, pd.DataFrame] | None = None) -> Report:
     """Validate a published copy; raise ``Unreadable`` when it cannot be read.
 
     ``frictionless_csv_only`` runs Frictionless on the CSV files alone: the Parquet files are
     already proven equal to them cell for cell (and of the right Arrow schema), so Frictionless
     reading them row by row again adds time, not a check.
+
+    ``proven``: frames that passed Pandera and the cross-table rules (the build's own). A table
+    read back equal to its proven frame, dtypes included, would give the same findings, so
+    only the others are checked again, and the rules only if any table differs.
     """
     with open_package(path) as published:
         if published.problems:  # e.g. an archive that escapes its folder: read nothing
             return Report(list(published.problems))
         read_package(published)
         frames = _frames(published)
-        findings = published.findings + _without_duplicates(frame_findings(frames),
-                                                           published.findings)
+        unproven = _unproven(frames, proven)
+        checked = frame_findings(frames, unproven) if unproven != [] else []
+        findings = published.findings + _without_duplicates(checked, published.findings)
         if texts is not None:
             findings += provenance_against_texts(frames, texts)
         locate = published_locator(published, frames)
