@@ -69,11 +69,11 @@ INPUT_CASES = {
     # kind: (file, old text or None to replace the file, new text, rule, line, field)
     "key written twice": ("curated/meetings.yaml", "  event_type: CONSULT\n",
                           "  event_type: CONSULT\n  title: Second title\n", "duplicate-key",
-                          10, "title"),
+                          11, "title"),
     "key written twice in a flow mapping": (
         "curated/meetings.yaml", "side: actor, position_id: pos-vu-dai-thang-chairman",
         "side: actor, side: recipient, position_id: pos-vu-dai-thang-chairman",
-        "duplicate-key", 23, "side"),
+        "duplicate-key", 25, "side"),
     "alias": ("curated/places.yaml", "  name: Ba Vi\n", "  name: *other\n", "yaml", None, None),
     "anchor": ("curated/places.yaml", "  name: Ba Vi\n", "  name: &other Ba Vi\n", "yaml", None,
                None),
@@ -82,7 +82,7 @@ INPUT_CASES = {
                                   "required", 4, "mention"),
     "participant as plain text": (
         "curated/meetings.yaml", "    - {person_id: vu-dai-thang,",
-        "    - vu-dai-thang\n    - {person_id: vu-dai-thang,", "type", 22, "participants[0]"),
+        "    - vu-dai-thang\n    - {person_id: vu-dai-thang,", "type", 24, "participants[0]"),
     "segment spec not a range": ("sources/sources.yaml", "    body: [3, 26]\n",
                                  "    body: 3\n", "type", 23, "segments.body"),
     "unknown segment kind": ("sources/sources.yaml", "    caption: [5, 19]\n",
@@ -132,7 +132,7 @@ INPUT_CASES = {
                                     "  role: Deputy Mayor\n", "codelist", None, "role"),
     "side outside the codelist": (
         "curated/meetings.yaml", "side: actor, position_id: pos-vu-dai-thang-chairman",
-        "side: host, position_id: pos-vu-dai-thang-chairman", "codelist", 23,
+        "side: host, position_id: pos-vu-dai-thang-chairman", "codelist", 25,
         "participants[0].side"),
 }
 
@@ -713,3 +713,66 @@ def test_loader_refuses_a_cached_file_that_was_tampered_with(tmp_path: Path, mon
     monkeypatch.setenv(PORTAL_ENV, "http://127.0.0.1:9")  # nothing listens: no fresh copy
     with pytest.raises(DownloadError):
         hanoi_coop.load("persons", version="1.0.0")
+
+
+# --- every code named by the article's words (issue: codings beyond the words) ---------------
+@pytest.mark.parametrize(("file", "old", "new", "record", "field"), [
+    # "between BRG and Sumitomo" names partners, not suppliers.
+    ("projects.yaml", "{organization_id: brg, party_role: interestedParty,",
+     "{organization_id: brg, party_role: supplier,", "north-hanoi-smart-city:brg:supplier",
+     "party_role"),
+    # "accounts for one-third" has no hedge: the value is exact.
+    ("figures.yaml", "  comparator: eq\n  value: 0.3333333333333333\n",
+     "  comparator: approx\n  value: 0.3333333333333333\n", "fig-chongqing-computer-share",
+     "comparator"),
+    # "more than 10,000 staff" is not "at least".
+    ("figures.yaml", "  comparator: gt\n  value: 10000\n", "  comparator: gte\n  value: 10000\n",
+     "fig-crrc-dalian-staff", "comparator"),
+    # "about 600 kilometers" is not called an estimate.
+    ("targets.yaml", '  value_phrase: "about 600 kilometers"\n  estimated: false\n',
+     '  value_phrase: "about 600 kilometers"\n  estimated: true\n',
+     "tgt-hanoi-urban-rail-2045-length", "estimated"),
+    # a memorandum signed is an agreement, not support; a signing is not a meeting.
+    ("meetings.yaml", "  event_type: AGREE\n  event_phrase: \"signed a memorandum",
+     "  event_type: SUPPORT\n  event_phrase: \"signed a memorandum",
+     "mtg-crrc-dalian-vietnam-railways-mou", "event_type"),
+    ("meetings.yaml", "  meeting_kind: signing\n", "  meeting_kind: meeting\n",
+     "mtg-crrc-dalian-vietnam-railways-mou", "meeting_kind"),
+    # a hedge the curator left out: a comparator other than eq needs its words.
+    ("figures.yaml", '  value_phrase: "over 32 million people"\n', "",
+     "fig-chongqing-population", "comparator"),
+])
+def test_a_code_its_words_do_not_name(workspace: Path, file, old, new, record, field):
+    replace_in(workspace / "curated" / file, old, new)
+    problem = next(p for p in _problems_of_build(workspace) if p.rule == "code-not-named")
+    assert (problem.file, problem.record, problem.field) == (f"curated/{file}", record, field)
+    assert problem.line is not None
+
+
+@pytest.mark.parametrize(("file", "old", "new", "field"), [
+    ("figures.yaml", '"over 32 million people"', '"nearly 32 million people"', "value_phrase"),
+    ("meetings.yaml", '  event_phrase: "issued a joint statement"\n',
+     '  event_phrase: "signed a joint statement"\n', "event_phrase"),
+])
+def test_value_and_event_words_the_quotes_do_not_hold(workspace: Path, file, old, new, field):
+    replace_in(workspace / "curated" / file, old, new)
+    problem = next(p for p in _problems_of_build(workspace) if p.rule == "words-not-quoted")
+    assert (problem.file, problem.field) == (f"curated/{file}", field)
+
+
+def test_a_participant_quote_that_names_only_the_meeting(workspace: Path):
+    """'a meeting between the two cities' vice mayors' names neither vice mayor."""
+    replace_in(workspace / "curated" / "meetings.yaml", 'quote: "Vice Mayor Xu Jian said that '
+               'Chongqing"}', 'quote: "a meeting between the two cities’ vice mayors"}')
+    problem = next(p for p in _problems_of_build(workspace) if p.rule == "quote-not-naming")
+    assert (problem.file, problem.record, problem.field) == (
+        "curated/meetings.yaml", "mtg-quyen-xu-jian:xu-jian", "person_id")
+
+
+def test_a_published_party_role_the_quote_does_not_name(package: Path, capsys):
+    rows = read_rows(package, "project_parties")
+    row = next(i for i, r in enumerate(rows[1:]) if r[0].startswith("lao-cai-hanoi"))
+    line = set_cell(package, "project_parties", row, "party_role", "funder")
+    code, output = _cli(capsys, "validate", str(package))
+    assert code == 1 and f"data/csv/project_parties.csv:{line}" in output
+    assert "field party_role: [code-not-named]" in output

@@ -41,6 +41,7 @@ def test_pinned_version_is_fetched_verified_then_read_offline(portal, tmp_path, 
         "data/parquet/meetings.parquet"]
     assert isinstance(meetings["event_type"].dtype, pd.CategoricalDtype)
     assert str(meetings["date_earliest"].dtype).startswith("datetime64")
+    assert "meeting_kind" not in meetings.columns  # 1.0.0's own columns, not today's
     # Offline: the portal address now points nowhere, the cache answers.
     monkeypatch.setenv(PORTAL_ENV, "http://127.0.0.1:9")
     again = hanoi_coop.load("meetings", version="1.0.0")
@@ -74,7 +75,11 @@ def test_installed_data_loads_offline_with_dtypes():
     assert isinstance(targets["comparator"].dtype, pd.CategoricalDtype)
     assert "meetings" in hanoi_coop.tables()
     described = hanoi_coop.describe("meetings").set_index("name")
-    assert described.loc["event_type", "description"] == "PLOVER event type."
+    assert described.loc["event_type", "description"] == (
+        "PLOVER event type, as event_phrase names it.")
+    kinds = hanoi_coop.load("meetings")["meeting_kind"]
+    assert list(kinds.cat.categories) == ["meeting", "visit", "signing", "joint_statement",
+                                          "fair"]
 
 
 @pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
@@ -108,3 +113,22 @@ def test_browser_sees_tables_versions_descriptions_and_verified_downloads(portal
         browser.close()
     assert hashlib.sha256(saved.read_bytes()).hexdigest() == _manifest("1.0.0")[
         "data/csv/targets.csv"]
+
+
+def test_a_code_an_older_release_used_is_kept_after_todays_codelist(tmp_path):
+    """A pinned release may hold a code the current list dropped: loaded, not an error."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from hanoi_coop.loader import read_table
+    from hanoi_coop.metadata import RESOURCES
+
+    table = pq.read_table(ROOT / "data" / "parquet" / "project_parties.parquet")
+    roles = table.column("party_role").to_pylist()
+    roles[0] = "retiredRole"
+    index = table.schema.get_field_index("party_role")
+    table = table.set_column(index, "party_role", pa.array(roles, pa.string()))
+    pq.write_table(table, tmp_path / "old.parquet")
+    frame = read_table(RESOURCES["project_parties"], tmp_path / "old.parquet")
+    assert frame.loc[0, "party_role"] == "retiredRole"
+    assert list(frame["party_role"].cat.categories)[-1] == "retiredRole"

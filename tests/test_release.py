@@ -118,15 +118,16 @@ def test_release_writes_bundle_registry_and_changelog(workspace_with_releases: P
     monkeypatch.setattr(release_module, "REGISTRY", registry)
     with pytest.raises(ReleaseError, match="need MAJOR"):  # an id was removed
         release_module.release(root, patch)
-    monkeypatch.setattr(hanoi_coop.version, "__version__", "2.0.0")
+    major = f"{int(latest.split('.')[0]) + 1}.0.0"
+    monkeypatch.setattr(hanoi_coop.version, "__version__", major)
     build(root)
-    target = release_module.release(root, "2.0.0")
-    assert (target / "hanoi-coop-2.0.0.zip").exists()
-    assert set(json.loads(registry.read_text())) == set(released_versions(ROOT)) | {"2.0.0"}
+    target = release_module.release(root, major)
+    assert (target / f"hanoi-coop-{major}.zip").exists()
+    assert set(json.loads(registry.read_text())) == set(released_versions(ROOT)) | {major}
     changelog = (root / "CHANGELOG.md").read_text()
-    assert "## 2.0.0" in changelog and "- ba-vi" in changelog and "+ ba-vi-area" in changelog
+    assert f"## {major}" in changelog and "- ba-vi" in changelog and "+ ba-vi-area" in changelog
     released = json.loads((target / "datapackage.json").read_text())
-    assert released["version"] == "2.0.0"
+    assert released["version"] == major
     assert not list((root / "releases").glob(".*")), "staging or journal left behind"
 
 

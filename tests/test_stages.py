@@ -208,3 +208,15 @@ def test_pandera_findings_follow_the_frame_not_an_earlier_check_of_its_table(bui
                                                          ["evidence"])} == {
         ("char_start", "type")}
     assert pandera_findings(frames, ["meetings", "evidence"]) == []
+
+
+@pytest.mark.parametrize(("words", "comparator"), [
+    ("over 32 million people", "gt"), ("a roughly 70-kilometer corridor", "approx"),
+    ("the central government", "eq"),  # "over" and "around" only as whole words
+    ("roundabout 5 lines", "eq"), ("more than 120 years", "gt"), ("at least 11%", "gte"),
+])
+def test_a_hedge_names_its_comparator_as_whole_words(words, comparator):
+    from hanoi_coop.metadata import RESOURCES
+
+    rule = next(r for r in RESOURCES["figures"].named_by if r.field == "comparator")
+    assert rule.code_for(words) == comparator

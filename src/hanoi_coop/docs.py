@@ -1,4 +1,5 @@
-"""Generated documentation: the README's table list and error table, from the metadata model."""
+"""Generated documentation: the README's table list, error table and the phrases that name
+each code, from the metadata model."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from hanoi_coop.metadata.problems import RULES
 
 START, END = "<!-- tables:start -->", "<!-- tables:end -->"
 ERRORS_START, ERRORS_END = "<!-- errors:start -->", "<!-- errors:end -->"
+CODES_START, CODES_END = "<!-- codes:start -->", "<!-- codes:end -->"
 _STAGES = {"input": "build (curated and source files)", "table": "build and validate",
            "file": "validate (published files)"}
 
@@ -36,9 +38,30 @@ def errors_markdown(root: Path | None = None) -> str:
     return "\n".join(lines)
 
 
+def _code_text(code: object) -> str:
+    return f"`{str(code).lower() if isinstance(code, bool) else code}`"
+
+
+def codes_markdown(root: Path | None = None) -> str:
+    """A Markdown table of every code the words must name: the column, where its words are
+    read, each code with the phrases that name it, and the code of words that name none."""
+    lines = ["| column | named by | code ← phrases (whole words; the longest found decides) "
+             "| no phrase |", "|---|---|---|---|"]
+    for name, resource in RESOURCES.items():
+        for rule in resource.named_by:
+            codes = "; ".join(f"{_code_text(code)} ← " + ", ".join(f"“{p}”" for p in phrases)
+                              for code, phrases in rule.phrases.items())
+            default = "no code (leave it empty)" if rule.default is None else _code_text(
+                rule.default)
+            words = f"`{rule.words}`" if rule.words else "the row's quote"
+            lines.append(f"| `{name}.{rule.field}` | {words} | {codes} | {default} |")
+    return "\n".join(lines)
+
+
 BLOCKS: list[tuple[str, str, Callable[[Path], str]]] = [
     (START, END, tables_markdown),
     (ERRORS_START, ERRORS_END, errors_markdown),
+    (CODES_START, CODES_END, codes_markdown),
 ]
 
 

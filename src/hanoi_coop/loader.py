@@ -62,11 +62,15 @@ _ARROW_TO_PANDAS = {
 
 
 def _with_codelist(column: pa.ChunkedArray, codelist: tuple[str, ...]) -> pa.ChunkedArray:
-    """A dictionary column re-keyed on the whole codelist, so pandas gets every category."""
-    full = pa.array(codelist, pa.string())
+    """A dictionary column re-keyed on the whole codelist, so pandas gets every category. A
+    pinned older release may hold a code this version's list no longer has: it is kept, after
+    the list, rather than lost."""
+    seen = {v for chunk in column.chunks for v in chunk.dictionary.to_pylist()}
+    codes = [*codelist, *sorted(seen - set(codelist))]
+    full = pa.array(codes, pa.string())
     chunks = []
     for chunk in column.chunks:
-        positions = pa.array([codelist.index(v) for v in chunk.dictionary.to_pylist()],
+        positions = pa.array([codes.index(v) for v in chunk.dictionary.to_pylist()],
                              pa.int32())
         indices = pc.take(positions, chunk.indices)
         chunks.append(pa.DictionaryArray.from_arrays(indices, full))
@@ -76,7 +80,8 @@ def _with_codelist(column: pa.ChunkedArray, codelist: tuple[str, ...]) -> pa.Chu
 def read_table(resource: Resource, path: Path) -> pd.DataFrame:
     """A Parquet file in the package dtypes, converted by Arrow in one pass: codes read as
     dictionaries become categoricals with their whole codelist, dates datetime64."""
-    codes = {f.name: f.enum for f in resource.fields if f.enum}
+    present = set(pq.read_schema(path).names)  # a pinned release may predate a column
+    codes = {f.name: f.enum for f in resource.fields if f.enum and f.name in present}
     table = pq.read_table(path, read_dictionary=list(codes))
     for name, codelist in codes.items():
         index = table.schema.get_field_index(name)

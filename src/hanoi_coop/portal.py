@@ -28,16 +28,26 @@ def database_path(version: str) -> str:
     return "/" + tilde_encode(database_name(version))
 
 
-def _table_metadata() -> dict:
-    return {
-        name: {
-            "title": resource.title,
-            "description": resource.description,
-            "columns": {f.name: f.description for f in resource.fields},
-            "facets": list(resource.facets),
+def _table_metadata(descriptor: dict) -> dict:
+    """Titles and column descriptions as the release's own descriptor states them (an older
+    release has older columns); facets of the model that the release's table has."""
+    tables = {}
+    for entry in descriptor["resources"]:
+        name = entry["name"]
+        if entry.get("format") != "csv" or name not in RESOURCES:
+            continue
+        columns = {f["name"]: f.get("description", "") for f in entry["schema"]["fields"]}
+        tables[name] = {
+            "title": entry.get("title", name), "description": entry.get("description", ""),
+            "columns": columns,
+            "facets": [f for f in RESOURCES[name].facets if f in columns],
         }
-        for name, resource in RESOURCES.items()
-    }
+    return tables
+
+
+def _release_descriptor(root: Path, version: str) -> dict:
+    return json.loads((root / RELEASES / version / "datapackage.json").read_text(
+        encoding="utf-8"))
 
 
 def metadata(root: Path) -> dict:
@@ -61,7 +71,7 @@ def metadata(root: Path) -> dict:
             database_name(v): {
                 "title": f"hanoi-coop {v}",
                 "description": f"Release {v} of the package, read-only.",
-                "tables": _table_metadata(),
+                "tables": _table_metadata(_release_descriptor(root, v)),
             }
             for v in versions
         },

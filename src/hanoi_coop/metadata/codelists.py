@@ -96,6 +96,44 @@ ROLE_TITLES: dict[str, tuple[str, ...]] = {
     "Vice Mayor": ("Vice Mayor",),
 }
 
+# OC4IDS partyRole named by words: the quote that ties an organization to a project names its
+# role; words that name no narrower role make it an interestedParty (the vaguest code).
+PARTY_ROLE_PHRASES: dict[str, tuple[str, ...]] = {
+    "supplier": ("supplies", "supplier of", "contractor"),
+    "funder": ("funded by", "loan for", "financed by"),
+    "publicAuthority": ("plans to build", "has planned", "its 2021–2030 provincial plan",
+                        "resolution passed",
+                        "is drafting", "the ministry will"),
+}
+
+# What kind of event a meetings row is, named by its event_phrase; with PLOVER's event type
+# read from the same words.
+MEETING_KIND = ["meeting", "visit", "signing", "joint_statement", "fair"]
+MEETING_KIND_PHRASES: dict[str, tuple[str, ...]] = {
+    "meeting": ("meeting", "met", "exchange experience with"),
+    "visit": ("visited", "visiting", "trip to"),
+    "signing": ("signed",),
+    "joint_statement": ("joint statement",),
+    "fair": ("International Fair",),
+}
+PLOVER_EVENT_PHRASES: dict[str, tuple[str, ...]] = {
+    "CONSULT": ("meeting", "met", "visited", "visiting", "trip to", "exchange experience with",
+                "attend"),
+    "AGREE": ("joint statement", "memorandum of understanding", "agreement"),
+}
+
+# Comparators named by the words that state a value: a hedge names its comparator; a value
+# stated with no hedge is exact (eq).
+COMPARATOR_PHRASES: dict[str, tuple[str, ...]] = {
+    "gt": ("more than", "over", "exceeding", "above"),
+    "gte": ("at least",),
+    "lt": ("below", "less than", "under"),
+    "lte": ("up to", "at most"),
+    "approx": ("about", "roughly", "around", "nearly", "approximately"),
+}
+# ``estimated`` is true only where the words call the value an estimate or an expectation.
+ESTIMATE_PHRASES: dict[object, tuple[str, ...]] = {True: ("estimated", "expected")}
+
 # Contradictions kept with both readings.
 CONTRADICTION_KIND = ["name_spelling", "title", "organization_name", "name_order"]
 

@@ -177,7 +177,13 @@ _FIELDS: list[Field] = [
     _text("label", "The title exactly as the source states it (Popolo Membership.label).",
           required=True),
     # --- meetings ----------------------------------------------------------------------------
-    _code("event_type", cl.PLOVER_EVENT_TYPE, "PLOVER event type.", required=True),
+    _code("meeting_kind", cl.MEETING_KIND,
+          "What the event is (a meeting, a visit, a signing, a joint statement, a fair), as "
+          "event_phrase names it.", required=True),
+    _code("event_type", cl.PLOVER_EVENT_TYPE, "PLOVER event type, as event_phrase names it.",
+          required=True),
+    _text("event_phrase", "The words of the source that name the event ('a meeting with', "
+          "'visited', 'issued a joint statement').", required=True),
     _code("mode", cl.PLOVER_MODE, "PLOVER mode; empty when the text does not say who hosted."),
     Field("contexts", "string", "PLOVER contexts, ';'-separated.", required=True,
           pattern=_list_pattern(cl.PLOVER_CONTEXT)),
@@ -194,7 +200,8 @@ _FIELDS: list[Field] = [
           "OC4IDS projectStatus as the source states it at the time; empty when not stated."),
     _text("status_phrase", "The words of the source that the status rests on."),
     _code("sector", cl.OC4IDS_PROJECT_SECTOR, "OC4IDS projectSector code.", required=True),
-    _code("party_role", cl.OC4IDS_PARTY_ROLE, "OC4IDS partyRole of the organization.",
+    _code("party_role", cl.OC4IDS_PARTY_ROLE, "OC4IDS partyRole of the organization, as the "
+          "quote names it; interestedParty where the words name no narrower role.",
           required=True),
     # --- targets and figures ---------------------------------------------------------------
     _text("metric", "What is counted or measured, in snake_case words.", required=True),
@@ -206,8 +213,11 @@ _FIELDS: list[Field] = [
     _code("unit_code", cl.UNIT_CODE,
           "UN/CEFACT Rec 20 unit code or ISO 4217 currency code; empty for plain counts of things "
           "with no standard code."),
-    Field("estimated", "boolean", "True where the source calls the value an estimate.",
-          required=True),
+    _text("value_phrase", "The words of the source that state the value or the deadline, with "
+          "their hedge ('about 600 kilometers', 'more than 10,000 staff'): they name the "
+          "comparator and whether the value is estimated."),
+    Field("estimated", "boolean", "True where the words call the value an estimate or an "
+          "expectation ('estimated', 'expected').", required=True),
     _code("target_status", cl.TARGET_STATUS, "Net Zero Tracker status ladder.", required=True),
     # --- contradictions --------------------------------------------------------------------
     _code("contradiction_kind", cl.CONTRADICTION_KIND, "What the two readings disagree on.",

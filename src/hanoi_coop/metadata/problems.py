@@ -83,10 +83,15 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "not exist.", _TABLE),
     Rule("quote-offsets", "Offsets do not fit the quote", "char_end - char_start is not the "
          "length of the quote.", _TABLE),
-    Rule("code-not-named", "Code the words do not name", "A coded value (a role) that is not "
-         "the one the row's own words (its title) name, by the model's phrases.", _TABLE),
+    Rule("code-not-named", "Code the words do not name", "A coded value (a role, a status, a "
+         "party role, a comparator, a meeting kind) that is not the one the row's own words "
+         "name, by the model's phrases.", _TABLE),
     Rule("words-not-quoted", "Naming words not quoted", "The words that name a code (a "
-         "title, a status phrase) stand in none of the row's evidence quotes.", _TABLE),
+         "title, a status phrase, an event phrase, a value phrase) stand in none of the row's "
+         "evidence quotes.", _TABLE),
+    Rule("quote-not-naming", "Quote does not name the row's referent", "None of the row's "
+         "quotes names the person it is about (full name, family name or given name).",
+         _TABLE),
     Rule("derived", "Derived row differs", "A row of a derived table (officials) is not what "
          "the tables it is derived from give.", _TABLE),
     Rule("source-text-changed", "Article changed", "The article text given with --texts is not "

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
-from hanoi_coop.metadata.codelists import ROLE_TITLES, STATUS_PHRASES, TABLE_NAMES
+from hanoi_coop.metadata.codelists import (
+    COMPARATOR_PHRASES,
+    ESTIMATE_PHRASES,
+    MEETING_KIND_PHRASES,
+    PARTY_ROLE_PHRASES,
+    PLOVER_EVENT_PHRASES,
+    ROLE_TITLES,
+    STATUS_PHRASES,
+    TABLE_NAMES,
+)
 from hanoi_coop.metadata.fields import DATE_PARTS, FIELDS, Field
 
 
@@ -29,6 +41,17 @@ class SameAs:
 
 
 @dataclass(frozen=True)
+class QuoteNames:
+    """One of the row's quotes names the ``table`` row that ``via`` refers to: one of its
+    ``names`` columns stands in the quote as whole words (a participant's quote names that
+    participant)."""
+
+    via: str
+    table: str
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class DatesInOrder:
     """The ``later`` date family cannot end before the ``earlier`` one begins."""
 
@@ -41,16 +64,25 @@ class DatesInOrder:
 @dataclass(frozen=True)
 class NamedBy:
     """A code justified by words: ``field`` must be the code whose phrase is the longest one
-    that the ``words`` column contains (a title names its role)."""
+    that the row's words contain, as whole words (a title names its role). The words are the
+    ``words`` column, which must itself stand in one of the row's quotes; or, with no
+    ``words`` column, the row's quotes themselves. Words that contain no phrase name
+    ``default`` (the vaguest code, or None: no code at all)."""
 
     field: str
-    words: str
-    phrases: dict[str, tuple[str, ...]]
+    words: str | None
+    phrases: Mapping[Any, tuple[str, ...]]
+    default: Any = None
 
-    def code_for(self, words: str) -> str | None:
+    def code_for(self, words: str) -> Any:
         found = [(len(p), code) for code, phrases in self.phrases.items() for p in phrases
-                 if p in words]
-        return max(found)[1] if found else None
+                 if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", words)]
+        return max(found, key=lambda f: f[0])[1] if found else self.default
+
+    @property
+    def source(self) -> str:
+        """Where the words are read, for messages and the README."""
+        return self.words or "evidence quote"
 
 
 @dataclass(frozen=True)
@@ -108,6 +140,7 @@ class Resource:
     same_as: tuple[SameAs, ...] = ()
     dates_in_order: tuple[DatesInOrder, ...] = ()
     named_by: tuple[NamedBy, ...] = ()
+    quote_names: tuple[QuoteNames, ...] = ()
     derived: Derivation | None = None
 
     @property
@@ -143,6 +176,13 @@ _SOURCE = _fk("source_id", "sources")
 
 # The tables the pipeline makes itself (every other table comes from a curated file).
 SOURCES, SEGMENTS, EVIDENCE = "sources", "source_segments", "evidence"
+
+# A quote about a person names them: full name, family name or given name.
+_NAMES_PERSON = QuoteNames("person_id", "persons", ("name", "family_name", "given_name"))
+
+# The words that state a value name its comparator and whether it is an estimate.
+_VALUE_WORDS = (NamedBy("comparator", "value_phrase", COMPARATOR_PHRASES, "eq"),
+                NamedBy("estimated", "value_phrase", ESTIMATE_PHRASES, False))
 
 RESOURCES: dict[str, Resource] = {r.name: r for r in [
     Resource(
@@ -191,12 +231,16 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         "meetings", "Meetings and visits",
         "Meetings, visits and other dated events between the partners (PLOVER events). A "
         "delegation's trip is one row and each of its stops another, linked by parent_meeting_id.",
-        ("meeting_id", "source_id", "title", "parent_meeting_id", "event_type", "mode",
-         "contexts", "place_id", *_dates("date"), "summary"),
+        ("meeting_id", "source_id", "title", "parent_meeting_id", "meeting_kind",
+         "event_type", "event_phrase", "mode", "contexts", "place_id", *_dates("date"),
+         "summary"),
         "meeting_id",
         (_SOURCE, _fk("parent_meeting_id", "meetings", "meeting_id"), _fk("place_id", "places")),
-        facets=("source_id", "event_type", "mode", "date_precision", "date_year_basis"),
+        facets=("source_id", "meeting_kind", "event_type", "mode", "date_precision",
+                "date_year_basis"),
         required=("source_id",), needs_evidence=True,
+        named_by=(NamedBy("meeting_kind", "event_phrase", MEETING_KIND_PHRASES),
+                  NamedBy("event_type", "event_phrase", PLOVER_EVENT_PHRASES)),
     ),
     Resource(
         "positions", "Positions",
@@ -209,7 +253,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
          _fk("meeting_id", "meetings")),
         facets=("organization_id", "role"),
         required=("person_id", "organization_id", "source_id"), needs_evidence=True,
-        named_by=(NamedBy("role", "label", ROLE_TITLES),),
+        named_by=(NamedBy("role", "label", ROLE_TITLES),), quote_names=(_NAMES_PERSON,),
     ),
     Resource(
         "officials", "Officials and their offices",
@@ -251,6 +295,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         id_from=("meeting_id", "person_id|organization_id"),
         facets=("side", "organization_id"),
         required=("meeting_id", "organization_id", "source_id"), needs_evidence=True,
+        quote_names=(_NAMES_PERSON,),
         same_as=(SameAs("position_id", "positions", "person_id", "participant-position",
                         "the position is not held by this participant"),),
     ),
@@ -281,14 +326,15 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         id_from=("project_id", "organization_id", "party_role"),
         required=("project_id", "organization_id", "source_id"),
         facets=("party_role",), needs_evidence=True,
+        named_by=(NamedBy("party_role", None, PARTY_ROLE_PHRASES, "interestedParty"),),
     ),
     Resource(
         "targets", "Targets and commitments",
         "Quantified or dated commitments: one row per stated quantity or deadline, with its "
         "comparator, unit and the date it was stated.",
         ("target_id", "source_id", "organization_id", "project_id", "meeting_id", "summary",
-         "metric", "comparator", "value", "unit", "unit_code", "estimated", "target_status",
-         *_dates("deadline"), *_dates("stated")),
+         "metric", "comparator", "value", "value_phrase", "unit", "unit_code", "estimated",
+         "target_status", *_dates("deadline"), *_dates("stated")),
         "target_id",
         (_SOURCE, _fk("organization_id", "organizations"), _fk("project_id", "projects"),
          _fk("meeting_id", "meetings")),
@@ -296,17 +342,18 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         required=("source_id", "organization_id"), needs_evidence=True,
         dates_in_order=(DatesInOrder("stated", "deadline", "deadline-before-stated",
                                      "the deadline ends before the target was stated"),),
+        named_by=_VALUE_WORDS,
     ),
     Resource(
         "figures", "Figures about partners",
         "Numbers the sources state about partner cities and companies (population, output, "
         "revenue, staff).",
         ("figure_id", "source_id", "organization_id", "place_id", "metric", "comparator",
-         "value", "unit", "unit_code", "estimated", *_dates("period")),
+         "value", "value_phrase", "unit", "unit_code", "estimated", *_dates("period")),
         "figure_id",
         (_SOURCE, _fk("organization_id", "organizations"), _fk("place_id", "places")),
         facets=("metric", "unit"),
-        required=("source_id",), needs_evidence=True,
+        required=("source_id",), needs_evidence=True, named_by=_VALUE_WORDS,
     ),
     Resource(
         "contradictions", "Contradictions within a source",

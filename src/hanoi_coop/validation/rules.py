@@ -118,16 +118,35 @@ def _derived_dates(name: str, frame: pd.DataFrame, prefix: str) -> list[Finding]
     return found
 
 
+def _row_quotes(frames: dict[str, pd.DataFrame], name: str) -> pd.Series:
+    """Each row's evidence quotes (a list, empty when it has none), by row."""
+    evidence = frames[EVIDENCE]
+    mine = evidence[evidence["table_name"] == name]
+    quotes = mine.groupby("record_id")["quote"].agg(list).to_dict()
+    ids = frames[name][RESOURCES[name].primary_key].astype(object)
+    return ids.map(lambda i: quotes.get(i, []))
+
+
+def _naming_words(frames: dict[str, pd.DataFrame], name: str, rule: Any) -> pd.Series:
+    """The words that name the rule's code in each row: its words column, or, with none, its
+    quotes joined (a phrase may stand in any of them)."""
+    if rule.words is not None:
+        return frames[name][rule.words].astype(object)
+    joined = _row_quotes(frames, name).map(lambda q: " | ".join(q) if q else None)
+    return joined.astype(object)
+
+
 def codes_named_by_words(frames: dict[str, pd.DataFrame]) -> list[Finding]:
-    """A code is the one the row's own words name (a title names its role)."""
+    """A code is the one the row's own words name (a title names its role; a hedge names a
+    comparator); words that name no code name the rule's default."""
     found = []
     for name, frame, rule in _declared(frames, "named_by"):
-        words = frame[rule.words].astype(object)
+        words = _naming_words(frames, name, rule)
         expected = words.map({w: rule.code_for(w) for w in words.dropna().unique()})
         given = frame[rule.field].astype(object)
         mask = given.notna() & (expected.isna() | (given != expected))
         found += _findings(name, mask, frame, rule.field, "code-not-named",
-                           f"the {rule.words} does not name this {rule.field} (it names "
+                           f"the {rule.source} does not name this {rule.field} (it names "
                            "the code of the longest phrase of the model it contains)")
     return found
 
@@ -146,18 +165,41 @@ def _quoted(words: str, quotes: list[str]) -> bool:
 def named_words_quoted(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """The words that name a code are the source's: they stand in one of the row's quotes.
     Without this, a curator could write any phrase beside a code and the code would pass."""
-    evidence = frames[EVIDENCE]
     found = []
+    checked = set()
     for name, frame, rule in _declared(frames, "named_by"):
-        mine = evidence[evidence["table_name"] == name]
-        quotes = mine.groupby("record_id")["quote"].agg(list).to_dict()
-        ids = frame[RESOURCES[name].primary_key]
-        words = frame[rule.words]
-        mask = pd.Series([w is not pd.NA and isinstance(w, str) and not _quoted(
-            w, quotes.get(i, [])) for i, w in zip(ids, words.astype(object), strict=True)],
-            index=frame.index)
+        if rule.words is None or (name, rule.words) in checked:
+            continue  # quotes are their own words; one column naming two codes: one check
+        checked.add((name, rule.words))
+        quotes = _row_quotes(frames, name)
+        words = frame[rule.words].astype(object)
+        mask = pd.Series([isinstance(w, str) and not _quoted(w, q)
+                          for w, q in zip(words, quotes, strict=True)], index=frame.index)
         found += _findings(name, mask, frame, rule.words, "words-not-quoted",
                            "these words are in none of the row's evidence quotes")
+    return found
+
+
+def _names_in(quotes: list[str], names: list[str]) -> bool:
+    folded = [normalise_quote(q) for q in quotes]
+    return any(re.search(rf"(?<!\w){re.escape(normalise_quote(n))}(?!\w)", q)
+               for n in names for q in folded)
+
+
+def quotes_name_their_referents(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """A row's quotes name the person (or other row) it is about, not only its context."""
+    found = []
+    for name, frame, rule in _declared(frames, "quote_names"):
+        referents = frames[rule.table].set_index(RESOURCES[rule.table].primary_key)
+        names = {key: [str(v) for v in referents.loc[key, list(rule.names)] if pd.notna(v)]
+                 for key in referents.index.unique() if isinstance(key, str)}
+        quotes = _row_quotes(frames, name)
+        via = frame[rule.via].astype(object)
+        mask = pd.Series([isinstance(v, str) and v in names and not _names_in(q, names[v])
+                          for v, q in zip(via, quotes, strict=True)], index=frame.index)
+        found += _findings(name, mask, frame, rule.via, "quote-not-naming",
+                           f"none of the row's quotes names this {rule.table} row "
+                           f"({', '.join(rule.names)})")
     return found
 
 
@@ -235,7 +277,7 @@ def derived_tables(frames: dict[str, pd.DataFrame]) -> list[Finding]:
 
 
 ALL_RULES = [foreign_keys, same_as, date_bounds, dates_in_order, codes_named_by_words,
-             named_words_quoted,
+             named_words_quoted, quotes_name_their_referents,
              search_keys, evidence_links, quote_offsets, derived_tables]
 
 
