@@ -93,8 +93,7 @@ def _as_str(column: pd.Series) -> pd.Series:
 
 
 def _parse_string(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    empty = text == ""
-    return text.mask(empty), empty & False
+    return text.replace("", pd.NA), pd.Series(False, index=text.index)
 
 
 def _parse_integer(text: pd.Series) -> tuple[pd.Series, pd.Series]:
