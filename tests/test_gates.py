@@ -776,3 +776,35 @@ def test_a_published_party_role_the_quote_does_not_name(package: Path, capsys):
     code, output = _cli(capsys, "validate", str(package))
     assert code == 1 and f"data/csv/project_parties.csv:{line}" in output
     assert "field party_role: [code-not-named]" in output
+
+
+# --- one rule for inferred years ------------------------------------------------------------
+@pytest.mark.parametrize(("file", "old", "new", "record", "field"), [
+    # A one-sided bound written as if it were certain.
+    ("meetings.yaml", "    edtf: 2025-12-17?\n", "    edtf: 2025-12-17\n", "mtg-ngoc-ito-naoki",
+     "date_edtf"),
+    # The year left unknown although the article's clue gives one (the Capital Region case).
+    ("meetings.yaml", "    edtf: 2026-01-15?\n    year_basis: inferred\n",
+     "    edtf: XXXX-01-15\n", "mtg-capital-region-master-plan", "date_edtf"),
+    # A year the clues do not allow.
+    ("meetings.yaml", "    edtf: 2025-10-24\n", "    edtf: 2026-10-24\n", "mtg-quyen-xu-jian",
+     "date_edtf"),
+    # A clue removed: the date it decided is now unbounded.
+    ("year_clues.yaml", "  tense: past\n  evidence:\n    - quote: \"reported revenue",
+     "  tense: future\n  evidence:\n    - quote: \"reported revenue",
+     "clue-china-crrc-revenue-2025", "tense"),
+])
+def test_a_year_the_one_rule_does_not_give(workspace: Path, file, old, new, record, field):
+    replace_in(workspace / "curated" / file, old, new)
+    problems = _problems_of_build(workspace)
+    assert any((p.file, p.record, p.field) == (f"curated/{file}", record, field)
+               and p.rule in ("year-inference", "code-not-named") for p in problems), \
+        [str(p) for p in problems]
+
+
+def test_a_clue_the_quote_calls_future_cannot_be_past(workspace: Path):
+    replace_in(workspace / "curated" / "year_clues.yaml",
+               "  tense: future\n  evidence:\n    - quote: \"the Chongqing International Fair",
+               "  tense: past\n  evidence:\n    - quote: \"the Chongqing International Fair")
+    problem = next(p for p in _problems_of_build(workspace) if p.rule == "code-not-named")
+    assert (problem.record, problem.field) == ("clue-chongqing-fair-april-2026", "tense")

@@ -46,3 +46,55 @@ def test_search_key_maps_d_stroke_and_strips_diacritics():
 def test_nfc_detection():
     assert names.is_nfc("Thắng")
     assert not names.is_nfc("Tha\u0306\u0301ng")
+
+
+# --- the one rule for years the text does not print --------------------------------------------
+def _clue(tense: str, earliest: str, latest: str):
+    import datetime as dt
+
+    from hanoi_coop.dates import Clue
+
+    return Clue(tense, dt.date.fromisoformat(earliest), dt.date.fromisoformat(latest))
+
+
+@pytest.mark.parametrize(("month", "day", "clues", "expected"), [
+    # China: "revenue ... in 2025" reported as past: the first year after it, uncertain.
+    (2, 5, [("past", "2025-01-01", "2025-12-31")], ("2026-02-05?", "inferred")),
+    # Chongqing: April 2025 past and a fair in April 2026 ahead: only 2025 fits, certain.
+    (10, 24, [("past", "2025-04-01", "2025-04-30"), ("future", "2026-04-01", "2026-04-30")],
+     ("2025-10-24", "inferred")),
+    # Japan: construction in January 2026 ahead: the last year before it, uncertain.
+    (12, 17, [("future", "2026-01-01", "2026-01-31")], ("2025-12-17?", "inferred")),
+    # Capital Region: a pilot in the first quarter of 2026 ahead: January 15 may be in 2026.
+    (1, 15, [("future", "2026-01-01", "2026-03-31")], ("2026-01-15?", "inferred")),
+    # No clue in the article (the Beijing-Tokyo-Seoul trip): the year stays unknown.
+    (8, 22, [], ("XXXX-08-22", "unknown")),
+    # A month without a day ("in late August") is placed the same way.
+    (8, None, [("future", "2026-04-01", "2026-04-30")], ("2025-08?", "inferred")),
+    # 29 February only in a leap year.
+    (2, 29, [("past", "2025-01-01", "2025-12-31")], ("2028-02-29?", "inferred")),
+])
+def test_a_yearless_date_takes_the_year_its_articles_clues_give(month, day, clues, expected):
+    from hanoi_coop.dates import infer_year
+
+    assert infer_year(month, day, [_clue(*c) for c in clues]) == expected
+
+
+def test_clues_that_leave_no_year_are_an_error():
+    from hanoi_coop.dates import DateError, infer_year
+
+    with pytest.raises(DateError):
+        infer_year(6, 1, [_clue("past", "2026-01-01", "2026-12-31"),
+                          _clue("future", "2025-01-01", "2025-12-31")])
+
+
+@pytest.mark.parametrize(("text", "edtf", "expected"), [
+    ("February 5", "2026-02-05?", (2, 5)), ("in late August", "XXXX-08", (8, None)),
+    ("In April 2025", "2025-04", None),  # the year is printed
+    ("next year", "XXXX", None), ("is currently visiting", None, None),
+    ("in the first quarter of 2026", "2026-33", None),
+])
+def test_which_dates_the_rule_applies_to(text, edtf, expected):
+    from hanoi_coop.dates import yearless
+
+    assert yearless(text, edtf) == expected

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import functools
+import re
 import time
+from dataclasses import dataclass
 
 import edtf
 
@@ -67,3 +71,71 @@ def date_columns(prefix: str, spec: dict | None) -> dict[str, str | None]:
         "year_note": spec.get("year_note"),
     }
     return {f"{prefix}_{part}": values[part] for part in DATE_PARTS}
+
+
+# --- the one rule for years the text does not print -------------------------------------------
+# A month and day (or a month) printed without a year, e.g. "February 5" or "XXXX-02-05".
+_YEARLESS = re.compile(r"^(?:\d{4}|XXXX)-(\d{2})(?:-(\d{2}))?\??$")
+_PRINTED_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
+@dataclass(frozen=True)
+class Clue:
+    """A period the article speaks of as over (``past``) or still ahead (``future``)."""
+
+    tense: str
+    earliest: dt.date
+    latest: dt.date
+
+
+def yearless(text: str | None, edtf_value: str | None) -> tuple[int, int | None] | None:
+    """(month, day or None) of a date whose words print no year; None for any other date."""
+    if not edtf_value or (text and _PRINTED_YEAR.search(text)):
+        return None
+    match = _YEARLESS.match(edtf_value)
+    if not match:
+        return None
+    return int(match.group(1)), int(match.group(2)) if match.group(2) else None
+
+
+def _span(year: int, month: int, day: int | None) -> tuple[dt.date, dt.date] | None:
+    try:
+        if day is not None:
+            return dt.date(year, month, day), dt.date(year, month, day)
+        last = calendar.monthrange(year, month)[1]
+        return dt.date(year, month, 1), dt.date(year, month, last)
+    except ValueError:  # 29 February of a common year
+        return None
+
+
+def _allowed(year: int, month: int, day: int | None, clues: list[Clue]) -> bool:
+    span = _span(year, month, day)
+    if span is None:
+        return False
+    start, end = span
+    return all(end > c.latest if c.tense == "past" else start <= c.latest for c in clues)
+
+
+def infer_year(month: int, day: int | None, clues: list[Clue]) -> tuple[str, str]:
+    """The EDTF and year basis the one rule gives a yearless date of an article with ``clues``.
+
+    A past clue puts the date after the clue's period; a future clue puts it no later than the
+    end of the clue's period. With no clue the year is unknown (XXXX). Bounded on both sides
+    to one year: that year, inferred. Otherwise the year nearest the bounds (the first after
+    a past clue, else the last before a future one), inferred and marked uncertain ('?').
+    No year at all (clues that contradict each other) raises DateError.
+    """
+    tail = f"-{month:02d}" + (f"-{day:02d}" if day is not None else "")
+    if not clues:
+        return f"XXXX{tail}", "unknown"
+    years = [c.latest.year for c in clues]
+    allowed = [y for y in range(min(years) - 1, max(years) + 6)  # 29 February: 4 years on
+               if _allowed(y, month, day, clues)]
+    if not allowed:
+        raise DateError("the article's year clues allow no year for this date")
+    has_past = any(c.tense == "past" for c in clues)
+    has_future = any(c.tense == "future" for c in clues)
+    if has_past and has_future and len(allowed) == 1:
+        return f"{allowed[0]}{tail}", "inferred"
+    year = allowed[0] if has_past else allowed[-1]
+    return f"{year}{tail}?", "inferred"

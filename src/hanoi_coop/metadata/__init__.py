@@ -2,15 +2,17 @@
 
 from hanoi_coop.metadata.fields import FIELDS, Field
 from hanoi_coop.metadata.resources import (
+    CLUE_DATE,
     EVIDENCE,
     RESOURCES,
     SEGMENTS,
     SOURCES,
+    YEAR_CLUES,
     DatesInOrder,
     ForeignKey,
     Resource,
     SameAs,
 )
 
-__all__ = ["EVIDENCE", "FIELDS", "RESOURCES", "SEGMENTS", "SOURCES", "DatesInOrder", "Field",
-           "ForeignKey", "Resource", "SameAs"]
+__all__ = ["CLUE_DATE", "EVIDENCE", "FIELDS", "RESOURCES", "SEGMENTS", "SOURCES", "YEAR_CLUES",
+           "DatesInOrder", "Field", "ForeignKey", "Resource", "SameAs"]

@@ -47,6 +47,15 @@ PLACE_TYPE = [
     "area", "site",
 ]
 
+# A year clue: a dated event or figure the article speaks of in the past (its period is over
+# when the article's undated events happen) or in the future (not over yet), named by the
+# words of its quote.
+CLUE_TENSE = ["past", "future"]
+CLUE_TENSE_PHRASES: dict[str, tuple[str, ...]] = {
+    "past": ("reported", "issued", "signed", "was"),
+    "future": ("will", "scheduled for", "expected to", "plans to"),
+}
+
 # Dates: the precision word for an EDTF value.
 DATE_PRECISION = ["day", "month", "quarter", "year", "interval", "unknown"]
 # How the year of a date was decided.
@@ -139,7 +148,7 @@ CONTRADICTION_KIND = ["name_spelling", "title", "organization_name", "name_order
 
 # The package's tables, in dependency order (a table only references tables before it).
 TABLE_NAMES = [
-    "sources", "source_segments", "places", "organizations", "persons", "meetings",
+    "sources", "source_segments", "year_clues", "places", "organizations", "persons", "meetings",
     "positions", "officials", "meeting_participants", "projects", "project_sectors",
     "project_parties", "targets", "figures", "contradictions", "evidence",
 ]

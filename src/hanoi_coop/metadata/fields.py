@@ -104,6 +104,7 @@ _FIELDS: list[Field] = [
     # --- identifiers ---------------------------------------------------------------
     _id("source_id", "source article"),
     _id("segment_id", "source segment (source id and line number)"),
+    _id("clue_id", "year clue: a dated event or figure an article speaks of as past or future"),
     _id("person_id", "person (Popolo Person.id)"),
     _id("organization_id", "organization (Popolo Organization.id)"),
     _id("parent_organization_id", "parent organization (Popolo parent_id)"),
@@ -219,6 +220,9 @@ _FIELDS: list[Field] = [
     Field("estimated", "boolean", "True where the words call the value an estimate or an "
           "expectation ('estimated', 'expected').", required=True),
     _code("target_status", cl.TARGET_STATUS, "Net Zero Tracker status ladder.", required=True),
+    # --- year clues ----------------------------------------------------------------------
+    _code("tense", cl.CLUE_TENSE, "Whether the article speaks of the clue's period as over "
+          "(past) or still ahead (future), as its quote's words name it.", required=True),
     # --- contradictions --------------------------------------------------------------------
     _code("contradiction_kind", cl.CONTRADICTION_KIND, "What the two readings disagree on.",
           required=True),
@@ -241,6 +245,7 @@ DATE_FAMILIES = {
     "deadline": "target's deadline",
     "stated": "statement of the target",
     "period": "figure's reference period",
+    "clue": "clue's period",
 }
 for _prefix, _what in DATE_FAMILIES.items():
     _FIELDS += date_family(_prefix, _what)

@@ -59,6 +59,7 @@ class CuratedFile:
 
 _AT_MEETING = "meeting_id"
 CURATED_FILES: dict[str, CuratedFile] = {c.stem: c for c in (
+    CuratedFile("year_clues", "year_clues"),
     CuratedFile("places", "places"),
     CuratedFile("organizations", "organizations"),
     CuratedFile("persons", "persons"),

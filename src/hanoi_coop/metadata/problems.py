@@ -92,6 +92,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
     Rule("quote-not-naming", "Quote does not name the row's referent", "None of the row's "
          "quotes names the person it is about (full name, family name or given name).",
          _TABLE),
+    Rule("year-inference", "Year not the one the clues give", "A date printed without a year "
+         "whose EDTF year, '?' or year basis is not what the article's year clues give "
+         "(README, Dates).", _TABLE),
     Rule("derived", "Derived row differs", "A row of a derived table (officials) is not what "
          "the tables it is derived from give.", _TABLE),
     Rule("source-text-changed", "Article changed", "The article text given with --texts is not "

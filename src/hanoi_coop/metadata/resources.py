@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from hanoi_coop.metadata.codelists import (
+    CLUE_TENSE_PHRASES,
     COMPARATOR_PHRASES,
     ESTIMATE_PHRASES,
     MEETING_KIND_PHRASES,
@@ -176,6 +177,9 @@ _SOURCE = _fk("source_id", "sources")
 
 # The tables the pipeline makes itself (every other table comes from a curated file).
 SOURCES, SEGMENTS, EVIDENCE = "sources", "source_segments", "evidence"
+# The table whose rows decide the year of every date an article prints without one, and the
+# date family in it that holds each clue's period.
+YEAR_CLUES, CLUE_DATE = "year_clues", "clue"
 
 # A quote about a person names them: full name, family name or given name.
 _NAMES_PERSON = QuoteNames("person_id", "persons", ("name", "family_name", "given_name"))
@@ -201,6 +205,16 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         ("segment_id", "source_id", "line_no", "segment_kind", "char_start", "char_end"),
         "segment_id", (_SOURCE,), id_from=("source_id", "line_no"), required=("source_id",),
         facets=("source_id", "segment_kind"),
+    ),
+    Resource(
+        "year_clues", "Year clues",
+        "Dated events and figures an article speaks of as past or future. They decide the "
+        "year of every date the same article prints without one (README, Dates): the one "
+        "rule for inferred years, checked on every date.",
+        ("clue_id", "source_id", *_dates("clue"), "tense"),
+        "clue_id", (_SOURCE,), required=("source_id",), facets=("source_id", "tense"),
+        needs_evidence=True,
+        named_by=(NamedBy("tense", None, CLUE_TENSE_PHRASES),),
     ),
     Resource(
         "places", "Places",

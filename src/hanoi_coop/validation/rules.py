@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from hanoi_coop import dates
 from hanoi_coop.derivation import derive
 from hanoi_coop.errors import Finding
-from hanoi_coop.metadata import EVIDENCE, RESOURCES
+from hanoi_coop.metadata import CLUE_DATE, EVIDENCE, RESOURCES, YEAR_CLUES
 from hanoi_coop.metadata.inputs import DATE_GROUPS
 from hanoi_coop.names import search_key
 from hanoi_coop.quotes import normalise_quote
@@ -86,6 +86,59 @@ def date_bounds(frames: dict[str, pd.DataFrame]) -> list[Finding]:
             found += _findings(name, earliest > latest, frame, f"{prefix}_latest",
                                "date-order", "latest date is before earliest date")
             found += _derived_dates(name, frame, prefix)
+    return found
+
+
+def _clues_by_source(frames: dict[str, pd.DataFrame]) -> dict[str, list[dates.Clue]]:
+    clues = frames[YEAR_CLUES]
+    found: dict[str, list[dates.Clue]] = {}
+    for source, tense, earliest, latest in zip(
+            clues["source_id"], clues["tense"], clues[f"{CLUE_DATE}_earliest"],
+            clues[f"{CLUE_DATE}_latest"], strict=True):
+        if isinstance(source, str) and isinstance(tense, str) and pd.notna(earliest) \
+                and pd.notna(latest):
+            found.setdefault(source, []).append(
+                dates.Clue(tense, pd.Timestamp(earliest).date(), pd.Timestamp(latest).date()))
+    return found
+
+
+def _year_finding(name: str, i: int, prefix: str, given: tuple[object, object],
+                  clues: list[dates.Clue], when: tuple[int, int | None]) -> Finding | None:
+    try:
+        want = dates.infer_year(*when, clues)
+    except dates.DateError as exc:
+        return Finding(name, i, f"{prefix}_edtf", "year-inference", str(exc), given[0])
+    if tuple(given) == want:
+        return None
+    return Finding(name, i, f"{prefix}_edtf", "year-inference",
+                   f"the article's {len(clues)} year clue(s) give {want[0]!r} "
+                   f"({want[1]}), not {given[0]!r} ({given[1]})", given[0])
+
+
+def years_from_clues(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """Every date printed without a year has the year, '?' and basis that the one rule gives
+    from its article's year clues (``dates.infer_year``)."""
+    by_source = _clues_by_source(frames)
+    found = []
+    for name, resource in RESOURCES.items():
+        if name == YEAR_CLUES or resource.derived or "source_id" not in resource.field_names:
+            continue  # a derived table's dates are its base table's, checked there
+        frame = frames[name]
+        for prefix in DATE_GROUPS:
+            if f"{prefix}_edtf" not in frame:
+                continue
+            columns = [frame[f"{prefix}_{p}"].astype(object)
+                       for p in ("text", "edtf", "year_basis")]
+            for i, source, text, edtf, basis in zip(frame.index, frame["source_id"], *columns,
+                                                   strict=True):
+                when = dates.yearless(text if isinstance(text, str) else None,
+                                      edtf if isinstance(edtf, str) else None)
+                if when is None:
+                    continue
+                finding = _year_finding(name, int(i), prefix, (edtf, basis),
+                                        by_source.get(source, []), when)
+                if finding:
+                    found.append(finding)
     return found
 
 
@@ -282,7 +335,7 @@ def derived_tables(frames: dict[str, pd.DataFrame]) -> list[Finding]:
 
 
 ALL_RULES = [foreign_keys, same_as, date_bounds, dates_in_order, codes_named_by_words,
-             named_words_quoted, quotes_name_their_referents,
+             named_words_quoted, quotes_name_their_referents, years_from_clues,
              search_keys, evidence_links, quote_offsets, derived_tables]
 
 
