@@ -67,10 +67,17 @@ def test_both_readings_of_each_contradiction_are_kept():
 
 
 def test_a_date_phrase_without_a_date_has_unknown_precision():
+    targets = _csv("targets").set_index("target_id")
+    growth = targets.loc["tgt-hanoi-growth-at-least-11-percent"]
+    assert (growth.deadline_text, growth.deadline_edtf, growth.deadline_precision,
+            growth.deadline_year_basis) == ("in the coming years", "", "unknown", "unknown")
+
+
+def test_a_trip_under_way_when_the_article_was_written_takes_the_articles_year():
     meetings = _csv("meetings").set_index("meeting_id")
     trip = meetings.loc["mtg-tuan-delegation-china"]
     assert (trip.date_text, trip.date_edtf, trip.date_precision, trip.date_year_basis) == (
-        "is currently visiting", "", "unknown", "unknown")
+        "is currently visiting", "2026?", "year", "inferred")
 
 
 def test_two_meetings_on_one_day_and_each_trip_stop_are_rows():
@@ -133,8 +140,9 @@ def test_an_officials_country_is_only_what_the_places_state():
     officials = _csv("officials").set_index("official_id")
     # Hung Yen's place has the Capital Region as parent and no country: none is invented.
     assert officials.loc["pos-nguyen-huu-nghia-secretary", "country_id"] == ""
-    # The embassy has no place in the sources.
-    assert officials.loc["pos-he-wei-ambassador", "country_id"] == ""
+    # An embassy has no place in the sources: its country is its state's ("Chinese Embassy").
+    assert officials.loc["pos-he-wei-ambassador", "country_id"] == "china"
+    assert officials.loc["pos-ito-naoki-ambassador", "country_id"] == "japan"
     assert officials.loc["pos-xu-jian-vice-mayor", "country_id"] == "china"
 
 

@@ -808,3 +808,26 @@ def test_a_clue_the_quote_calls_future_cannot_be_past(workspace: Path):
                "  tense: past\n  evidence:\n    - quote: \"the Chongqing International Fair")
     problem = next(p for p in _problems_of_build(workspace) if p.rule == "code-not-named")
     assert (problem.record, problem.field) == ("clue-chongqing-fair-april-2026", "tense")
+
+
+# --- normalised values stay normalised ------------------------------------------------------
+def test_an_ambassador_whose_office_is_not_an_embassy(workspace: Path):
+    replace_in(workspace / "curated" / "positions.yaml",
+               "  person_id: ito-naoki\n  organization_id: japanese-embassy-vietnam",
+               "  person_id: ito-naoki\n  organization_id: japanese-government")
+    problem = next(p for p in _problems_of_build(workspace) if p.rule == "entailed")
+    assert (problem.file, problem.record, problem.field) == (
+        "curated/positions.yaml", "pos-ito-naoki-ambassador", "organization_id")
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("  metric: regional_gdp\n  comparator: gt\n  value: 449000000000\n",
+     "  metric: regional_gdp_usd\n  comparator: gt\n  value: 449000000000\n"),
+    ("  restates_figure_id: fig-chongqing-gdp-cny\n",
+     "  restates_figure_id: fig-chongqing-population\n"),
+])
+def test_a_restated_figure_must_be_the_same_quantity(workspace: Path, old, new):
+    replace_in(workspace / "curated" / "figures.yaml", old, new)
+    problem = next(p for p in _problems_of_build(workspace) if p.rule == "restated-figure")
+    assert (problem.file, problem.record, problem.field) == (
+        "curated/figures.yaml", "fig-chongqing-gdp-usd", "restates_figure_id")

@@ -71,6 +71,8 @@ def _clue(tense: str, earliest: str, latest: str):
     (8, 22, [], ("XXXX-08-22", "unknown")),
     # A month without a day ("in late August") is placed the same way.
     (8, None, [("future", "2026-04-01", "2026-04-30")], ("2025-08?", "inferred")),
+    # "is currently visiting": the article's own time, a year only.
+    (None, None, [("past", "2025-01-01", "2025-12-31")], ("2026?", "inferred")),
     # 29 February only in a leap year.
     (2, 29, [("past", "2025-01-01", "2025-12-31")], ("2028-02-29?", "inferred")),
 ])
@@ -91,7 +93,8 @@ def test_clues_that_leave_no_year_are_an_error():
 @pytest.mark.parametrize(("text", "edtf", "expected"), [
     ("February 5", "2026-02-05?", (2, 5)), ("in late August", "XXXX-08", (8, None)),
     ("In April 2025", "2025-04", None),  # the year is printed
-    ("next year", "XXXX", None), ("is currently visiting", None, None),
+    ("next year", "XXXX", (None, None)), ("is currently visiting", "2026?", (None, None)),
+    ("is currently visiting", None, None),
     ("in the first quarter of 2026", "2026-33", None),
 ])
 def test_which_dates_the_rule_applies_to(text, edtf, expected):

@@ -74,8 +74,9 @@ def date_columns(prefix: str, spec: dict | None) -> dict[str, str | None]:
 
 
 # --- the one rule for years the text does not print -------------------------------------------
-# A month and day (or a month) printed without a year, e.g. "February 5" or "XXXX-02-05".
-_YEARLESS = re.compile(r"^(?:\d{4}|XXXX)-(\d{2})(?:-(\d{2}))?\??$")
+# A month and day, a month, or only the year, printed without a year: "February 5"
+# (XXXX-02-05), "late August" (XXXX-08), "is currently visiting" (the article's own year).
+_YEARLESS = re.compile(r"^(?:\d{4}|XXXX)(?:-(\d{2})(?:-(\d{2}))?)?\??$")
 _PRINTED_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
@@ -88,18 +89,25 @@ class Clue:
     latest: dt.date
 
 
-def yearless(text: str | None, edtf_value: str | None) -> tuple[int, int | None] | None:
-    """(month, day or None) of a date whose words print no year; None for any other date."""
+Yearless = tuple[int | None, int | None]  # (month, day); (None, None): only a year
+
+
+def yearless(text: str | None, edtf_value: str | None) -> Yearless | None:
+    """(month or None, day or None) of a date whose words print no year; None for any other
+    date (a printed year, a quarter, an interval, no EDTF at all)."""
     if not edtf_value or (text and _PRINTED_YEAR.search(text)):
         return None
     match = _YEARLESS.match(edtf_value)
     if not match:
         return None
-    return int(match.group(1)), int(match.group(2)) if match.group(2) else None
+    month, day = match.groups()
+    return (int(month) if month else None), (int(day) if day else None)
 
 
-def _span(year: int, month: int, day: int | None) -> tuple[dt.date, dt.date] | None:
+def _span(year: int, month: int | None, day: int | None) -> tuple[dt.date, dt.date] | None:
     try:
+        if month is None:
+            return dt.date(year, 1, 1), dt.date(year, 12, 31)
         if day is not None:
             return dt.date(year, month, day), dt.date(year, month, day)
         last = calendar.monthrange(year, month)[1]
@@ -108,7 +116,7 @@ def _span(year: int, month: int, day: int | None) -> tuple[dt.date, dt.date] | N
         return None
 
 
-def _allowed(year: int, month: int, day: int | None, clues: list[Clue]) -> bool:
+def _allowed(year: int, month: int | None, day: int | None, clues: list[Clue]) -> bool:
     span = _span(year, month, day)
     if span is None:
         return False
@@ -116,7 +124,7 @@ def _allowed(year: int, month: int, day: int | None, clues: list[Clue]) -> bool:
     return all(end > c.latest if c.tense == "past" else start <= c.latest for c in clues)
 
 
-def infer_year(month: int, day: int | None, clues: list[Clue]) -> tuple[str, str]:
+def infer_year(month: int | None, day: int | None, clues: list[Clue]) -> tuple[str, str]:
     """The EDTF and year basis the one rule gives a yearless date of an article with ``clues``.
 
     A past clue puts the date after the clue's period; a future clue puts it no later than the
@@ -125,7 +133,7 @@ def infer_year(month: int, day: int | None, clues: list[Clue]) -> tuple[str, str
     a past clue, else the last before a future one), inferred and marked uncertain ('?').
     No year at all (clues that contradict each other) raises DateError.
     """
-    tail = f"-{month:02d}" + (f"-{day:02d}" if day is not None else "")
+    tail = "" if month is None else f"-{month:02d}" + (f"-{day:02d}" if day is not None else "")
     if not clues:
         return f"XXXX{tail}", "unknown"
     years = [c.latest.year for c in clues]

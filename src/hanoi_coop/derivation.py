@@ -42,7 +42,11 @@ def derive(resource: Resource, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
         for there, here in join.columns:
             out[here] = out[join.on].map(other[there].astype(object))
     for rule in spec.ancestors:
-        out[rule.column] = _ancestor(rule, out[rule.start], frames)
+        columns = rule.start.split("|")
+        start = out[columns[0]]
+        for other in columns[1:]:
+            start = start.where(start.notna(), out[other])
+        out[rule.column] = _ancestor(rule, start, frames)
     typed = pd.DataFrame({f.name: cast_column(out[f.name], f) for f in resource.fields})
     return typed.sort_values(resource.primary_key, kind="stable").reset_index(drop=True)
 

@@ -112,7 +112,8 @@ _FIELDS: list[Field] = [
     _id("parent_place_id", "place that contains this one"),
     _id("position_id", "position: a person holding a role in an organization as stated"),
     _id("official_id", "official's office: the position it is derived from"),
-    _id("country_id", "country of the organization, from its place and that place's parents "
+    _id("country_id", "country of the organization, from its place (or, for one without a "
+        "place such as an embassy, its parent organization's place) and that place's parents "
         "as the sources state them; empty where they state none"),
     _text("organization_name", "Name of the organization as the source writes it."),
     _id("meeting_id", "meeting, visit or other dated event"),
@@ -123,6 +124,8 @@ _FIELDS: list[Field] = [
     _id("project_party_id", "project-party-role triple"),
     _id("target_id", "quantified or dated commitment"),
     _id("figure_id", "figure stated about a partner"),
+    _id("restates_figure_id", "figure this row states again in another unit or currency (the "
+        "same quantity: sum only rows where this is empty)"),
     _id("contradiction_id", "contradiction within one source"),
     _id("evidence_id", "quote that supports a row"),
     _id("record_id", "row the quote supports, in the table named by table_name"),

@@ -92,6 +92,12 @@ RULES: dict[str, Rule] = {r.name: r for r in [
     Rule("quote-not-naming", "Quote does not name the row's referent", "None of the row's "
          "quotes names the person it is about (full name, family name or given name).",
          _TABLE),
+    Rule("restated-figure", "Restated figure differs", "A figure that restates another in a "
+         "second unit or currency has another metric or source than the figure it restates.",
+         _TABLE),
+    Rule("entailed", "Reference of the wrong kind", "A row whose value entails the kind of "
+         "row it refers to (an ambassador's office is an embassy) refers to another kind.",
+         _TABLE),
     Rule("year-inference", "Year not the one the clues give", "A date printed without a year "
          "whose EDTF year, '?' or year basis is not what the article's year clues give "
          "(README, Dates).", _TABLE),

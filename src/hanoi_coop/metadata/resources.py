@@ -42,6 +42,19 @@ class SameAs:
 
 
 @dataclass(frozen=True)
+class Entails:
+    """Rows whose ``field`` is ``value`` refer, through ``via``, to a ``table`` row whose
+    ``column`` is ``expected`` (an ambassador's office is an embassy, in every row)."""
+
+    field: str
+    value: str
+    via: str
+    table: str
+    column: str
+    expected: str
+
+
+@dataclass(frozen=True)
 class QuoteNames:
     """One of the row's quotes names the ``table`` row that ``via`` refers to: one of its
     ``names`` columns stands in the quote as whole words (a participant's quote names that
@@ -98,7 +111,8 @@ class Join:
 @dataclass(frozen=True)
 class Ancestor:
     """``column`` is the first place, from the one ``start`` names up through ``parent``,
-    whose ``where`` column has the given value (the place itself counts)."""
+    whose ``where`` column has the given value (the place itself counts). ``start`` may be
+    "a|b": the first of the columns that is given."""
 
     column: str
     start: str
@@ -142,6 +156,7 @@ class Resource:
     dates_in_order: tuple[DatesInOrder, ...] = ()
     named_by: tuple[NamedBy, ...] = ()
     quote_names: tuple[QuoteNames, ...] = ()
+    entails: tuple[Entails, ...] = ()
     derived: Derivation | None = None
 
     @property
@@ -268,6 +283,8 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         facets=("organization_id", "role"),
         required=("person_id", "organization_id", "source_id"), needs_evidence=True,
         named_by=(NamedBy("role", "label", ROLE_TITLES),), quote_names=(_NAMES_PERSON,),
+        entails=(Entails("role", "Ambassador", "organization_id", "organizations",
+                         "classification", "embassy"),),
     ),
     Resource(
         "officials", "Officials and their offices",
@@ -294,9 +311,14 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
                                            ("additional_name", "additional_name"),
                                            ("sort_name", "sort_name"))),
              Join("organizations", "organization_id", (("name", "organization_name"),
-                                                       ("place_id", "organization_place")))),
-            (Ancestor("country_id", "organization_place", "places", "parent_place_id",
-                      ("place_type", "country")),)),
+                                                       ("place_id", "organization_place"),
+                                                       ("parent_organization_id",
+                                                        "parent_organization"))),
+             Join("organizations", "parent_organization",
+                  (("place_id", "parent_organization_place"),))),
+            # An embassy has no place of its own: its country is its parent's (its state's).
+            (Ancestor("country_id", "organization_place|parent_organization_place", "places",
+                      "parent_place_id", ("place_type", "country")),)),
     ),
     Resource(
         "meeting_participants", "Meeting participants",
@@ -361,13 +383,20 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
     Resource(
         "figures", "Figures about partners",
         "Numbers the sources state about partner cities and companies (population, output, "
-        "revenue, staff).",
+        "revenue, staff). A figure stated again in a second currency names the first in "
+        "restates_figure_id: sum only the rows where it is empty.",
         ("figure_id", "source_id", "organization_id", "place_id", "metric", "comparator",
-         "value", "value_phrase", "unit", "unit_code", "estimated", *_dates("period")),
+         "value", "value_phrase", "unit", "unit_code", "estimated", *_dates("period"),
+         "restates_figure_id"),
         "figure_id",
-        (_SOURCE, _fk("organization_id", "organizations"), _fk("place_id", "places")),
+        (_SOURCE, _fk("organization_id", "organizations"), _fk("place_id", "places"),
+         _fk("restates_figure_id", "figures", "figure_id")),
         facets=("metric", "unit"),
         required=("source_id",), needs_evidence=True, named_by=_VALUE_WORDS,
+        same_as=(SameAs("restates_figure_id", "figures", "metric", "restated-figure",
+                        "a figure restated in another unit has the same metric"),
+                 SameAs("restates_figure_id", "figures", "source_id", "restated-figure",
+                        "a figure restated in another unit comes from the same source")),
     ),
     Resource(
         "contradictions", "Contradictions within a source",

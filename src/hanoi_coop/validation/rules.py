@@ -73,6 +73,21 @@ def same_as(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return found
 
 
+def entailed(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """Where a row has the model's value, the row it refers to has the entailed one."""
+    found = []
+    for name, frame, rule in _declared(frames, "entails"):
+        key = RESOURCES[rule.table].primary_key
+        other = frames[rule.table].drop_duplicates(key).set_index(key)[rule.column]
+        theirs = frame[rule.via].map(other).astype(object)
+        mask = (frame[rule.field] == rule.value).fillna(False).astype(bool) & (
+            theirs != rule.expected)
+        found += _findings(name, mask, frame, rule.via, "entailed",
+                           f"a {rule.field} of {rule.value!r} belongs to a {rule.table} row "
+                           f"whose {rule.column} is {rule.expected!r}")
+    return found
+
+
 def date_bounds(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """earliest <= latest, and both agree with the EDTF string and its precision."""
     found = []
@@ -103,7 +118,7 @@ def _clues_by_source(frames: dict[str, pd.DataFrame]) -> dict[str, list[dates.Cl
 
 
 def _year_finding(name: str, i: int, prefix: str, given: tuple[object, object],
-                  clues: list[dates.Clue], when: tuple[int, int | None]) -> Finding | None:
+                  clues: list[dates.Clue], when: dates.Yearless) -> Finding | None:
     try:
         want = dates.infer_year(*when, clues)
     except dates.DateError as exc:
@@ -334,7 +349,7 @@ def derived_tables(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return found
 
 
-ALL_RULES = [foreign_keys, same_as, date_bounds, dates_in_order, codes_named_by_words,
+ALL_RULES = [foreign_keys, same_as, entailed, date_bounds, dates_in_order, codes_named_by_words,
              named_words_quoted, quotes_name_their_referents, years_from_clues,
              search_keys, evidence_links, quote_offsets, derived_tables]
 
