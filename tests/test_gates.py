@@ -831,3 +831,14 @@ def test_a_restated_figure_must_be_the_same_quantity(workspace: Path, old, new):
     problem = next(p for p in _problems_of_build(workspace) if p.rule == "restated-figure")
     assert (problem.file, problem.record, problem.field) == (
         "curated/figures.yaml", "fig-chongqing-gdp-usd", "restates_figure_id")
+
+
+def test_a_published_date_without_its_year_basis_is_located_not_a_crash(package: Path, capsys):
+    """Found by the property test: an empty year basis beside a yearless date."""
+    rows = read_rows(package, "meetings")
+    row = next(i for i, r in enumerate(rows[1:]) if r[0] == "mtg-thang-he-wei")
+    line = set_cell(package, "meetings", row, "date_year_basis", "")
+    code, output = _cli(capsys, "validate", str(package))
+    assert code == 1 and "Traceback" not in output
+    assert f"data/csv/meetings.csv:{line}, record mtg-thang-he-wei, field date_edtf: " \
+           "[year-inference]" in output

@@ -123,7 +123,7 @@ def _year_finding(name: str, i: int, prefix: str, given: tuple[object, object],
         want = dates.infer_year(*when, clues)
     except dates.DateError as exc:
         return Finding(name, i, f"{prefix}_edtf", "year-inference", str(exc), given[0])
-    if tuple(given) == want:
+    if tuple(v if isinstance(v, str) else None for v in given) == want:
         return None
     return Finding(name, i, f"{prefix}_edtf", "year-inference",
                    f"the article's {len(clues)} year clue(s) give {want[0]!r} "
