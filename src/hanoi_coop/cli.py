@@ -93,6 +93,58 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _known_names(root: Path) -> set[str]:
+    """Names the last build's tables hold (persons, organizations, places, project titles)."""
+    import csv
+
+    names: set[str] = set()
+    for table, column in (("persons", "name"), ("organizations", "name"), ("places", "name"),
+                          ("projects", "title")):
+        path = root / "data" / "csv" / f"{table}.csv"
+        if path.exists():
+            with path.open(encoding="utf-8", newline="") as handle:
+                names.update(row[column] for row in csv.DictReader(handle) if row[column])
+    return names
+
+
+def _add_source(args: argparse.Namespace) -> int:
+    from hanoi_coop.intake import IntakeError, add_source, to_do
+
+    root = Path(args.root)
+    try:
+        source = add_source(root, Path(args.file), args.id)
+    except IntakeError as exc:
+        print(f"add-source refused: {exc}", file=sys.stderr)
+        return 2
+    except InputError as exc:
+        print(f"add-source refused: the proposed entry does not load ({len(exc.problems)} "
+              "problem(s)); nothing was written", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    kinds = sorted({s.kind for s in source.segments})
+    print(f"added {source.source_id}: sources/articles/{source.source_id}.txt and its entry "
+          f"in sources/sources.yaml (segments proposed: {', '.join(kinds)}; check them)")
+    items = to_do(source, _known_names(root))
+    print(f"to do before `make build` passes ({len(items)}):")
+    for item in items:
+        print(f"  {item}")
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    from hanoi_coop.history import format_history, history
+    from hanoi_coop.package_open import Unreadable
+
+    try:
+        events = history(args.id, Path(args.root))
+    except Unreadable as exc:
+        print(f"cannot read a release: {exc}", file=sys.stderr)
+        return 2
+    print(format_history(args.id, events))
+    return 0 if events else 1
+
+
 def _serve(args: argparse.Namespace) -> int:
     import os
 
@@ -132,6 +184,19 @@ def main(argv: list[str] | None = None) -> int:
     release_cmd.add_argument("version")
     release_cmd.add_argument("--root", default=".", help="repository root (default: .)")
     release_cmd.set_defaults(func=_release)
+    add_cmd = commands.add_parser(
+        "add-source", help="copy a new article in, record its checksum, propose its segments "
+        "and print what the build will ask to be cited")
+    add_cmd.add_argument("file", help="the article as UTF-8 text, one paragraph per line")
+    add_cmd.add_argument("--id", required=True, help="its source id, e.g. src-hanoi-paris-metro")
+    add_cmd.add_argument("--root", default=".", help="repository root (default: .)")
+    add_cmd.set_defaults(func=_add_source)
+    history_cmd = commands.add_parser(
+        "history", help="one record across every release: added, each change (old -> new), "
+        "removed; exit 1 when no release has it")
+    history_cmd.add_argument("id", help="a primary key, e.g. pos-pham-qui-tien-deputy-chairman")
+    history_cmd.add_argument("--root", default=".", help="repository root (default: .)")
+    history_cmd.set_defaults(func=_history)
     serve_cmd = commands.add_parser("serve", help="serve the portal (Datasette) on localhost")
     serve_cmd.add_argument("--root", default=".", help="repository root (default: .)")
     serve_cmd.add_argument("--out", default="build/portal", help="generated portal files")
