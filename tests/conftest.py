@@ -42,3 +42,12 @@ def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+# The longest tests (a browser, a Datasette server, property runs) start first, so that the two
+# workers do not end with one of them still running alone.
+_LONG_FIRST = ("test_portal.py", "test_properties.py", "test_portal_gates.py", "test_release.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name not in _LONG_FIRST)  # stable: order kept within

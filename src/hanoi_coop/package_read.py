@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -203,6 +204,41 @@ def compare_formats(resource: Resource, csv_frame: pd.DataFrame, parquet_frame: 
 
 
 # --- whole package -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ParsedCsv:
+    frame: pd.DataFrame | None
+    lines: list[int] | None
+    problems: list[Problem]
+    findings: list[Finding]
+
+
+# A CSV file's parse by its text and the model's columns: one process often reads the same
+# small files again (a build, then a release; a test session). Large files are not remembered.
+_PARSED: dict[tuple[object, ...], ParsedCsv] = {}
+_PARSED_MAX, _PARSED_MAX_CHARS = 256, 1_000_000
+
+
+def _parse(resource: Resource, text: str, relative: str) -> ParsedCsv:
+    cells, lines, problems = read_csv(resource, text, relative)
+    if cells is None:
+        return ParsedCsv(None, lines, problems, [])
+    frame, found = typed_from_text(resource, cells)
+    return ParsedCsv(frame, lines, problems, found)
+
+
+def _parsed_csv(resource: Resource, text: str, relative: str) -> ParsedCsv:
+    if len(text) > _PARSED_MAX_CHARS:
+        return _parse(resource, text, relative)
+    model = tuple((f.name, f.type, id(f.column_type)) for f in resource.fields)
+    key = (resource.name, relative, model, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    if key not in _PARSED:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[key] = _parse(resource, text, relative)
+    return _PARSED[key]
+
+
+
 def _entries(descriptor: dict) -> dict[str, dict]:
     return {str(r.get("name")): r for r in descriptor["resources"] if isinstance(r, dict)}
 
@@ -241,13 +277,14 @@ def _read_entry(published: Published, resource: Resource, entry: dict, parquet: 
     published.problems += problems
     if text is None:
         return
-    cells, lines, problems = read_csv(resource, text, relative)
-    published.problems += problems
-    if cells is None:
+    parsed = _parsed_csv(resource, text, relative)
+    published.problems += parsed.problems
+    if parsed.frame is None:
         return
-    frame, found = typed_from_text(resource, cells)
-    published.findings += found
-    published.csv[resource.name] = Table(frame, lines, relative)
+    frame = parsed.frame.copy()  # callers may change theirs; the remembered one stays
+    published.findings += parsed.findings
+    published.csv[resource.name] = Table(frame, parsed.lines, relative)
+    problems = parsed.problems
     if "rows" in entry and entry["rows"] != len(frame) and not problems:
         published.problems.append(Problem(relative, "row-count",
                                           f"{len(frame)} rows, datapackage.json says "

@@ -19,7 +19,7 @@ from pathlib import Path
 from hanoi_coop.diff import PackageDiff, diff, format_diff, snapshot
 from hanoi_coop.layout import RELEASES, csv_path, parquet_path, release_stem
 from hanoi_coop.metadata import RESOURCES
-from hanoi_coop.package_open import open_package
+from hanoi_coop.package_open import Unreadable, open_package
 from hanoi_coop.package_read import read_package
 from hanoi_coop.package_write import json_bytes
 from hanoi_coop.sqlite_export import write_sqlite
@@ -233,6 +233,7 @@ def release(root: Path, version: str) -> Path:
             _verify_bundle(target)
             _finish(root, version)
             return target
+        _version_precheck(root, version)
         (root / RELEASES).mkdir(exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=root / RELEASES))
         try:
@@ -242,6 +243,20 @@ def release(root: Path, version: str) -> Path:
             shutil.rmtree(work, ignore_errors=True)
         _finish(root, version)
     return target
+
+
+def _version_precheck(root: Path, version: str) -> None:
+    """Refuse at once a number that understates the committed package's diff, before the
+    rebuild; the rebuilt copy is checked again below (it must equal the committed one)."""
+    versions = released_versions(root)
+    if not versions:
+        return
+    try:
+        change = diff(snapshot(root / RELEASES / versions[-1]), snapshot(root))
+    except Unreadable:
+        return  # the rebuild reports what is wrong with the committed package
+    if not change.empty:  # no change yet: the rebuild says whether the inputs moved on
+        check_version(versions[-1], version, change)
 
 
 def _stage_release(root: Path, version: str, work: Path, stage) -> None:  # type: ignore[no-untyped-def]
