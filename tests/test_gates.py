@@ -842,3 +842,31 @@ def test_a_published_date_without_its_year_basis_is_located_not_a_crash(package:
     assert code == 1 and "Traceback" not in output
     assert f"data/csv/meetings.csv:{line}, record mtg-thang-he-wei, field date_edtf: " \
            "[year-inference]" in output
+
+
+# --- name coverage: every name in a checked article linked or excused -------------------------
+def test_a_name_no_row_links_fails_a_checked_article(workspace: Path):
+    replace_in(workspace / "curated" / "positions.yaml",
+               "Nguyen Manh Quyen, Hanoi is entering a crucial phase of urban transformation.\"",
+               "Nguyen Manh Quyen\"")
+    problems = [p for p in _problems_of_build(workspace) if p.rule == "name-coverage"]
+    assert [(p.file, p.line, p.value) for p in problems] == [
+        ("sources/articles/src-hanoi-chongqing-cooperation.txt", 4, "Hanoi")]
+
+
+def test_an_exclusion_must_hold_the_name_it_excuses(workspace: Path):
+    replace_in(workspace / "curated" / "coverage_exclusions.yaml",
+               'context: "Hanoi has set long-term goals to reduce emissions',
+               'context: "goals to reduce emissions')
+    problems = [p for p in _problems_of_build(workspace) if p.rule == "name-coverage"]
+    assert [(p.line, p.value) for p in problems] == [(7, "Hanoi")]
+
+
+def test_a_quote_of_a_row_that_does_not_refer_to_the_name_does_not_link_it(workspace: Path):
+    """The Hoa Lac project's quote spans 'Chongqing-based', but the project refers to no
+    Chongqing row: only the meeting's quote (through its participants) links it."""
+    replace_in(workspace / "curated" / "meetings.yaml",
+               '    - quote: "The Hanoi official invited Chongqing-based enterprises to invest in '
+               'the Hoa Lac Hi-Tech Park"\n', "")
+    problems = [p for p in _problems_of_build(workspace) if p.rule == "name-coverage"]
+    assert {(p.line, p.value) for p in problems} == {(10, "Hanoi"), (10, "Chongqing")}

@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +25,7 @@ from hanoi_coop.errors import Finding, InputError, Problem
 from hanoi_coop.evidence import locate_claims
 from hanoi_coop.inputs import check_inputs
 from hanoi_coop.metadata import EVIDENCE, RESOURCES, SEGMENTS, SOURCES
+from hanoi_coop.name_coverage import NameCoverage, format_name_report, name_coverage
 from hanoi_coop.package_write import write_package
 from hanoi_coop.schemas import typed_frame
 from hanoi_coop.sources import load_sources, source_rows
@@ -41,6 +42,7 @@ class Assembled:
     frames: dict[str, pd.DataFrame]
     curated: Curated
     coverage: list[SourceCoverage]
+    names: list[NameCoverage] = field(default_factory=list)
 
 
 def _curated_locator(curated: Curated, frames: dict[str, pd.DataFrame]):
@@ -98,7 +100,11 @@ def assemble(root: Path) -> Assembled:
     findings = frame_findings(frames)
     if findings:
         raise InputError([locate(f) for f in findings])
-    return Assembled(frames, curated, report)
+    names, name_problems = name_coverage(sources, frames,
+                                         root / "curated" / "coverage_exclusions.yaml")
+    if name_problems:
+        raise InputError(name_problems)
+    return Assembled(frames, curated, report, names)
 
 
 @contextmanager
@@ -190,4 +196,5 @@ def build(root: Path) -> Assembled:
 def summary(assembled: Assembled) -> str:
     lines = ["Tables:"]
     lines += [f"  {name}: {len(frame)} rows" for name, frame in assembled.frames.items()]
-    return "\n".join(lines) + "\n" + format_report(assembled.coverage)
+    return "\n".join([*lines, format_report(assembled.coverage),
+                      format_name_report(assembled.names)])

@@ -60,7 +60,7 @@ def mentions(source: Source) -> list[Mention]:
     return found
 
 
-def _excused_spans(path: Path, sources: dict[str, Source]) -> tuple[dict, list[Problem]]:
+def excused_spans(path: Path, sources: dict[str, Source]) -> tuple[dict, list[Problem]]:
     """(source_id -> [(start, end, mention)]) of the exclusions, and problems with the file."""
     spans: dict[str, list[tuple[int, int, str]]] = {}
     problems = []
@@ -87,7 +87,7 @@ def _excused_spans(path: Path, sources: dict[str, Source]) -> tuple[dict, list[P
 
 def coverage(sources: dict[str, Source], evidence_rows: list[dict], exclusions: Path,
              ) -> tuple[list[SourceCoverage], list[Problem]]:
-    excused, problems = _excused_spans(exclusions, sources)
+    excused, problems = excused_spans(exclusions, sources)
     cited: dict[str, list[tuple[int, int]]] = {}
     for row in evidence_rows:
         cited.setdefault(row["source_id"], []).append((row["char_start"], row["char_end"]))

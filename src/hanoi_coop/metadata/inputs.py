@@ -212,6 +212,9 @@ def sources_file_schema() -> dict:
             "publication_date_note": _text(FIELDS["publication_date_note"].description),
             "url": {"type": ["string", "null"]},
             "language": _text(FIELDS["language"].description),
+            "names_checked": {"type": "boolean", "description": (
+                "The build fails on a name in this article's content that no quote links "
+                "and no exclusion excuses (name coverage).")},
             "segments": {"type": "object", "required": ["body"], "additionalProperties": False,
                          "properties": {"body": body, **furniture}},
         })

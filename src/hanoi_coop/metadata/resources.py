@@ -156,6 +156,9 @@ class Resource:
     dates_in_order: tuple[DatesInOrder, ...] = ()
     named_by: tuple[NamedBy, ...] = ()
     quote_names: tuple[QuoteNames, ...] = ()
+    # The column holding the row's name as the articles write it: its mentions in article
+    # content must be linked or excused (name coverage).
+    named_as: str | None = None
     entails: tuple[Entails, ...] = ()
     derived: Derivation | None = None
 
@@ -236,7 +239,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         "Countries, cities, provinces, rivers, regions and sites the sources name.",
         ("place_id", "name", "place_type", "parent_place_id", "search_key"),
         "place_id", (_fk("parent_place_id", "places", "place_id"),), facets=("place_type",),
-        needs_evidence=True,
+        needs_evidence=True, named_as="name",
     ),
     Resource(
         "organizations", "Organizations",
@@ -247,14 +250,14 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         "organization_id",
         (_fk("parent_organization_id", "organizations", "organization_id"),
          _fk("place_id", "places")),
-        facets=("classification",), needs_evidence=True,
+        facets=("classification",), needs_evidence=True, named_as="name",
     ),
     Resource(
         "persons", "Persons",
         "Named officials (Popolo Person), name parts stored explicitly with their order.",
         ("person_id", "name", "family_name", "given_name", "additional_name", "name_order",
          "sort_name", "search_key"),
-        "person_id", facets=("name_order",), needs_evidence=True,
+        "person_id", facets=("name_order",), needs_evidence=True, named_as="name",
     ),
     Resource(
         "meetings", "Meetings and visits",
@@ -342,7 +345,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         ("project_id", "title", "project_kind", "type", "status", "status_phrase", "place_id",
          "summary"),
         "project_id", (_fk("place_id", "places"),),
-        facets=("project_kind", "status", "type"), needs_evidence=True,
+        facets=("project_kind", "status", "type"), needs_evidence=True, named_as="title",
         named_by=(NamedBy("status", "status_phrase", STATUS_PHRASES),),
     ),
     Resource(
