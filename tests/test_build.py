@@ -96,12 +96,12 @@ def test_a_failing_build_leaves_previous_outputs_byte_identical(workspace: Path,
 
 
 def test_an_uncovered_number_fails_the_coverage_gate(workspace: Path):
-    path = workspace / "curated" / "coverage_exclusions.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.split("- source_id: src-japan-priority-projects")[0], encoding="utf-8")
+    replace_in(workspace / "curated" / "coverage_exclusions.yaml",
+               "- source_id: src-china-urban-planning-metro\n  mention: five\n",
+               "- source_id: src-china-urban-planning-metro\n  mention: fifteen\n")
     messages = _build_fails(workspace)
-    assert any("src-japan-priority-projects.txt:19" in m and "'decade'" in m
-               for m in messages), messages
+    assert any("src-china-urban-planning-metro.txt:13" in m and "[coverage]" in m
+               and "'five'" in m for m in messages), messages
 
 
 def test_readme_generated_blocks_are_current():

@@ -15,7 +15,7 @@ from hanoi_coop import cli
 from hanoi_coop.build import build
 from hanoi_coop.errors import InputError
 
-from .conftest import ROOT
+from .conftest import ROOT, replace_in
 
 ARTICLE = "\n".join([
     "Home",
@@ -23,7 +23,7 @@ ARTICLE = "\n".join([
     "Hanoi and Lyon look at a tram link",
     "The two cities will share experience on urban transport, officials said after the talks.",
     "THE HANOI TIMES — Hanoi and Lyon agreed at a meeting on March 3 to study a tram link of "
-    "about 12 kilometers, said Vice Mayor Jean Test of Lyon.",
+    "about 12 km, said Vice Mayor Jean Test of Lyon.",
     "Officials at the meeting. Photo: The Hanoi Times",
     "Next steps",
     "The study will look at the route, the depots and the cost, and will be shared with both "
@@ -46,7 +46,9 @@ MEETING = f"""
     edtf: XXXX-03-03
   summary: Hanoi and Lyon agreed to study a tram link.
   evidence:
-    - quote: "agreed at a meeting on March 3 to study a tram link of about 12 kilometers"
+    - quote: "Hanoi and Lyon agreed at a meeting on March 3 to study a tram link of about 12 km"
+  participants:
+    - {{organization_id: hanoi-city, side: actor, quote: "Hanoi and Lyon agreed at a meeting"}}
 """
 EXCLUSION = f"""- source_id: {SOURCE_ID}
   mention: two
@@ -90,9 +92,16 @@ def test_add_source_then_curate_until_the_build_passes(workspace: Path, tmp_path
     assert uncovered == {"two", "March", "3", "12"}
 
     with (workspace / "curated" / "meetings.yaml").open("a", encoding="utf-8") as handle:
-        handle.write(MEETING)
+        handle.write(MEETING)  # its participant links the "Hanoi" its quote names
     with (workspace / "curated" / "coverage_exclusions.yaml").open("a", encoding="utf-8") as f:
         f.write(EXCLUSION)
+    with pytest.raises(InputError) as caught:  # the title names Hanoi too: link it
+        build(workspace)
+    assert [(p.rule, p.line, p.value) for p in caught.value.problems] == [
+        ("name-coverage", 3, "Hanoi")]
+    replace_in(workspace / "curated" / "meetings.yaml", "  participants:\n    - {organization_"
+               "id: hanoi-city", '    - quote: "Hanoi and Lyon look at a tram link"\n'
+               "  participants:\n    - {organization_id: hanoi-city")
     assembled = build(workspace)
     assert "mtg-test-hanoi-lyon-tram" in set(assembled.frames["meetings"]["meeting_id"])
 

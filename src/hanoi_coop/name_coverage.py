@@ -7,9 +7,7 @@ mention on a line is linked when a quote of the same source spans it and the quo
 refers to the named row: directly, through the rows it refers to (a participant's
 organization and that organization's parent and place), or through the link-table rows that
 refer to it (a meeting's participants). Otherwise ``curated/coverage_exclusions.yaml`` must
-excuse it (mention, verbatim context, reason). Sources marked ``names_checked: true`` in
-``sources/sources.yaml`` fail the build on an unlinked name; the others are reported, so the
-check widens one article at a time.
+excuse it (mention, verbatim context, reason), or the build fails.
 """
 
 from __future__ import annotations
@@ -36,7 +34,6 @@ class NameCoverage:
     linked: int = 0
     excused: int = 0
     unlinked: list[tuple[int, str]] = field(default_factory=list)  # (line, name)
-    checked: bool = False
 
 
 def _references(frames: dict[str, pd.DataFrame]) -> dict[Node, set[Node]]:
@@ -126,7 +123,7 @@ def name_coverage(sources: dict[str, Source], frames: dict[str, pd.DataFrame],
     excused, _ = excused_spans(exclusions, sources)  # its problems: number coverage's
     report, problems = [], []
     for source_id, source in sources.items():
-        item = NameCoverage(source_id, checked=bool(source.metadata.get("names_checked")))
+        item = NameCoverage(source_id)
         for (line, name), offsets in sorted(_mentions(source, pattern).items()):
             item.names += 1
             if any(s <= o and o + len(name) <= e and names[name] & links.get(row, {row})
@@ -138,20 +135,16 @@ def name_coverage(sources: dict[str, Source], frames: dict[str, pd.DataFrame],
             else:
                 item.unlinked.append((line, name))
         report.append(item)
-        if item.checked:
-            problems += [Problem(
-                f"sources/articles/{source_id}.txt", "name-coverage", "name neither linked by "
-                "a quote of a row that refers to it nor listed in "
-                "curated/coverage_exclusions.yaml", line=line, value=name)
-                for line, name in item.unlinked]
+        problems += [Problem(
+            f"sources/articles/{source_id}.txt", "name-coverage", "name neither linked by a "
+            "quote of a row that refers to it nor listed in curated/coverage_exclusions.yaml",
+            line=line, value=name) for line, name in item.unlinked]
     return report, problems
 
 
 def format_name_report(report: list[NameCoverage]) -> str:
-    lines = ["Coverage of names in article content (a name per line; checked: the build "
-             "fails on an unlinked one):"]
+    lines = ["Coverage of names in article content (each name once per line):"]
     for item in report:
         lines.append(f"  {item.source_id}: {item.names} names, {item.linked} linked, "
-                     f"{item.excused} excused, {len(item.unlinked)} unlinked"
-                     f"{' (checked)' if item.checked else ''}")
+                     f"{item.excused} excused, {len(item.unlinked)} unlinked")
     return "\n".join(lines)

@@ -63,7 +63,9 @@ CURATED_FILES: dict[str, CuratedFile] = {c.stem: c for c in (
     CuratedFile("places", "places"),
     CuratedFile("organizations", "organizations"),
     CuratedFile("persons", "persons"),
-    CuratedFile("meetings", "meetings", (Nested("participants", "meeting_participants"),)),
+    CuratedFile("meetings", "meetings", (Nested("participants", "meeting_participants"),
+                                         Nested("places", "meeting_places", scalar="place_id",
+                                                quoted=False))),
     CuratedFile("positions", "positions", copy_date=CopyDate("as_of", _AT_MEETING, "date")),
     CuratedFile("projects", "projects", (Nested("sectors", "project_sectors", scalar="sector",
                                                 quoted=False),
@@ -212,9 +214,6 @@ def sources_file_schema() -> dict:
             "publication_date_note": _text(FIELDS["publication_date_note"].description),
             "url": {"type": ["string", "null"]},
             "language": _text(FIELDS["language"].description),
-            "names_checked": {"type": "boolean", "description": (
-                "The build fails on a name in this article's content that no quote links "
-                "and no exclusion excuses (name coverage).")},
             "segments": {"type": "object", "required": ["body"], "additionalProperties": False,
                          "properties": {"body": body, **furniture}},
         })

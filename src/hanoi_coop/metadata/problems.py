@@ -46,8 +46,8 @@ RULES: dict[str, Rule] = {r.name: r for r in [
     Rule("coverage", "Number or date not covered", "A number or date in an article's content "
          "is neither cited by a quote nor excused.", _INPUT),
     Rule("name-coverage", "Name not linked", "A person, organization, place or project named "
-         "in the content of an article marked names_checked is neither linked by a quote of "
-         "a row that refers to it nor excused.", _INPUT),
+         "in an article's content is neither linked by a quote of a row that refers to it nor "
+         "excused.", _INPUT),
     # values, in curated records and in published tables
     Rule("type", "Wrong type", "A value that is not of the field's type (text, whole number, "
          "number, true/false, ISO date, mapping or list).", _TABLE),

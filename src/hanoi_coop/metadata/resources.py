@@ -339,6 +339,15 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
                         "the position is not held by this participant"),),
     ),
     Resource(
+        "meeting_places", "Meeting places",
+        "Every place a meeting or trip is in, where one place_id is not enough (a trip to "
+        "three capitals); justified by the meeting's own quotes.",
+        ("meeting_place_id", "meeting_id", "place_id"),
+        "meeting_place_id", (_fk("meeting_id", "meetings"), _fk("place_id", "places")),
+        id_from=("meeting_id", "place_id"), required=("meeting_id", "place_id"),
+        facets=("place_id",),
+    ),
+    Resource(
         "projects", "Projects, plans and laws",
         "Infrastructure projects, plans, laws and agreements the sources name, with OC4IDS "
         "type and status where the source states them.",
