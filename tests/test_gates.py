@@ -754,6 +754,9 @@ def test_loader_refuses_a_cached_file_that_was_tampered_with(tmp_path: Path, mon
      "mtg-crrc-dalian-vietnam-railways-mou", "event_type"),
     ("meetings.yaml", "  meeting_kind: signing\n", "  meeting_kind: meeting\n",
      "mtg-crrc-dalian-vietnam-railways-mou", "meeting_kind"),
+    # "has fulfilled all 24 development targets" is an achievement, not a pledge.
+    ("targets.yaml", "  target_status: achieved\n", "  target_status: declaration_pledge\n",
+     "tgt-hanoi-development-targets-fulfilled", "target_status"),
     # a hedge the curator left out: a comparator other than eq needs its words.
     ("figures.yaml", '  value_phrase: "over 32 million people"\n', "",
      "fig-chongqing-population", "comparator"),

@@ -70,6 +70,15 @@ COMPARATOR = ["eq", "gt", "gte", "lt", "lte", "approx"]
 TARGET_STATUS = [
     "achieved", "in_law", "in_policy_document", "declaration_pledge", "proposed",
 ]
+# Target status named by the words of the target's quote (the longest phrase decides).
+TARGET_STATUS_PHRASES: dict[str, tuple[str, ...]] = {
+    "achieved": ("has fulfilled",),
+    "in_law": ("resolution passed",),
+    "in_policy_document": ("provincial plan", "has planned"),
+    "declaration_pledge": ("will", "agreed to", "aiming for", "with a goal to", "plans to",
+                           "expected to", "scheduled to"),
+    "proposed": ("proposed",),
+}
 # OC4IDS Metric units (UN/CEFACT Rec 20 codes) and ISO 4217 currency codes.
 UNIT_CODE = ["KMT", "KMH", "ANN", "C62", "P1", "USD", "CNY"]
 

@@ -17,6 +17,7 @@ from hanoi_coop.metadata.codelists import (
     ROLE_TITLES,
     STATUS_PHRASES,
     TABLE_NAMES,
+    TARGET_STATUS_PHRASES,
 )
 from hanoi_coop.metadata.fields import DATE_PARTS, FIELDS, Field
 
@@ -390,7 +391,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         required=("source_id", "organization_id"), needs_evidence=True,
         dates_in_order=(DatesInOrder("stated", "deadline", "deadline-before-stated",
                                      "the deadline ends before the target was stated"),),
-        named_by=_VALUE_WORDS,
+        named_by=(*_VALUE_WORDS, NamedBy("target_status", None, TARGET_STATUS_PHRASES)),
     ),
     Resource(
         "figures", "Figures about partners",
