@@ -889,3 +889,32 @@ def test_a_quote_of_a_row_that_does_not_refer_to_the_name_does_not_link_it(works
                'the Hoa Lac Hi-Tech Park"\n', "")
     problems = [p for p in _problems_of_build(workspace) if p.rule == "name-coverage"]
     assert {(p.line, p.value) for p in problems} == {(10, "Hanoi"), (10, "Chongqing")}
+
+
+_SUPPLIES = '"It currently supplies rolling stock for the Lao Cai-Hanoi-Haiphong railway"'
+
+
+@pytest.mark.parametrize(("old", "new", "record"), [
+    # "He proposed adding Trieu Duong Bridge": a pronoun names no party.
+    ('quote: "He proposed adding Trieu Duong Bridge to link Hung Yen’s Provincial Road 427"}',
+     'quote: "He proposed adding Trieu Duong Bridge"}',
+     "trieu-duong-bridge:hung-yen-party-committee:interestedParty"),
+    # "It currently supplies ...": without the sentence that says who "it" is.
+    (f'{_SUPPLIES}, more_quotes: ["With more than 120 years of history, CRRC Dalian operates in '
+     '33 countries and territories"]}', f"{_SUPPLIES}}}",
+     "lao-cai-hanoi-haiphong-railway:crrc-dalian:supplier"),
+])
+def test_a_party_quote_that_does_not_name_the_party(workspace: Path, old, new, record):
+    replace_in(workspace / "curated" / "projects.yaml", old, new)
+    problem = next(p for p in _problems_of_build(workspace) if p.rule == "quote-not-naming")
+    assert (problem.file, problem.record, problem.field) == (
+        "curated/projects.yaml", record, "organization_id")
+
+
+def test_a_further_quote_must_be_in_the_source_too(workspace: Path):
+    replace_in(workspace / "curated" / "projects.yaml",
+               'more_quotes: ["Hanoi, Chongqing target future cooperation deal"]',
+               'more_quotes: ["Hanoi, Chongqing sign a cooperation deal"]')
+    problem = next(p for p in _problems_of_build(workspace)
+                   if p.rule == "quote-not-in-source")
+    assert problem.file == "curated/projects.yaml" and "sign a cooperation deal" in problem.value

@@ -220,3 +220,18 @@ def test_a_hedge_names_its_comparator_as_whole_words(words, comparator):
 
     rule = next(r for r in RESOURCES["figures"].named_by if r.field == "comparator")
     assert rule.code_for(words) == comparator
+
+
+def test_an_organization_whose_parent_is_no_row_does_not_break_the_naming_rule(built: Path):
+    """Found by the property test: a parent id that names no organization."""
+    from hanoi_coop.package_open import open_package
+    from hanoi_coop.package_read import read_package
+    from hanoi_coop.validation.rules import quotes_name_their_referents
+    from hanoi_coop.validation.validate import _frames
+
+    with open_package(built) as published:
+        read_package(published)
+        frames = _frames(published)
+    organizations = frames["organizations"].copy()
+    organizations.loc[0, "parent_organization_id"] = "no-such-organization"
+    assert quotes_name_their_referents({**frames, "organizations": organizations}) == []

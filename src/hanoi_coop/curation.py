@@ -15,7 +15,13 @@ from hanoi_coop import dates, names
 from hanoi_coop.errors import InputError, Problem
 from hanoi_coop.metadata import FIELDS, RESOURCES
 from hanoi_coop.metadata.fields import DATE_PARTS
-from hanoi_coop.metadata.inputs import CURATED_FILES, DATE_GROUPS, EVIDENCE_KEY, Nested
+from hanoi_coop.metadata.inputs import (
+    CURATED_FILES,
+    DATE_GROUPS,
+    EVIDENCE_KEY,
+    MORE_QUOTES_KEY,
+    Nested,
+)
 from hanoi_coop.records import Record, load_records
 
 
@@ -112,7 +118,7 @@ def _children(parent_table: str, record: Record, parent_row: dict, nested: Neste
     raw_items = record.raw.get(nested.key) or []
     for index, item in enumerate(record.values.get(nested.key) or []):
         values = {nested.scalar: item} if nested.scalar else dict(item)
-        quote = values.pop("quote", None)
+        quotes = [values.pop("quote", None), *(values.pop(MORE_QUOTES_KEY, None) or [])]
         values[parent_key] = parent_row[parent_key]
         values.setdefault("source_id", parent_row.get("source_id"))
         if "source_id" not in RESOURCES[child].field_names:
@@ -123,10 +129,11 @@ def _children(parent_table: str, record: Record, parent_row: dict, nested: Neste
             raw_items[index], dict) else record.line
         curated.add_row(child, row, Origin(record.file, line, record.field_lines))
         if nested.quoted:
-            wrapped = Record(record.file, line, {}, {}, {EVIDENCE_KEY: [{"__line__": line}]})
+            wrapped = Record(record.file, line, {}, {},
+                             {EVIDENCE_KEY: [{"__line__": line}] * len(quotes)})
             _claims(child, row[RESOURCES[child].primary_key], wrapped,
-                    [{"quote": quote, "source": row.get("source_id")}], row.get("source_id"),
-                    curated)
+                    [{"quote": q, "source": row.get("source_id")} for q in quotes],
+                    row.get("source_id"), curated)
 
 
 def _copy_dates(curated: Curated) -> None:

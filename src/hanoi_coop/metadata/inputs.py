@@ -75,6 +75,7 @@ CURATED_FILES: dict[str, CuratedFile] = {c.stem: c for c in (
     CuratedFile("contradictions", "contradictions"),
 )}
 EVIDENCE_KEY = "evidence"  # a record's list of {quote, source?, field?}
+MORE_QUOTES_KEY = "more_quotes"  # a nested item's further quotes beside its one ``quote``
 SOURCES_FILE = "sources/sources.yaml"
 EXCLUSIONS_FILE = "curated/coverage_exclusions.yaml"
 
@@ -160,6 +161,10 @@ def _nested_schema(nested: Nested, parent_key: str) -> dict:
     if nested.quoted:
         item["properties"]["quote"] = {"type": "string", "minLength": 1,
                                        "description": "The exact words of the source."}
+        item["properties"][MORE_QUOTES_KEY] = {
+            "type": "array", "items": {"type": "string", "minLength": 1},
+            "description": "Further exact words of the same source, e.g. the sentence that "
+                           "names whom the quote's pronoun stands for."}
         item["required"] = [*item["required"], "quote"]
     return {"type": "array", "items": item}
 

@@ -93,8 +93,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "title, a status phrase, an event phrase, a value phrase) stand in none of the row's "
          "evidence quotes.", _TABLE),
     Rule("quote-not-naming", "Quote does not name the row's referent", "None of the row's "
-         "quotes names the person it is about (full name, family name or given name).",
-         _TABLE),
+         "quotes names the person it is about (full name, family name or given name), or, for "
+         "a project party, the organization (its name, its place's, or the name of someone "
+         "who holds office in it).", _TABLE),
     Rule("restated-figure", "Restated figure differs", "A figure that restates another in a "
          "second unit or currency has another metric or source than the figure it restates.",
          _TABLE),

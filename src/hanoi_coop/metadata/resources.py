@@ -64,6 +64,10 @@ class QuoteNames:
     via: str
     table: str
     names: tuple[str, ...]
+    # Also the names of what the row refers to (an organization's place) and of the persons
+    # who hold a position in it or in an organization under it: "Hung Yen has planned",
+    # "Chairman Kim also urged" name their party. (holders table, how a holder is named)
+    speakers: tuple[str, QuoteNames] | None = None
 
 
 @dataclass(frozen=True)
@@ -376,6 +380,8 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         required=("project_id", "organization_id", "source_id"),
         facets=("party_role",), needs_evidence=True,
         named_by=(NamedBy("party_role", None, PARTY_ROLE_PHRASES, "interestedParty"),),
+        quote_names=(QuoteNames("organization_id", "organizations", ("name",),
+                                speakers=("positions", _NAMES_PERSON)),),
     ),
     Resource(
         "targets", "Targets and commitments",

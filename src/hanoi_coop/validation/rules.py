@@ -254,15 +254,68 @@ def _names_in(quotes: list[str], names: list[str]) -> bool:
                for n in names for q in folded)
 
 
+def _own_names(frame: pd.DataFrame, key: str, columns: tuple[str, ...]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for k, *values in zip(frame[key].astype(object),
+                          *(frame[c].astype(object) for c in columns), strict=True):
+        if isinstance(k, str):
+            found.setdefault(k, []).extend(str(v) for v in values if isinstance(v, str))
+    return found
+
+
+def _descendants(frames: dict[str, pd.DataFrame], table: str) -> dict[str, set[str]]:
+    """Each row of ``table`` and the rows under it through its own parent reference."""
+    resource = RESOURCES[table]
+    parent = next((fk.fields for fk in resource.foreign_keys
+                   if fk.resource == table and fk.fields != resource.primary_key), None)
+    keys = frames[table][resource.primary_key].astype(object)
+    under: dict[str, set[str]] = {k: {k} for k in keys if isinstance(k, str)}
+    if parent is None:
+        return under
+    parents = dict(zip(keys, frames[table][parent].astype(object), strict=True))
+    for key in list(under):  # a parent that is no row is added, not walked
+        seen, current = {key}, parents.get(key)
+        while isinstance(current, str) and current not in seen:  # a cycle ends here
+            under.setdefault(current, {current}).add(key)
+            seen.add(current)
+            current = parents.get(current)
+    return under
+
+
+def _referent_names(frames: dict[str, pd.DataFrame], rule: Any) -> dict[str, list[str]]:
+    """The names that name each ``rule.table`` row in a quote (``QuoteNames``)."""
+    resource = RESOURCES[rule.table]
+    names = _own_names(frames[rule.table], resource.primary_key, rule.names)
+    if rule.speakers is None:
+        return names
+    for fk in resource.foreign_keys:  # what it refers to, by that row's name (its place)
+        target = RESOURCES[fk.resource]
+        if target.named_as and fk.resource != rule.table:
+            theirs = _own_names(frames[fk.resource], target.primary_key, (target.named_as,))
+            for key, ref in zip(frames[rule.table][resource.primary_key].astype(object),
+                                frames[rule.table][fk.fields].astype(object), strict=True):
+                if isinstance(key, str) and isinstance(ref, str):
+                    names.setdefault(key, []).extend(theirs.get(ref, []))
+    holders_table, holder = rule.speakers
+    people = _own_names(frames[holder.table], RESOURCES[holder.table].primary_key, holder.names)
+    holders = frames[holders_table]
+    held: dict[str, set[str]] = {}
+    for person, org in zip(holders[holder.via].astype(object),
+                           holders[rule.via].astype(object), strict=True):
+        if isinstance(person, str) and isinstance(org, str):
+            held.setdefault(org, set()).add(person)
+    for key, under in _descendants(frames, rule.table).items():
+        for org in under:
+            for person in held.get(org, ()):
+                names.setdefault(key, []).extend(people.get(person, []))
+    return names
+
+
 def quotes_name_their_referents(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """A row's quotes name the person (or other row) it is about, not only its context."""
     found = []
     for name, frame, rule in _declared(frames, "quote_names"):
-        referents = frames[rule.table]
-        keys = referents[RESOURCES[rule.table].primary_key].astype(object)
-        columns = [referents[c].astype(object) for c in rule.names]
-        names = {key: [str(v) for v in values if isinstance(v, str)]
-                 for key, *values in zip(keys, *columns, strict=True) if isinstance(key, str)}
+        names = _referent_names(frames, rule)
         quotes = _row_quotes(frames, name)
         via = frame[rule.via].astype(object)
         mask = pd.Series([isinstance(v, str) and v in names and not _names_in(q, names[v])
