@@ -159,22 +159,41 @@ def _damage(root: Path, file: str, old: str | None, new: str) -> None:
 
 
 @pytest.mark.parametrize("kind", sorted(INPUT_CASES))
-def test_malformed_input_is_a_located_error(kind: str, published_workspace: Path, capsys):
+def test_malformed_input_is_a_located_error(kind: str, published_workspace: Path, capsys,
+                                            monkeypatch):
     file, old, new, rule, line, field = INPUT_CASES[kind]
     root = published_workspace
     if isinstance(line, AtOld):  # curated files grow: count from where the damage goes
         line = _line_of(root, file, old) + line.offset
     _damage(root, file, old, new)
     before = _hashes(root)
-    code, output = _cli(capsys, "build", "--root", str(root))
+    raised = _recording_build(monkeypatch)
+    code, output = _cli(capsys, "build", "--root", str(root))  # one build: output and problems
     assert code == 1
-    problems = [p for p in _problems_of_build(root) if p.rule == rule and p.file == file]
+    problems = [p for p in raised[0].problems if p.rule == rule and p.file == file]
     assert problems, output
     if line is not None:
         assert problems[0].line == line, str(problems[0])
     assert problems[0].field == field, str(problems[0])
     assert f"{file}:" in output or f"{file}," in output
     assert _hashes(root) == before
+
+
+def _recording_build(monkeypatch) -> list:
+    """Make the CLI's build keep the InputError it raises, to inspect what it printed from."""
+    from hanoi_coop.errors import InputError
+
+    raised: list[InputError] = []
+    real = build_module.build
+
+    def recording(root: Path):
+        try:
+            return real(root)
+        except InputError as exc:
+            raised.append(exc)
+            raise
+    monkeypatch.setattr(build_module, "build", recording)
+    return raised
 
 
 def _problems_of_build(root: Path) -> list:
