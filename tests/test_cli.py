@@ -84,3 +84,13 @@ def test_build_errors_are_lines_not_tracebacks(tmp_path: Path):
     assert result.returncode == 1
     assert "curated/places.yaml:" in result.stderr and "[codelist]" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_version_is_the_package_version(capsys):
+    from hanoi_coop import cli
+    from hanoi_coop.version import package_version
+
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.strip() == f"hanoi-coop {package_version()}"

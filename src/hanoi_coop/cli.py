@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from hanoi_coop.errors import InputError
@@ -157,14 +158,26 @@ def _serve(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
-def main(argv: list[str] | None = None) -> int:
+def _command(commands: argparse._SubParsersAction, name: str, func: Callable, help: str,
+             root: bool = True) -> argparse.ArgumentParser:
+    """A subcommand that runs ``func``; with ``root``, it works in a repository folder."""
+    command = commands.add_parser(name, help=help, description=help)
+    if root:
+        command.add_argument("--root", default=".", help="repository root (default: .)")
+    command.set_defaults(func=func)
+    return command
+
+
+def _parser() -> argparse.ArgumentParser:
+    from hanoi_coop.version import package_version
+
     parser = argparse.ArgumentParser(prog="hanoi-coop", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
-    build_cmd = commands.add_parser("build", help="build and validate the package")
-    build_cmd.add_argument("--root", default=".", help="repository root (default: .)")
-    build_cmd.set_defaults(func=_build)
-    validate_cmd = commands.add_parser(
-        "validate", help="validate a copy of the package (folder, zip or datapackage.json)")
+    _command(commands, "build", _build, "build and validate the package")
+    validate_cmd = _command(
+        commands, "validate", _validate,
+        "validate a copy of the package (folder, zip or datapackage.json)", root=False)
     validate_cmd.add_argument("path", nargs="?", default=".",
                               help="package folder, release zip or datapackage.json")
     validate_cmd.add_argument("--json", action="store_true", help="machine-readable output")
@@ -173,36 +186,31 @@ def main(argv: list[str] | None = None) -> int:
                                    "validator already checks every rule it does)")
     validate_cmd.add_argument("--texts", help="folder of article texts: also check every "
                                               "quote against its source at its offsets")
-    validate_cmd.set_defaults(func=_validate)
-    diff_cmd = commands.add_parser("diff", help="rows and schema changes between two versions")
+    diff_cmd = _command(commands, "diff", _diff, "rows and schema changes between two versions")
     diff_cmd.add_argument("old", help="a released version, '.' for the working tree, or a path")
     diff_cmd.add_argument("new", nargs="?", default=".", help="as OLD (default: .)")
     diff_cmd.add_argument("--json", action="store_true")
-    diff_cmd.add_argument("--root", default=".", help="repository root (default: .)")
-    diff_cmd.set_defaults(func=_diff)
-    release_cmd = commands.add_parser("release", help="write the release bundle of VERSION")
+    release_cmd = _command(commands, "release", _release, "write the release bundle of VERSION")
     release_cmd.add_argument("version")
-    release_cmd.add_argument("--root", default=".", help="repository root (default: .)")
-    release_cmd.set_defaults(func=_release)
-    add_cmd = commands.add_parser(
-        "add-source", help="copy a new article in, record its checksum, propose its segments "
-        "and print what the build will ask to be cited")
+    add_cmd = _command(commands, "add-source", _add_source,
+                       "copy a new article in, record its checksum, propose its segments and "
+                       "print what the build will ask to be cited")
     add_cmd.add_argument("file", help="the article as UTF-8 text, one paragraph per line")
     add_cmd.add_argument("--id", required=True, help="its source id, e.g. src-hanoi-paris-metro")
-    add_cmd.add_argument("--root", default=".", help="repository root (default: .)")
-    add_cmd.set_defaults(func=_add_source)
-    history_cmd = commands.add_parser(
-        "history", help="one record across every release: added, each change (old -> new), "
-        "removed; exit 1 when no release has it")
+    history_cmd = _command(commands, "history", _history,
+                           "one record across every release: added, each change (old -> "
+                           "new), removed; exit 1 when no release has it")
     history_cmd.add_argument("id", help="a primary key, e.g. pos-pham-qui-tien-deputy-chairman")
-    history_cmd.add_argument("--root", default=".", help="repository root (default: .)")
-    history_cmd.set_defaults(func=_history)
-    serve_cmd = commands.add_parser("serve", help="serve the portal (Datasette) on localhost")
-    serve_cmd.add_argument("--root", default=".", help="repository root (default: .)")
+    serve_cmd = _command(commands, "serve", _serve,
+                         "serve the portal (Datasette) on localhost")
     serve_cmd.add_argument("--out", default="build/portal", help="generated portal files")
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=8001)
-    serve_cmd.set_defaults(func=_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
