@@ -94,3 +94,16 @@ def test_version_is_the_package_version(capsys):
         cli.main(["--version"])
     assert exited.value.code == 0
     assert capsys.readouterr().out.strip() == f"hanoi-coop {package_version()}"
+
+
+def test_diff_shows_old_and_new_values_and_exits_1_when_versions_differ(capsys):
+    from hanoi_coop import cli
+
+    from .conftest import ROOT
+
+    assert cli.main(["diff", "1.2.2", "1.2.3", "--root", str(ROOT)]) == 1
+    output = capsys.readouterr().out
+    assert "  ~ pos-xu-jian-vice-mayor: label 'Vice Mayor of Chongqing' -> 'Vice Mayor'" in output
+    assert cli.main(["diff", "1.2.3", "1.2.3", "--root", str(ROOT)]) == 0
+    assert capsys.readouterr().out.strip() == "no changes"
+    assert cli.main(["diff", "9.9.9", "--root", str(ROOT)]) == 2

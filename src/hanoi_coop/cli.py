@@ -79,7 +79,7 @@ def _diff(args: argparse.Namespace) -> int:
         print(f"cannot read package: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(result.to_dict(), indent=2) if args.json else format_diff(result))
-    return 0
+    return 0 if result.empty else 1  # as `diff` and `git diff --exit-code`: 1 means they differ
 
 
 def _release(args: argparse.Namespace) -> int:
@@ -186,7 +186,10 @@ def _parser() -> argparse.ArgumentParser:
                                    "validator already checks every rule it does)")
     validate_cmd.add_argument("--texts", help="folder of article texts: also check every "
                                               "quote against its source at its offsets")
-    diff_cmd = _command(commands, "diff", _diff, "rows and schema changes between two versions")
+    diff_cmd = _command(commands, "diff", _diff,
+                        "rows and schema changes between two versions, each changed cell as "
+                        "old -> new; exit 0 when they are the same, 1 when they differ, 2 "
+                        "when one cannot be read")
     diff_cmd.add_argument("old", help="a released version, '.' for the working tree, or a path")
     diff_cmd.add_argument("new", nargs="?", default=".", help="as OLD (default: .)")
     diff_cmd.add_argument("--json", action="store_true")

@@ -18,6 +18,8 @@ class TableDiff:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: dict[str, list[str]] = field(default_factory=dict)  # id -> changed columns
+    # id -> column -> (old, new): what a user checks a correction by
+    values: dict[str, dict[str, tuple[str | None, str | None]]] = field(default_factory=dict)
     columns_added: list[str] = field(default_factory=list)
     columns_removed: list[str] = field(default_factory=list)
     types_changed: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -112,7 +114,21 @@ def _rows_diff(old: pd.DataFrame, new: pd.DataFrame, key: str, columns: list[str
     same = (a == b).fillna(False).astype(bool) | (a.isna() & b.isna())
     for identifier, row in (~same).iterrows():
         if row.any():
-            result.changed[str(identifier)] = [c for c in columns if row[c]]
+            cells = [c for c in columns if row[c]]
+            result.changed[str(identifier)] = cells
+            result.values[str(identifier)] = {
+                c: (_cell(a.at[identifier, c]), _cell(b.at[identifier, c])) for c in cells}
+
+
+def _cell(value: object) -> str | None:
+    return None if value is None or pd.isna(value) or value == "" else str(value)
+
+
+def _shown(value: str | None, width: int = 80) -> str:
+    if value is None:
+        return "empty"
+    text = value if len(value) <= width else value[:width - 1] + "…"
+    return repr(text)
 
 
 def diff(old: Snapshot, new: Snapshot) -> PackageDiff:
@@ -148,7 +164,9 @@ def format_diff(result: PackageDiff) -> str:
         lines += [f"  type changed: {c} {a} -> {b}" for c, (a, b) in t.types_changed.items()]
         lines += [f"  + {i}" for i in t.added]
         lines += [f"  - {i}" for i in t.removed]
-        lines += [f"  ~ {i}: {', '.join(cols)}" for i, cols in t.changed.items()]
+        for identifier, cells in t.values.items():
+            lines += [f"  ~ {identifier}: {column} {_shown(was)} -> {_shown(now)}"
+                      for column, (was, now) in cells.items()]
     return "\n".join(lines)
 
 
