@@ -156,7 +156,15 @@ def test_diff_text_lists_each_change():
     old = _snapshot([("a", "Alpha"), ("b", "Beta")])
     new = _snapshot([("a", "Alpha 2"), ("c", "C")])
     assert format_diff(diff(old, new)) == (
-        "places: 1 added, 1 removed, 1 changed\n  + c\n  - b\n  ~ a: name")
+        "places: 1 added, 1 removed, 1 changed\n  + c\n  - b\n  ~ a: name 'Alpha' -> 'Alpha 2'")
+
+
+def test_diff_text_shortens_long_values_and_says_empty():
+    old = _snapshot([("a", "x" * 200), ("b", "Beta")])
+    new = _snapshot([("a", "y" * 200), ("b", "")])
+    text = format_diff(diff(old, new))
+    assert f"  ~ a: name '{'x' * 79}…' -> '{'y' * 79}…'" in text
+    assert "  ~ b: name 'Beta' -> empty" in text
 
 
 # --- codes named by words ---------------------------------------------------------------------
