@@ -105,6 +105,14 @@ def test_version_numbers_must_follow_the_previous_release():
         check_version("1.0.0", "1.2.1", None)
 
 
+def test_a_release_of_unchanged_data_needs_notes_saying_why():
+    from hanoi_coop.diff import PackageDiff
+
+    with pytest.raises(ReleaseError, match="nothing changed since 1.0.0"):
+        check_version("1.0.0", "1.1.0", PackageDiff())
+    check_version("1.0.0", "1.1.0", PackageDiff(), noted=True)  # e.g. the zip's layout
+
+
 def test_release_writes_bundle_registry_and_changelog(workspace_with_releases: Path,
                                                       monkeypatch, tmp_path: Path):
     root = workspace_with_releases
@@ -150,3 +158,16 @@ def test_a_rebuild_of_the_released_version_is_byte_identical(built: Path, tmp_pa
     manifest = release_module.write_bundle(built, tmp_path, version)
     published = json.loads((ROOT / "releases" / version / "manifest.json").read_text())
     assert manifest == published
+
+
+def test_the_newest_release_zip_is_a_package_to_frictionless():
+    """As a Frictionless user opens it: the descriptor at the archive's root, every resource
+    valid (from 2.6.0; older zips keep their folder)."""
+    import frictionless
+
+    version = released_versions(ROOT)[-1]
+    zipped = ROOT / "releases" / version / f"hanoi-coop-{version}.zip"
+    package = frictionless.Package(str(zipped))
+    assert {r.name for r in package.resources} >= {"meetings", "officials", "targets"}
+    report = package.validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])

@@ -65,8 +65,12 @@ def bump_of(previous: str, proposed: str) -> str | None:
     return "patch"
 
 
-def check_version(previous: str | None, proposed: str, change: PackageDiff | None) -> None:
-    """Raise ReleaseError when ``proposed`` does not follow ``previous`` or understates."""
+def check_version(previous: str | None, proposed: str, change: PackageDiff | None,
+                  noted: bool = False) -> None:
+    """Raise ReleaseError when ``proposed`` does not follow ``previous`` or understates.
+
+    ``noted``: the changelog says, under "## Unreleased", what changed besides the data (the
+    bundle's format, the tools): such a release may carry unchanged data."""
     parse_version(proposed)
     if previous is None:
         return
@@ -76,7 +80,10 @@ def check_version(previous: str | None, proposed: str, change: PackageDiff | Non
                            f"{previous}")
     needed = required_bump(change) if change is not None else None
     if needed is None or change is None:
-        raise ReleaseError(f"nothing changed since {previous}: no release needed")
+        if noted:
+            return
+        raise ReleaseError(f"nothing changed since {previous}: no release needed (a release "
+                           f"of the same data says why under {UNRELEASED!r} in CHANGELOG.md)")
     order = ["patch", "minor", "major"]
     if order.index(given) < order.index(needed):
         raise ReleaseError(f"{proposed} is a {given.upper()} release but the changes since "
@@ -93,11 +100,13 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _write_zip(source: Path, names: list[str], target: Path, prefix: str) -> None:
-    """A reproducible zip: sorted entries, fixed timestamps and permissions."""
+def _write_zip(source: Path, names: list[str], target: Path) -> None:
+    """A reproducible zip (sorted entries, fixed timestamps and permissions) with
+    datapackage.json at its root, so that Frictionless opens it as a package (releases up to
+    2.5.0 put everything under a hanoi-coop-VERSION/ folder; validate reads both)."""
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
         for name in sorted(names):
-            info = zipfile.ZipInfo(f"{prefix}/{name}", date_time=ZIP_TIMESTAMP)
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIMESTAMP)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             zipped.writestr(info, (source / name).read_bytes())
@@ -121,7 +130,7 @@ def write_bundle(package: Path, staging: Path, version: str) -> dict:
         frames = {n: t.frame for n, t in read_package(published).csv.items()}
     stem = release_stem(version)
     write_sqlite(frames, staging / f"{stem}.sqlite")
-    _write_zip(package, names, staging / f"{stem}.zip", stem)
+    _write_zip(package, names, staging / f"{stem}.zip")
     rows = {csv_path(n): len(f) for n, f in frames.items()}
     rows.update({parquet_path(n): len(f) for n, f in frames.items()})
     files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
@@ -162,6 +171,8 @@ def _changelog_entry(version: str, previous: str | None, change: PackageDiff | N
     today = dt.date.today().isoformat()
     if previous is None or change is None:
         body = ("First release: " + ", ".join(f"{n}" for n in RESOURCES) + ".")
+    elif change.empty:
+        body = f"No data changed since {previous} (see the notes)."
     else:
         body = f"Changes since {previous} ({str(required_bump(change)).upper()}):\n\n```\n" \
                f"{format_diff(change)}\n```"
@@ -169,6 +180,14 @@ def _changelog_entry(version: str, previous: str | None, change: PackageDiff | N
 
 
 UNRELEASED = "## Unreleased"
+
+
+def _unreleased_notes(root: Path) -> str:
+    changelog = root / "CHANGELOG.md"
+    body = changelog.read_text(encoding="utf-8").partition("\n")[2].lstrip("\n") if (
+        changelog.exists()) else ""
+    return body[len(UNRELEASED):].partition("\n## ")[0].strip() if body.startswith(
+        UNRELEASED) else ""
 
 
 def _changelog_with(root: Path, entry: str) -> str:
@@ -281,7 +300,7 @@ def _stage_release(root: Path, version: str, work: Path, stage) -> None:  # type
     change = None
     if previous is not None:
         change = diff(snapshot(root / RELEASES / previous), snapshot(built))
-    check_version(previous, version, change)
+    check_version(previous, version, change, noted=bool(_unreleased_notes(root)))
     bundle = work / "bundle"
     bundle.mkdir()
     write_bundle(built, bundle, version)
