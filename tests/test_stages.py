@@ -243,3 +243,18 @@ def test_an_organization_whose_parent_is_no_row_does_not_break_the_naming_rule(b
     organizations = frames["organizations"].copy()
     organizations.loc[0, "parent_organization_id"] = "no-such-organization"
     assert quotes_name_their_referents({**frames, "organizations": organizations}) == []
+
+
+@pytest.mark.parametrize(("type_name", "values"), [
+    ("string", ["a", None, "", float("nan")]), ("integer", [1, None, -3]),
+    ("number", [1.5, None, float("nan"), 2]), ("boolean", [True, None, False]),
+])
+def test_a_small_column_is_cast_as_a_large_one_is(monkeypatch, type_name, values):
+    """The list path for small columns and astype for large ones give the same column."""
+    import hanoi_coop.metadata.types as types
+
+    column = pd.Series(values, dtype=object, name="c")
+    small = types.TYPES[type_name].cast(column)
+    monkeypatch.setattr(types, "_SMALL", -1)
+    large = types.TYPES[type_name].cast(column)
+    pd.testing.assert_series_equal(small, large)

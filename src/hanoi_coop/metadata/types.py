@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 _INTEGER = r"^-?\d+$"
+_SMALL = 10_000  # rows up to which a column is cast from a Python list
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
@@ -41,6 +42,14 @@ class ColumnType:
 
     def cast(self, column: pd.Series) -> pd.Series:
         """A column of Python values in the package dtype (raises on a bad value)."""
+        if self.name != DATE and len(column) <= _SMALL:
+            # One array from a list: several times faster for the small columns the build
+            # makes; astype below is the faster one for millions of values.
+            values = [None if v is None or v is pd.NA or (isinstance(v, float) and
+                                                         math.isnan(v)) else v
+                      for v in column.tolist()]
+            return pd.Series(pd.array(values, dtype=self.pandas_dtype), index=column.index,
+                             name=column.name)
         column = column.astype(object).where(column.notna(), None)
         if self.name == DATE:
             return pd.to_datetime(column, format="%Y-%m-%d").astype(self.pandas_dtype)
