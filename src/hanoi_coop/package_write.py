@@ -48,7 +48,7 @@ def arrow_table(resource: Resource, frame: pd.DataFrame) -> pa.Table:
 def parquet_bytes(resource: Resource, frame: pd.DataFrame) -> bytes:
     sink = io.BytesIO()
     pq.write_table(arrow_table(resource, frame), sink, compression="zstd",
-                   compression_level=3, row_group_size=1_000_000, store_schema=False,
+                   compression_level=3, row_group_size=1_000_000, store_schema=True,
                    use_dictionary=True, write_statistics=True)
     return sink.getvalue()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 
 import pandas as pd
 import pandera.pandas as pa
@@ -89,11 +90,22 @@ def all_pandera_schemas() -> dict[str, pa.DataFrameSchema]:
 
 
 # --- Arrow and pandas ------------------------------------------------------------------------
+def _field_metadata(field: Field) -> dict[str, str]:
+    """What pyarrow, DuckDB and polars users see of a column: its title, description and,
+    for a code, its codelist (JSON)."""
+    metadata = {"title": field.label, "description": field.description}
+    if field.enum:
+        metadata["codelist"] = json.dumps(list(field.enum), ensure_ascii=False)
+    return metadata
+
+
 def arrow_schema(resource: Resource) -> pa_arrow.Schema:
-    return pa_arrow.schema([
-        pa_arrow.field(f.name, f.column_type.arrow_type, nullable=not f.required)
-        for f in resource.fields
-    ])
+    """The table's Arrow schema, documented from the model (field and table metadata)."""
+    return pa_arrow.schema(
+        [pa_arrow.field(f.name, f.column_type.arrow_type, nullable=not f.required,
+                        metadata=_field_metadata(f)) for f in resource.fields],
+        metadata={"title": resource.title, "description": resource.description,
+                  "primary_key": resource.primary_key})
 
 
 def typed_frame(resource: Resource, rows: list[dict]) -> pd.DataFrame:
