@@ -30,6 +30,17 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def portal_server(tmp_path_factory: pytest.TempPathFactory):
+    """One Datasette portal over the repository's releases, shared by the tests that only
+    read from it: (its address, its log file)."""
+    from .portal_server import running_portal
+
+    workdir = tmp_path_factory.mktemp("portal")
+    with running_portal(ROOT, workdir) as url:
+        yield url, workdir / "datasette.log"
+
+
 def copy_outputs(built: Path, root: Path) -> None:
     """The session's build of the unchanged inputs, as if ``root`` had just been built."""
     for name in ("data", "schemas"):

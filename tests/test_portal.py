@@ -27,10 +27,9 @@ def _manifest(version: str) -> dict[str, str]:
     return {f["path"]: f["sha256"] for f in manifest["files"]}
 
 
-@pytest.fixture(scope="module")
-def portal(tmp_path_factory):
-    with running_portal(ROOT, tmp_path_factory.mktemp("portal")) as url:
-        yield url
+@pytest.fixture
+def portal(portal_server):
+    return portal_server[0]
 
 
 def test_pinned_version_is_fetched_verified_then_read_offline(portal, tmp_path, monkeypatch):

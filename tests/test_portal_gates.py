@@ -16,16 +16,13 @@ import pytest
 from hanoi_coop.portal import database_path
 
 from .conftest import ROOT
-from .portal_server import running_portal
 
 LATEST = database_path("1.1.1")
 
 
-@pytest.fixture(scope="module")
-def portal(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("portal-gates")
-    with running_portal(ROOT, workdir) as url:
-        yield url, workdir / "datasette.log"
+@pytest.fixture
+def portal(portal_server):
+    return portal_server
 
 
 def _get(url: str) -> tuple[int, str]:
