@@ -6,6 +6,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 CHROMIUM := /usr/bin/chromium
+# Tools whose pins conflict with the library's (cffconvert needs jsonschema 3): their own venv.
+TOOLS    := .venv-tools
+CFFCONVERT := $(TOOLS)/bin/cffconvert
 
 .PHONY: build test lint serve bench clean
 
@@ -29,7 +32,11 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
 
-test: $(STAMP) $(CHROMIUM) lint  ## lint and run the test suite
+$(CFFCONVERT):
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet cffconvert==2.0.0
+
+test: $(STAMP) $(CHROMIUM) $(CFFCONVERT) lint  ## lint and run the test suite
 	$(BIN)/pytest
 
 serve: $(STAMP)  ## the data portal on http://127.0.0.1:8001
@@ -39,4 +46,4 @@ bench: $(STAMP)  ## benchmarks at 10^3..10^6 rows -> benchmarks/results.md (take
 	$(BIN)/python scripts/bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache

@@ -171,3 +171,36 @@ def test_the_newest_release_zip_is_a_package_to_frictionless():
     assert {r.name for r in package.resources} >= {"meetings", "officials", "targets"}
     report = package.validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+CFFCONVERT = ROOT / ".venv-tools" / "bin" / "cffconvert"
+
+
+def test_citation_file_is_valid_cff_at_the_package_version(tmp_path: Path):
+    """As a citing user checks it: cffconvert --validate (installed by make test in its own
+    environment); and a file without a title is refused by the same tool."""
+    import subprocess
+
+    from hanoi_coop.docs import citation_cff
+    from hanoi_coop.version import package_version
+
+    citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert citation == citation_cff() and f'version: "{package_version()}"' in citation
+    ok = subprocess.run([str(CFFCONVERT), "--validate", "-i", str(ROOT / "CITATION.cff")],
+                        capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    broken = tmp_path / "CITATION.cff"
+    broken.write_text("\n".join(line for line in citation.splitlines()
+                                if not line.startswith("title:")) + "\n")
+    refused = subprocess.run([str(CFFCONVERT), "--validate", "-i", str(broken)],
+                             capture_output=True, text=True)
+    assert refused.returncode != 0
+
+
+def test_release_refuses_a_citation_file_at_another_version(workspace_with_releases: Path,
+                                                           monkeypatch):
+    root = workspace_with_releases
+    shutil.copy(ROOT / "CITATION.cff", root / "CITATION.cff")
+    replace_in(root / "CITATION.cff", 'version: "', 'version: "0.')
+    with pytest.raises(ReleaseError, match="CITATION.cff is not the one make build writes"):
+        release_module.release(root, hanoi_coop.version.__version__)

@@ -26,11 +26,13 @@ def _build(args: argparse.Namespace) -> int:
     print(summary(assembled))
     print("build ok: data/, schemas/ and datapackage.json written and validated "
           "(Pandera, cross-table rules, Frictionless, every quote against its article)")
-    from hanoi_coop.docs import refresh_readme
+    from hanoi_coop.docs import refresh_citation, refresh_readme
     from hanoi_coop.inputs import refresh_input_schemas
 
     if refresh_readme(Path(args.root)):
-        print("README.md: generated table list and error table refreshed")
+        print("README.md: generated blocks refreshed")
+    if (Path(args.root) / "README.md").is_file() and refresh_citation(Path(args.root)):
+        print("CITATION.cff: refreshed at the package's version")
     if refresh_input_schemas(Path(args.root)):
         print("curated/schemas/: input file schemas refreshed")
     return 0

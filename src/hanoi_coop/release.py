@@ -243,6 +243,7 @@ def release(root: Path, version: str) -> Path:
     if version != package_version():
         raise ReleaseError(f"the package is at version {package_version()}: set __version__ in "
                            f"src/hanoi_coop/version.py to {version} and run make build first")
+    _citation_current(root)
     target = root / RELEASES / version
     with exclusive(root):
         if target.exists():
@@ -262,6 +263,17 @@ def release(root: Path, version: str) -> Path:
             shutil.rmtree(work, ignore_errors=True)
         _finish(root, version)
     return target
+
+
+def _citation_current(root: Path) -> None:
+    """CITATION.cff, where the repository has one, is the one ``make build`` writes at this
+    version: a release is never cited under the previous number."""
+    from hanoi_coop.docs import CITATION_FILE, citation_cff
+
+    path = root / CITATION_FILE
+    if path.exists() and path.read_text(encoding="utf-8") != citation_cff():
+        raise ReleaseError(f"{CITATION_FILE} is not the one make build writes at this version: "
+                           "run make build and commit it first")
 
 
 def _version_precheck(root: Path, version: str) -> None:
