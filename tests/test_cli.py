@@ -107,3 +107,25 @@ def test_diff_shows_old_and_new_values_and_exits_1_when_versions_differ(capsys):
     assert cli.main(["diff", "1.2.3", "1.2.3", "--root", str(ROOT)]) == 0
     assert capsys.readouterr().out.strip() == "no changes"
     assert cli.main(["diff", "9.9.9", "--root", str(ROOT)]) == 2
+
+
+def test_quiet_prints_nothing_on_success_and_everything_on_failure(capsys, tmp_path):
+    from hanoi_coop import cli
+
+    from .conftest import ROOT
+    from .corruption import copy_package, set_cell
+
+    assert cli.main(["validate", str(ROOT), "--quiet"]) == 0
+    assert capsys.readouterr().out == ""
+    package = copy_package(tmp_path / "package")
+    line = set_cell(package, "meetings", 0, "event_type", "MEET")
+    assert cli.main(["validate", str(package), "--quiet"]) == 1
+    assert f"data/csv/meetings.csv:{line}" in capsys.readouterr().out
+
+
+def test_quiet_build_prints_nothing_when_it_succeeds(workspace, capsys):
+    from hanoi_coop import cli
+
+    assert cli.main(["build", "--root", str(workspace), "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""

@@ -23,18 +23,19 @@ def _build(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    print(summary(assembled))
-    print("build ok: data/, schemas/ and datapackage.json written and validated "
-          "(Pandera, cross-table rules, Frictionless, every quote against its article)")
+    say = (lambda *_: None) if args.quiet else print
+    say(summary(assembled))
+    say("build ok: data/, schemas/ and datapackage.json written and validated "
+        "(Pandera, cross-table rules, Frictionless, every quote against its article)")
     from hanoi_coop.docs import refresh_citation, refresh_readme
     from hanoi_coop.inputs import refresh_input_schemas
 
     if refresh_readme(Path(args.root)):
-        print("README.md: generated blocks refreshed")
+        say("README.md: generated blocks refreshed")
     if (Path(args.root) / "README.md").is_file() and refresh_citation(Path(args.root)):
-        print("CITATION.cff: refreshed at the package's version")
+        say("CITATION.cff: refreshed at the package's version")
     if refresh_input_schemas(Path(args.root)):
-        print("curated/schemas/: input file schemas refreshed")
+        say("curated/schemas/: input file schemas refreshed")
     return 0
 
 
@@ -59,8 +60,9 @@ def _validate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     elif report.valid:
-        total = sum(report.rows.values())
-        print(f"valid: {len(report.rows)} tables, {total} rows")
+        if not args.quiet:
+            total = sum(report.rows.values())
+            print(f"valid: {len(report.rows)} tables, {total} rows")
     else:
         print(f"invalid: {len(report.problems)} error(s)")
         for problem in report.problems:
@@ -176,13 +178,17 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hanoi-coop", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
-    _command(commands, "build", _build, "build and validate the package")
+    build_cmd = _command(commands, "build", _build, "build and validate the package")
+    build_cmd.add_argument("--quiet", action="store_true",
+                           help="print nothing when it succeeds (problems still go to stderr)")
     validate_cmd = _command(
         commands, "validate", _validate,
         "validate a copy of the package (folder, zip or datapackage.json)", root=False)
     validate_cmd.add_argument("path", nargs="?", default=".",
                               help="package folder, release zip or datapackage.json")
     validate_cmd.add_argument("--json", action="store_true", help="machine-readable output")
+    validate_cmd.add_argument("--quiet", action="store_true",
+                              help="print nothing for a valid package; errors as usual")
     validate_cmd.add_argument("--frictionless", action="store_true",
                               help="also run Frictionless row by row (slow; the vectorised "
                                    "validator already checks every rule it does)")
