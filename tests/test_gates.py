@@ -937,3 +937,14 @@ def test_a_further_quote_must_be_in_the_source_too(workspace: Path):
     problem = next(p for p in _problems_of_build(workspace)
                    if p.rule == "quote-not-in-source")
     assert problem.file == "curated/projects.yaml" and "sign a cooperation deal" in problem.value
+
+
+def test_a_place_whose_quotes_do_not_name_its_parent(workspace: Path):
+    replace_in(workspace / "curated" / "places.yaml",
+               "- place_id: chongqing\n  name: Chongqing\n  place_type: city\n"
+               "  parent_place_id: china\n",
+               "- place_id: chongqing\n  name: Chongqing\n  place_type: city\n"
+               "  parent_place_id: japan\n")
+    problem = next(p for p in _problems_of_build(workspace) if p.rule == "quote-not-naming")
+    assert (problem.file, problem.record, problem.field) == (
+        "curated/places.yaml", "chongqing", "parent_place_id")

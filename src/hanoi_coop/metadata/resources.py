@@ -245,6 +245,8 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         ("place_id", "name", "place_type", "parent_place_id", "search_key"),
         "place_id", (_fk("parent_place_id", "places", "place_id"),), facets=("place_type",),
         needs_evidence=True, named_as="name",
+        # A parent is named in the place's quotes ("Chongqing, one of China's four ...").
+        quote_names=(QuoteNames("parent_place_id", "places", ("name",)),),
     ),
     Resource(
         "organizations", "Organizations",
