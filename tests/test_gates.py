@@ -948,3 +948,24 @@ def test_a_place_whose_quotes_do_not_name_its_parent(workspace: Path):
     problem = next(p for p in _problems_of_build(workspace) if p.rule == "quote-not-naming")
     assert (problem.file, problem.record, problem.field) == (
         "curated/places.yaml", "chongqing", "parent_place_id")
+
+
+@pytest.mark.parametrize(("old", "new", "record"), [
+    # the hosts of a visit are recipients ...
+    ("{organization_id: tokyo-authorities, side: recipient,",
+     "{organization_id: tokyo-authorities, side: actor,",
+     "mtg-tien-delegation-tokyo-authorities:tokyo-authorities"),
+    # ... and the visitors actors
+    ("{organization_id: hanoi-delegation-to-east-asia, side: actor, quote: \"On August 29",
+     "{organization_id: hanoi-delegation-to-east-asia, side: recipient, quote: \"On August 29",
+     "mtg-tien-delegation-seoul-council:hanoi-delegation-to-east-asia"),
+    # with no visit nobody hosts
+    ("{person_id: he-wei, organization_id: chinese-embassy-vietnam, side: actor,",
+     "{person_id: he-wei, organization_id: chinese-embassy-vietnam, side: recipient,",
+     "mtg-thang-he-wei:he-wei"),
+])
+def test_a_side_the_visit_does_not_give(workspace: Path, old, new, record):
+    replace_in(workspace / "curated" / "meetings.yaml", old, new)
+    problem = next(p for p in _problems_of_build(workspace) if p.rule == "side-not-host")
+    assert (problem.file, problem.record, problem.field) == ("curated/meetings.yaml", record,
+                                                             "side")

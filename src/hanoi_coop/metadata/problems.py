@@ -99,6 +99,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
     Rule("restated-figure", "Restated figure differs", "A figure that restates another in a "
          "second unit or currency has another metric or source than the figure it restates.",
          _TABLE),
+    Rule("side-not-host", "PLOVER side not the text's", "In a visit, the participant whose "
+         "organization lies in the meeting's place is the host (recipient) and everyone else "
+         "an actor; with no visit everyone is an actor.", _TABLE),
     Rule("entailed", "Reference of the wrong kind", "A row whose value entails the kind of "
          "row it refers to (an ambassador's office is an embassy) refers to another kind.",
          _TABLE),

@@ -56,6 +56,22 @@ class Entails:
 
 
 @dataclass(frozen=True)
+class SideByHost:
+    """PLOVER side as the text's visit gives it: in a meeting whose ``mode`` column is
+    ``visit``, a participant whose organization lies in the meeting's place (its place or one
+    its places lie in) is the host, ``recipient``; everyone else is an ``actor``."""
+
+    field: str
+    meeting: str  # the reference to the meeting
+    organization: str  # the reference to the participant's organization
+    mode: str = "mode"
+    place: str = "place_id"  # of the meeting and of the organization
+    visit: str = "visit"
+    host: str = "recipient"
+    guest: str = "actor"
+
+
+@dataclass(frozen=True)
 class QuoteNames:
     """One of the row's quotes names the ``table`` row that ``via`` refers to: one of its
     ``names`` columns stands in the quote as whole words (a participant's quote names that
@@ -165,6 +181,7 @@ class Resource:
     # content must be linked or excused (name coverage).
     named_as: str | None = None
     entails: tuple[Entails, ...] = ()
+    side_by_host: SideByHost | None = None
     derived: Derivation | None = None
 
     @property
@@ -342,6 +359,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         facets=("side", "organization_id"),
         required=("meeting_id", "organization_id", "source_id"), needs_evidence=True,
         quote_names=(_NAMES_PERSON,),
+        side_by_host=SideByHost("side", "meeting_id", "organization_id"),
         same_as=(SameAs("position_id", "positions", "person_id", "participant-position",
                         "the position is not held by this participant"),),
     ),

@@ -88,6 +88,67 @@ def entailed(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return found
 
 
+def _reference(table: str, column: str) -> str:
+    """The table a reference column of ``table`` names."""
+    return next(fk.resource for fk in RESOURCES[table].foreign_keys if fk.fields == column)
+
+
+def _text_by(keys: pd.Series, values: pd.Series) -> dict[str, str]:
+    """Text values by their row's key (rows whose key or value is missing are left out)."""
+    return {k: v for k, v in zip(keys.astype(object), values.astype(object), strict=True)
+            if isinstance(k, str) and isinstance(v, str)}
+
+
+def _places_within(frames: dict[str, pd.DataFrame], places: str) -> dict[str, set[str]]:
+    """Each place and every place it lies in (itself, its parent, its parent's parent...)."""
+    key = RESOURCES[places].primary_key
+    parent = next(fk.fields for fk in RESOURCES[places].foreign_keys if fk.resource == places)
+    parents = dict(zip(frames[places][key].astype(object),
+                       frames[places][parent].astype(object), strict=True))
+    within: dict[str, set[str]] = {}
+    for place in parents:
+        chain, current = set(), place
+        while isinstance(current, str) and current not in chain:  # a cycle ends here
+            chain.add(current)
+            current = parents.get(current)
+        within[place] = chain
+    return within
+
+
+def sides_by_host(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """In a visit the host (whose organization lies in the meeting's place) is the recipient
+    and everyone else an actor; with no visit, everyone is an actor (PLOVER)."""
+    found = []
+    for name, resource in RESOURCES.items():
+        rule = resource.side_by_host
+        if rule is None:
+            continue
+        frame = frames[name]
+        meetings_table = _reference(name, rule.meeting)
+        organizations = _reference(name, rule.organization)
+        places = _reference(organizations, rule.place)
+        meeting_key = frames[meetings_table][RESOURCES[meetings_table].primary_key]
+        mode_of = _text_by(meeting_key, frames[meetings_table][rule.mode])
+        place_of = _text_by(meeting_key, frames[meetings_table][rule.place])
+        home_of = _text_by(frames[organizations][RESOURCES[organizations].primary_key],
+                           frames[organizations][rule.place])
+        within = _places_within(frames, places)
+        expected = []
+        for meeting, organization in zip(frame[rule.meeting].astype(object),
+                                         frame[rule.organization].astype(object), strict=True):
+            there = place_of.get(meeting) if mode_of.get(meeting) == rule.visit else None
+            home = home_of.get(organization)
+            hosts = there is not None and home is not None and there in within.get(home, set())
+            expected.append(rule.host if hosts else rule.guest)
+        given = frame[rule.field].astype(object)
+        mask = given.notna() & (given != pd.Series(expected, index=frame.index, dtype=object))
+        found += _findings(name, mask, frame, rule.field, "side-not-host",
+                           f"in a visit the participant whose organization lies in the "
+                           f"meeting's place is the {rule.host}; everyone else is an "
+                           f"{rule.guest}")
+    return found
+
+
 def date_bounds(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """earliest <= latest, and both agree with the EDTF string and its precision."""
     found = []
@@ -402,8 +463,9 @@ def derived_tables(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return found
 
 
-ALL_RULES = [foreign_keys, same_as, entailed, date_bounds, dates_in_order, codes_named_by_words,
-             named_words_quoted, quotes_name_their_referents, years_from_clues,
+ALL_RULES = [foreign_keys, same_as, entailed, sides_by_host, date_bounds, dates_in_order,
+             codes_named_by_words, named_words_quoted, quotes_name_their_referents,
+             years_from_clues,
              search_keys, evidence_links, quote_offsets, derived_tables]
 
 
