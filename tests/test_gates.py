@@ -969,3 +969,27 @@ def test_a_side_the_visit_does_not_give(workspace: Path, old, new, record):
     problem = next(p for p in _problems_of_build(workspace) if p.rule == "side-not-host")
     assert (problem.file, problem.record, problem.field) == ("curated/meetings.yaml", record,
                                                              "side")
+
+
+@pytest.mark.parametrize(("old", "new", "record"), [
+    # the wastewater project's quotes name no road
+    ("  sectors: [waterAndWaste]\n", "  sectors: [waterAndWaste, transport.road]\n",
+     "yen-xa-wastewater-treatment:transport.road"),
+    # a parent with no phrase of its own or of a child
+    ("  sectors: [waterAndWaste]\n", "  sectors: [waterAndWaste, energy]\n",
+     "yen-xa-wastewater-treatment:energy"),
+])
+def test_a_sector_the_project_quotes_do_not_name(workspace: Path, old, new, record):
+    replace_in(workspace / "curated" / "projects.yaml", old, new)
+    problem = next(p for p in _problems_of_build(workspace) if p.rule == "code-not-named")
+    assert (problem.file, problem.record, problem.field) == ("curated/projects.yaml", record,
+                                                             "sector")
+
+
+def test_a_parent_sector_is_named_by_its_childs_words():
+    from hanoi_coop.metadata import RESOURCES
+
+    rule = RESOURCES["project_sectors"].supported_by
+    assert rule.supported("Urban Railway Line No. 2") >= {"transport", "transport.rail",
+                                                          "transport.urban"}
+    assert "transport.road" not in rule.supported("a railroad")  # whole words only

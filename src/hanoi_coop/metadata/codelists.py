@@ -114,6 +114,31 @@ ROLE_TITLES: dict[str, tuple[str, ...]] = {
     "Vice Mayor": ("Vice Mayor",),
 }
 
+# OC4IDS projectSector named by words: each sector of a project is supported by a phrase of the
+# project's quotes (whole words), a parent sector by its own phrases or its children's.
+SECTOR_PHRASES: dict[str, tuple[str, ...]] = {
+    "transport": ("transport", "mobility", "traffic", "low-emission"),
+    "transport.rail": ("rail", "railway", "railways", "Railway", "Railways", "metro", "Metro",
+                       "monorail", "rolling stock", "Line"),
+    "transport.road": ("road", "roads", "Road", "Roads", "bridge", "bridges", "Bridge",
+                       "expressway", "Expressway", "highway", "Highways", "river crossings",
+                       "motorbikes"),
+    "transport.urban": ("urban rail", "urban railways", "Urban Railway", "metro", "Metro",
+                        "monorail", "public transport"),
+    "transport.water": ("waterway", "waterways"),
+    "waterAndWaste": ("wastewater", "water", "river system"),
+    "education": ("University", "training", "education"),
+    "communications": ("digital",),
+    "governance": ("law", "Law", "resolution", "Resolution", "plan", "Plan", "planning",
+                   "institutional"),
+    "economy": ("Hi-Tech Park", "industrial", "economic", "industry", "investment"),
+    "energy": ("energy",),
+    "naturalResources": ("river system", "rehabilitation", "pollution", "environment",
+                         "environmental"),
+    "naturalResources.floodProtection": ("flood",),
+    "cultureSportsAndRecreation": ("culture", "cultural", "tourism", "heritage"),
+}
+
 # OC4IDS partyRole named by words: the quote that ties an organization to a project names its
 # role; words that name no narrower role make it an interestedParty (the vaguest code).
 PARTY_ROLE_PHRASES: dict[str, tuple[str, ...]] = {

@@ -15,6 +15,7 @@ from hanoi_coop.metadata.codelists import (
     PARTY_ROLE_PHRASES,
     PLOVER_EVENT_PHRASES,
     ROLE_TITLES,
+    SECTOR_PHRASES,
     STATUS_PHRASES,
     TABLE_NAMES,
     TARGET_STATUS_PHRASES,
@@ -121,6 +122,23 @@ class NamedBy:
 
 
 @dataclass(frozen=True)
+class SupportedBy:
+    """Each ``field`` code of a link row is supported by a phrase (whole words) of the quotes
+    of the row ``via`` names: a project's sectors by the project's quotes. A parent code
+    ("transport") is supported by its own phrases or a child's ("transport.rail")."""
+
+    field: str
+    via: str
+    phrases: Mapping[str, tuple[str, ...]]
+
+    def supported(self, words: str) -> set[str]:
+        """The codes these words support, parents of supported codes included."""
+        found = {code for code, phrases in self.phrases.items()
+                 if any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", words) for p in phrases)}
+        return found | {code.rsplit(".", 1)[0] for code in found if "." in code}
+
+
+@dataclass(frozen=True)
 class Join:
     """Columns taken from the ``table`` row that this row's ``on`` column names."""
 
@@ -182,6 +200,7 @@ class Resource:
     named_as: str | None = None
     entails: tuple[Entails, ...] = ()
     side_by_host: SideByHost | None = None
+    supported_by: SupportedBy | None = None
     derived: Derivation | None = None
 
     @property
@@ -388,7 +407,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         ("project_sector_id", "project_id", "sector"),
         "project_sector_id", (_fk("project_id", "projects"),), id_from=("project_id", "sector"),
         required=("project_id",),
-        facets=("sector",),
+        facets=("sector",), supported_by=SupportedBy("sector", "project_id", SECTOR_PHRASES),
     ),
     Resource(
         "project_parties", "Project parties",

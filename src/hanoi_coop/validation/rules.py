@@ -280,6 +280,30 @@ def codes_named_by_words(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return found
 
 
+def codes_supported_by_words(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """Each code of a link row is one the quotes of the row it belongs to support (a project's
+    sectors by the project's quotes)."""
+    found = []
+    for name, resource in RESOURCES.items():
+        rule = resource.supported_by
+        if rule is None:
+            continue
+        frame = frames[name]
+        parent = _reference(name, rule.via)
+        quotes = _row_quotes(frames, parent)
+        words = dict(zip(frames[parent][RESOURCES[parent].primary_key].astype(object),
+                         quotes.map(" | ".join), strict=True))
+        supported = {key: rule.supported(text) for key, text in words.items()}
+        mask = pd.Series([isinstance(code, str) and code not in supported.get(ref, set())
+                          for ref, code in zip(frame[rule.via].astype(object),
+                                               frame[rule.field].astype(object), strict=True)],
+                         index=frame.index)
+        found += _findings(name, mask, frame, rule.field, "code-not-named",
+                           f"no quote of the {parent} row names this {rule.field} (the "
+                           "model's phrases, whole words)")
+    return found
+
+
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
 
 
@@ -464,7 +488,8 @@ def derived_tables(frames: dict[str, pd.DataFrame]) -> list[Finding]:
 
 
 ALL_RULES = [foreign_keys, same_as, entailed, sides_by_host, date_bounds, dates_in_order,
-             codes_named_by_words, named_words_quoted, quotes_name_their_referents,
+             codes_named_by_words, codes_supported_by_words, named_words_quoted,
+             quotes_name_their_referents,
              years_from_clues,
              search_keys, evidence_links, quote_offsets, derived_tables]
 
