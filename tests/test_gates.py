@@ -993,3 +993,11 @@ def test_a_parent_sector_is_named_by_its_childs_words():
     assert rule.supported("Urban Railway Line No. 2") >= {"transport", "transport.rail",
                                                           "transport.urban"}
     assert "transport.road" not in rule.supported("a railroad")  # whole words only
+
+
+def test_a_meeting_place_its_meetings_quotes_do_not_name(workspace: Path):
+    replace_in(workspace / "curated" / "meetings.yaml", "  places: [beijing, tokyo, seoul]\n",
+               "  places: [beijing, tokyo, seoul, nanjing]\n")
+    problem = next(p for p in _problems_of_build(workspace) if p.rule == "quote-not-naming")
+    assert (problem.file, problem.record, problem.field) == (
+        "curated/meetings.yaml", "mtg-tien-delegation-east-asia:nanjing", "place_id")

@@ -95,7 +95,8 @@ RULES: dict[str, Rule] = {r.name: r for r in [
     Rule("quote-not-naming", "Quote does not name the row's referent", "None of the row's "
          "quotes names the person it is about (full name, family name or given name), or, for "
          "a project party, the organization (its name, its place's, or the name of someone "
-         "who holds office in it), or, for a place, the parent place it is given.", _TABLE),
+         "who holds office in it), or, for a place, the parent place it is given; a meeting's "
+         "places are named in the meeting's quotes.", _TABLE),
     Rule("restated-figure", "Restated figure differs", "A figure that restates another in a "
          "second unit or currency has another metric or source than the figure it restates.",
          _TABLE),

@@ -85,6 +85,9 @@ class QuoteNames:
     # who hold a position in it or in an organization under it: "Hung Yen has planned",
     # "Chairman Kim also urged" name their party. (holders table, how a holder is named)
     speakers: tuple[str, QuoteNames] | None = None
+    # Read the quotes of the row this reference names instead of the row's own (a link row
+    # with no quote of its own: a meeting's places are named in the meeting's quotes).
+    quotes_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -390,6 +393,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         "meeting_place_id", (_fk("meeting_id", "meetings"), _fk("place_id", "places")),
         id_from=("meeting_id", "place_id"), required=("meeting_id", "place_id"),
         facets=("place_id",),
+        quote_names=(QuoteNames("place_id", "places", ("name",), quotes_of="meeting_id"),),
     ),
     Resource(
         "projects", "Projects, plans and laws",

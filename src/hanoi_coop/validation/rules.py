@@ -401,7 +401,15 @@ def quotes_name_their_referents(frames: dict[str, pd.DataFrame]) -> list[Finding
     found = []
     for name, frame, rule in _declared(frames, "quote_names"):
         names = _referent_names(frames, rule)
-        quotes = _row_quotes(frames, name)
+        if rule.quotes_of is None:
+            quotes = _row_quotes(frames, name)
+        else:  # the quotes of the row the reference names
+            owner = _reference(name, rule.quotes_of)
+            owners = _row_quotes(frames, owner)
+            by_key = dict(zip(frames[owner][RESOURCES[owner].primary_key].astype(object),
+                              owners, strict=True))
+            quotes = pd.Series([by_key.get(k, []) for k in frame[rule.quotes_of].astype(object)],
+                               index=frame.index, dtype=object)
         via = frame[rule.via].astype(object)
         mask = pd.Series([isinstance(v, str) and v in names and not _names_in(q, names[v])
                           for v, q in zip(via, quotes, strict=True)], index=frame.index)
