@@ -196,6 +196,14 @@ def _recording_build(monkeypatch) -> list:
     return raised
 
 
+def _first_problem(workspace: Path, file: str, old: str, new: str, rule: str):
+    """Damage one curated file; the first problem of ``rule`` the build reports, in it."""
+    replace_in(workspace / "curated" / file, old, new)
+    problem = next(p for p in _problems_of_build(workspace) if p.rule == rule)
+    assert problem.file == f"curated/{file}", str(problem)
+    return problem
+
+
 def _problems_of_build(root: Path) -> list:
     from hanoi_coop.errors import InputError
 
@@ -965,10 +973,8 @@ def test_a_place_whose_quotes_do_not_name_its_parent(workspace: Path):
      "mtg-thang-he-wei:he-wei"),
 ])
 def test_a_side_the_visit_does_not_give(workspace: Path, old, new, record):
-    replace_in(workspace / "curated" / "meetings.yaml", old, new)
-    problem = next(p for p in _problems_of_build(workspace) if p.rule == "side-not-host")
-    assert (problem.file, problem.record, problem.field) == ("curated/meetings.yaml", record,
-                                                             "side")
+    problem = _first_problem(workspace, "meetings.yaml", old, new, "side-not-host")
+    assert (problem.record, problem.field) == (record, "side")
 
 
 @pytest.mark.parametrize(("old", "new", "record"), [
@@ -980,10 +986,8 @@ def test_a_side_the_visit_does_not_give(workspace: Path, old, new, record):
      "yen-xa-wastewater-treatment:energy"),
 ])
 def test_a_sector_the_project_quotes_do_not_name(workspace: Path, old, new, record):
-    replace_in(workspace / "curated" / "projects.yaml", old, new)
-    problem = next(p for p in _problems_of_build(workspace) if p.rule == "code-not-named")
-    assert (problem.file, problem.record, problem.field) == ("curated/projects.yaml", record,
-                                                             "sector")
+    problem = _first_problem(workspace, "projects.yaml", old, new, "code-not-named")
+    assert (problem.record, problem.field) == (record, "sector")
 
 
 def test_a_parent_sector_is_named_by_its_childs_words():

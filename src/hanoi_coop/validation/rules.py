@@ -45,10 +45,13 @@ Declared = tuple[str, pd.DataFrame, Any]  # table, its frame, one declaration of
 
 
 def _declared(frames: dict[str, pd.DataFrame], kind: str) -> Iterator[Declared]:
-    """(table, frame, declaration) for each declaration of ``kind`` the model makes."""
+    """(table, frame, declaration) for each declaration of ``kind`` the model makes (a tuple
+    of them, or one, or None)."""
     for name, resource in RESOURCES.items():
-        for declaration in getattr(resource, kind):
-            yield name, frames[name], declaration
+        declared = getattr(resource, kind)
+        for declaration in declared if isinstance(declared, tuple) else [declared]:
+            if declaration is not None:
+                yield name, frames[name], declaration
 
 
 def foreign_keys(frames: dict[str, pd.DataFrame]) -> list[Finding]:
@@ -119,11 +122,7 @@ def sides_by_host(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """In a visit the host (whose organization lies in the meeting's place) is the recipient
     and everyone else an actor; with no visit, everyone is an actor (PLOVER)."""
     found = []
-    for name, resource in RESOURCES.items():
-        rule = resource.side_by_host
-        if rule is None:
-            continue
-        frame = frames[name]
+    for name, frame, rule in _declared(frames, "side_by_host"):
         meetings_table = _reference(name, rule.meeting)
         organizations = _reference(name, rule.organization)
         places = _reference(organizations, rule.place)
@@ -284,11 +283,7 @@ def codes_supported_by_words(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """Each code of a link row is one the quotes of the row it belongs to support (a project's
     sectors by the project's quotes)."""
     found = []
-    for name, resource in RESOURCES.items():
-        rule = resource.supported_by
-        if rule is None:
-            continue
-        frame = frames[name]
+    for name, frame, rule in _declared(frames, "supported_by"):
         parent = _reference(name, rule.via)
         quotes = _row_quotes(frames, parent)
         words = dict(zip(frames[parent][RESOURCES[parent].primary_key].astype(object),
