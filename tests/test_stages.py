@@ -258,3 +258,20 @@ def test_a_small_column_is_cast_as_a_large_one_is(monkeypatch, type_name, values
     monkeypatch.setattr(types, "_SMALL", -1)
     large = types.TYPES[type_name].cast(column)
     pd.testing.assert_series_equal(small, large)
+
+
+def test_a_csv_file_changed_in_one_cell_is_parsed_again(built: Path, tmp_path: Path):
+    """The CSV parse remembered by text: the same table with one cell changed (same length,
+    same descriptor path) is read as it now is, not as it was."""
+    from hanoi_coop.package_open import open_package
+    from hanoi_coop.package_read import read_package
+
+    from .corruption import copy_package, set_cell
+
+    package = copy_package(tmp_path / "package")
+    with open_package(package) as published:
+        before = read_package(published).csv["meetings"].frame.loc[0, "event_type"]
+    set_cell(package, "meetings", 0, "event_type", "AGREE" if before != "AGREE" else "CONSULT")
+    with open_package(package) as published:
+        after = read_package(published).csv["meetings"].frame.loc[0, "event_type"]
+    assert before != after

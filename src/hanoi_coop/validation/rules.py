@@ -64,13 +64,19 @@ def foreign_keys(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return found
 
 
+def _theirs(frames: dict[str, pd.DataFrame], frame: pd.DataFrame, via: str, table: str,
+            column: str) -> pd.Series:
+    """For each row, ``column`` of the ``table`` row that its ``via`` reference names (a
+    repeated id counts once: the key check reports it)."""
+    key = RESOURCES[table].primary_key
+    return frame[via].map(frames[table].drop_duplicates(key).set_index(key)[column])
+
+
 def same_as(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """A row and the row its reference names agree where the model says they must."""
     found = []
     for name, frame, rule in _declared(frames, "same_as"):
-        key = RESOURCES[rule.table].primary_key
-        other = frames[rule.table].drop_duplicates(key).set_index(key)[rule.field]
-        theirs = frame[rule.via].map(other)  # a repeated id is reported by the key check
+        theirs = _theirs(frames, frame, rule.via, rule.table, rule.field)
         mask = frame[rule.via].notna() & (theirs.isna() | (theirs != frame[rule.field]))
         found += _findings(name, mask, frame, rule.via, rule.rule, rule.message)
     return found
@@ -80,9 +86,7 @@ def entailed(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """Where a row has the model's value, the row it refers to has the entailed one."""
     found = []
     for name, frame, rule in _declared(frames, "entails"):
-        key = RESOURCES[rule.table].primary_key
-        other = frames[rule.table].drop_duplicates(key).set_index(key)[rule.column]
-        theirs = frame[rule.via].map(other).astype(object)
+        theirs = _theirs(frames, frame, rule.via, rule.table, rule.column).astype(object)
         mask = (frame[rule.field] == rule.value).fillna(False).astype(bool) & (
             theirs != rule.expected)
         found += _findings(name, mask, frame, rule.via, "entailed",
@@ -102,20 +106,24 @@ def _text_by(keys: pd.Series, values: pd.Series) -> dict[str, str]:
             if isinstance(k, str) and isinstance(v, str)}
 
 
-def _places_within(frames: dict[str, pd.DataFrame], places: str) -> dict[str, set[str]]:
-    """Each place and every place it lies in (itself, its parent, its parent's parent...)."""
-    key = RESOURCES[places].primary_key
-    parent = next(fk.fields for fk in RESOURCES[places].foreign_keys if fk.resource == places)
-    parents = dict(zip(frames[places][key].astype(object),
-                       frames[places][parent].astype(object), strict=True))
-    within: dict[str, set[str]] = {}
-    for place in parents:
-        chain, current = set(), place
-        while isinstance(current, str) and current not in chain:  # a cycle ends here
+def _ancestors(frames: dict[str, pd.DataFrame], table: str) -> dict[str, set[str]]:
+    """Each row of ``table`` and every row above it through its own parent reference (itself,
+    its parent, its parent's parent...; a cycle ends the walk)."""
+    resource = RESOURCES[table]
+    parent = next((fk.fields for fk in resource.foreign_keys
+                   if fk.resource == table and fk.fields != resource.primary_key), None)
+    keys = frames[table][resource.primary_key].astype(object)
+    parents = dict(zip(keys, frames[table][parent].astype(object), strict=True)) if parent \
+        else {}
+    above: dict[str, set[str]] = {}
+    for key in keys:
+        chain, current = set(), key
+        while isinstance(current, str) and current not in chain:
             chain.add(current)
             current = parents.get(current)
-        within[place] = chain
-    return within
+        if isinstance(key, str):
+            above[key] = chain
+    return above
 
 
 def sides_by_host(frames: dict[str, pd.DataFrame]) -> list[Finding]:
@@ -131,7 +139,7 @@ def sides_by_host(frames: dict[str, pd.DataFrame]) -> list[Finding]:
         place_of = _text_by(meeting_key, frames[meetings_table][rule.place])
         home_of = _text_by(frames[organizations][RESOURCES[organizations].primary_key],
                            frames[organizations][rule.place])
-        within = _places_within(frames, places)
+        within = _ancestors(frames, places)
         expected = []
         for meeting, organization in zip(frame[rule.meeting].astype(object),
                                          frame[rule.organization].astype(object), strict=True):
@@ -344,21 +352,12 @@ def _own_names(frame: pd.DataFrame, key: str, columns: tuple[str, ...]) -> dict[
 
 
 def _descendants(frames: dict[str, pd.DataFrame], table: str) -> dict[str, set[str]]:
-    """Each row of ``table`` and the rows under it through its own parent reference."""
-    resource = RESOURCES[table]
-    parent = next((fk.fields for fk in resource.foreign_keys
-                   if fk.resource == table and fk.fields != resource.primary_key), None)
-    keys = frames[table][resource.primary_key].astype(object)
-    under: dict[str, set[str]] = {k: {k} for k in keys if isinstance(k, str)}
-    if parent is None:
-        return under
-    parents = dict(zip(keys, frames[table][parent].astype(object), strict=True))
-    for key in list(under):  # a parent that is no row is added, not walked
-        seen, current = {key}, parents.get(key)
-        while isinstance(current, str) and current not in seen:  # a cycle ends here
-            under.setdefault(current, {current}).add(key)
-            seen.add(current)
-            current = parents.get(current)
+    """Each row of ``table`` and the rows under it (``_ancestors`` turned around; a parent
+    that is no row is kept, with what lies under it)."""
+    under: dict[str, set[str]] = {}
+    for key, chain in _ancestors(frames, table).items():
+        for above in chain:
+            under.setdefault(above, set()).add(key)
     return under
 
 
