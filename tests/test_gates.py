@@ -1005,3 +1005,15 @@ def test_a_meeting_place_its_meetings_quotes_do_not_name(workspace: Path):
     problem = next(p for p in _problems_of_build(workspace) if p.rule == "quote-not-naming")
     assert (problem.file, problem.record, problem.field) == (
         "curated/meetings.yaml", "mtg-tien-delegation-east-asia:nanjing", "place_id")
+
+
+@pytest.mark.parametrize(("file", "old", "new", "record"), [
+    # a spelling the article does not print
+    ("persons.yaml", "  name: Xu Jian\n", "  name: Xu Jiang\n", "xu-jian"),
+    ("places.yaml", "  name: Ba Vi\n", "  name: Ba Vi District\n", "ba-vi"),
+])
+def test_a_name_its_quotes_do_not_print(workspace: Path, file, old, new, record):
+    replace_in(workspace / "curated" / file, old, new)
+    problems = _problems_of_build(workspace)
+    assert any((p.file, p.record, p.rule) == (f"curated/{file}", record, "quote-not-naming")
+               for p in problems), [str(p) for p in problems]

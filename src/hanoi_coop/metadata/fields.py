@@ -161,7 +161,10 @@ _FIELDS: list[Field] = [
     Field("char_end", "integer", "Offset just past the last character.", required=True,
           minimum=1),
     # --- names -----------------------------------------------------------------------
-    _text("name", "Name as the source writes it, Unicode NFC.", required=True),
+    _text("name", "Name as the source writes it, Unicode NFC (for a person or a place it "
+          "stands in the row's quotes). An organization the text names only by description "
+          "(a delegation, an embassy known from its ambassador's title, \"the ministry\") has a "
+          "descriptive name built from the quoted words.", required=True),
     _text("family_name", "Family name (Popolo family_name)."),
     _text("given_name", "Given name (Popolo given_name).", required=True),
     _text("additional_name", "Middle name(s) (Popolo additional_name)."),

@@ -93,7 +93,8 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "title, a status phrase, an event phrase, a value phrase) stand in none of the row's "
          "evidence quotes.", _TABLE),
     Rule("quote-not-naming", "Quote does not name the row's referent", "None of the row's "
-         "quotes names the person it is about (full name, family name or given name), or, for "
+         "quotes prints a person's or place's own name, or names the person it is about (full "
+         "name, family name or given name), or, for "
          "a project party, the organization (its name, its place's, or the name of someone "
          "who holds office in it), or, for a place, the parent place it is given; a meeting's "
          "places are named in the meeting's quotes.", _TABLE),

@@ -284,8 +284,10 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         ("place_id", "name", "place_type", "parent_place_id", "search_key"),
         "place_id", (_fk("parent_place_id", "places", "place_id"),), facets=("place_type",),
         needs_evidence=True, named_as="name",
-        # A parent is named in the place's quotes ("Chongqing, one of China's four ...").
-        quote_names=(QuoteNames("parent_place_id", "places", ("name",)),),
+        # The place is named in its quotes as its name says, and so is its parent ("Chongqing,
+        # one of China's four ...").
+        quote_names=(QuoteNames("place_id", "places", ("name",)),
+                     QuoteNames("parent_place_id", "places", ("name",))),
     ),
     Resource(
         "organizations", "Organizations",
@@ -304,6 +306,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         ("person_id", "name", "family_name", "given_name", "additional_name", "name_order",
          "sort_name", "search_key"),
         "person_id", facets=("name_order",), needs_evidence=True, named_as="name",
+        quote_names=(QuoteNames("person_id", "persons", ("name",)),),  # the name, verbatim
     ),
     Resource(
         "meetings", "Meetings and visits",
