@@ -48,6 +48,17 @@ def copy_outputs(built: Path, root: Path) -> None:
     shutil.copy(built / "datapackage.json", root / "datapackage.json")
 
 
+def copy_releases(root: Path, *versions: str) -> list[str]:
+    """The named releases (by default the newest, which a new release is compared with) copied
+    into ``root/releases``: copying all of them costs every test that needs one a second."""
+    from hanoi_coop.release import released_versions
+
+    chosen = sorted(set(versions) | {released_versions(ROOT)[-1]})
+    for version in chosen:
+        shutil.copytree(ROOT / "releases" / version, root / "releases" / version)
+    return chosen
+
+
 def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
     """Edit a file in place, failing loudly if ``old`` is not there."""
     text = path.read_text(encoding="utf-8")

@@ -26,7 +26,7 @@ from hanoi_coop import package_open as published_module
 from hanoi_coop import release as release_module
 from hanoi_coop.metadata import RESOURCES
 
-from .conftest import ROOT, replace_in
+from .conftest import ROOT, copy_releases, replace_in
 from .corruption import copy_package, csv_file, read_rows, refresh_checksums, set_cell
 
 PUBLISHED = ("data", "schemas", "datapackage.json")
@@ -596,7 +596,7 @@ def test_diff_counts_removed_ids_of_a_table_whose_columns_changed(package: Path)
 def checkout(published_workspace: Path, tmp_path: Path, monkeypatch) -> Path:
     """A checkout with its releases, registry and changelog, the registry in a scratch copy."""
     root = published_workspace
-    shutil.copytree(ROOT / "releases", root / "releases")
+    copy_releases(root, "1.1.1")  # the newest, and one a test tries to rewrite
     shutil.copy(ROOT / "CHANGELOG.md", root / "CHANGELOG.md")
     registry = tmp_path / "registry.json"
     shutil.copy(ROOT / "src" / "hanoi_coop" / "registry.json", registry)

@@ -135,8 +135,7 @@ def _parse_year(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 YEAR = ColumnType("year", pd.Int64Dtype(), pa.int16(), "INTEGER", "integer", int,
-                  lambda c: c.astype(object).map(lambda v: f"{int(v):04d}", na_action="ignore"),
-                  _parse_year, int)
+                  lambda v: f"{int(v):04d}", _parse_year, int)
 HORIZONS = Resource(
     "horizons", "Horizons", "Years by which a plan is to be done.",
     ("horizon_id", "source_id", "horizon_year"), "horizon_id",

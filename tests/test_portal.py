@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +14,7 @@ import pytest
 import hanoi_coop
 from hanoi_coop.loader import CACHE_ENV, PORTAL_ENV, DownloadError
 
-from .conftest import ROOT
+from .conftest import ROOT, copy_releases
 from .portal_server import running_portal
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -50,7 +49,7 @@ def test_pinned_version_is_fetched_verified_then_read_offline(portal, tmp_path, 
 
 def test_a_tampered_file_on_the_server_is_rejected(tmp_path, monkeypatch):
     root = tmp_path / "tampered"
-    shutil.copytree(ROOT / "releases", root / "releases")
+    copy_releases(root, "1.0.0")
     target = root / "releases" / "1.0.0" / "data" / "parquet" / "persons.parquet"
     target.write_bytes(target.read_bytes()[:-8] + b"tampered")
     with running_portal(root, tmp_path / "portal") as url:

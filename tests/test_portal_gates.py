@@ -129,6 +129,25 @@ def test_databases_page_still_lists_every_release(portal):
     assert all("path" not in d for d in json.loads(body))
 
 
+def test_each_release_keeps_its_own_table_and_column_descriptions(portal, monkeypatch):
+    """Served one database at a time (Datasette copies what the plugin gives for every table's
+    permission check): each release's page still shows that release's own descriptions."""
+    from hanoi_coop import portal_plugin
+    from hanoi_coop.portal import release_metadata
+    from hanoi_coop.release import released_versions
+
+    base, _ = portal
+    newest = database_path(released_versions(ROOT)[-1])
+    _, today = _get(base + newest + "/meetings?_size=1")
+    _, first = _get(base + database_path("1.0.0") + "/meetings?_size=1")
+    assert "PLOVER event type, as event_phrase names it." in today
+    assert "PLOVER event type." in first and "as event_phrase names it" not in first
+    monkeypatch.setattr(portal_plugin, "_RELEASES", release_metadata(ROOT))
+    one = portal_plugin.get_metadata(None, "tables", "hanoi-coop-1.0.0", None)
+    assert list(one["databases"]) == ["hanoi-coop-1.0.0"]
+    assert portal_plugin.get_metadata(None, "tables", "no-such-database", None) is None
+
+
 def test_limits_are_set_on_every_connection(tmp_path: Path):
     import sqlite3
 

@@ -260,6 +260,20 @@ def test_a_small_column_is_cast_as_a_large_one_is(monkeypatch, type_name, values
     pd.testing.assert_series_equal(small, large)
 
 
+def test_a_small_column_is_written_as_a_large_one_is(monkeypatch):
+    """CSV cells per value (small columns) and per column (dates in large ones) agree, and a
+    missing value is an empty cell in both."""
+    import hanoi_coop.metadata.types as types
+
+    days = pd.Series(pd.to_datetime(["2025-12-17", None, "1999-01-02"]), name="d")
+    date = types.TYPES["date"]
+    small = date.text_cells(days)
+    monkeypatch.setattr(types, "_SMALL", -1)
+    assert small == date.text_cells(days) == ["2025-12-17", "", "1999-01-02"]
+    numbers = pd.Series([1 / 3, None, 2.0], dtype="Float64")
+    assert types.TYPES["number"].text_cells(numbers) == ["0.3333333333333333", "", "2.0"]
+
+
 def test_a_csv_file_changed_in_one_cell_is_parsed_again(built: Path, tmp_path: Path):
     """The CSV parse remembered by text: the same table with one cell changed (same length,
     same descriptor path) is read as it now is, not as it was."""

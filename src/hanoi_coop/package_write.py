@@ -18,22 +18,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from hanoi_coop.layout import PARQUET_SUFFIX, csv_path, parquet_path
-from hanoi_coop.metadata import RESOURCES, SOURCES, Field, Resource, package
+from hanoi_coop.metadata import RESOURCES, SOURCES, Resource, package
 from hanoi_coop.schemas import arrow_schema, pandera_schema, table_schema
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
 
-def _formatted(column: pd.Series, field: Field) -> pd.Series:
-    """One column as the text the CSV carries; missing values as empty cells."""
-    text = field.column_type.to_text(column)
-    return text.where(column.notna(), "").astype(object)
-
-
 def csv_bytes(resource: Resource, frame: pd.DataFrame) -> bytes:
-    text = pd.DataFrame({f.name: _formatted(frame[f.name], f) for f in resource.fields},
-                        columns=list(resource.field_names))
-    return text.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL).encode()
+    columns = [f.column_type.text_cells(frame[f.name]) for f in resource.fields]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(resource.field_names)
+    writer.writerows(zip(*columns, strict=True))
+    return out.getvalue().encode()
 
 
 def arrow_table(resource: Resource, frame: pd.DataFrame) -> pa.Table:
@@ -123,12 +120,24 @@ def write_package(frames: dict[str, pd.DataFrame], root: Path, version: str) -> 
     return descriptor
 
 
+# Schema texts by the declaration they come from: every build writes them, and Pandera's YAML
+# dump alone is a tenth of a small build. A changed declaration has another repr.
+_SCHEMA_TEXTS: dict[str, tuple[bytes, bytes]] = {}
+
+
+def _schema_texts(resource: Resource) -> tuple[bytes, bytes]:
+    key = repr(resource)
+    if key not in _SCHEMA_TEXTS:
+        _SCHEMA_TEXTS[key] = (json_bytes(table_schema(resource)),
+                              str(pandera_schema(resource).to_yaml()).encode())
+    return _SCHEMA_TEXTS[key]
+
+
 def schema_files() -> dict[str, bytes]:
     """Generated schema files by relative path under schemas/."""
     files = {}
     for name, resource in RESOURCES.items():
-        files[f"{name}.schema.json"] = json_bytes(table_schema(resource))
-        files[f"pandera/{name}.yaml"] = str(pandera_schema(resource).to_yaml()).encode()
+        files[f"{name}.schema.json"], files[f"pandera/{name}.yaml"] = _schema_texts(resource)
     return files
 
 

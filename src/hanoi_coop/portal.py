@@ -17,6 +17,8 @@ from hanoi_coop.release import released_versions
 
 SQL_TIME_LIMIT_MS = 1000
 MAX_RETURNED_ROWS = 1000
+RELEASE_METADATA = "release-metadata.json"
+RELEASE_METADATA_OPTION = "--release-metadata"  # read by ``main``, not Datasette
 
 
 def database_name(version: str) -> str:
@@ -51,6 +53,7 @@ def _release_descriptor(root: Path, version: str) -> dict:
 
 
 def metadata(root: Path) -> dict:
+    """The portal's own metadata; each release's is ``release_metadata`` (see there)."""
     versions = released_versions(root)
     listing = ", ".join(f'<a href="{database_path(v)}">{v}</a>' for v in reversed(versions))
     latest = database_path(versions[-1]) if versions else ""
@@ -67,14 +70,20 @@ def metadata(root: Path) -> dict:
         "license": package.LICENSE.name,
         "license_url": package.LICENSE.path,
         "source": "Five news articles (The Hanoi Times); see the sources table",
-        "databases": {
-            database_name(v): {
-                "title": f"hanoi-coop {v}",
-                "description": f"Release {v} of the package, read-only.",
-                "tables": _table_metadata(_release_descriptor(root, v)),
-            }
-            for v in versions
-        },
+    }
+
+
+def release_metadata(root: Path) -> dict:
+    """Each release database's title, tables and column descriptions. Served by the plugin
+    one database at a time: Datasette 0.65 deep-copies the metadata it is given for every
+    table's permission check, which made the home page take seconds with twenty releases."""
+    return {
+        database_name(v): {
+            "title": f"hanoi-coop {v}",
+            "description": f"Release {v} of the package, read-only.",
+            "tables": _table_metadata(_release_descriptor(root, v)),
+        }
+        for v in released_versions(root)
     }
 
 
@@ -104,10 +113,12 @@ def prepare(root: Path, out: Path) -> list[str]:
     """Write metadata and templates under ``out``; return the datasette command line."""
     (out / "templates" / "pages").mkdir(parents=True, exist_ok=True)
     (out / "metadata.json").write_bytes(json_bytes(metadata(root)))
+    (out / RELEASE_METADATA).write_bytes(json_bytes(release_metadata(root)))
     (out / "templates" / "pages" / "downloads.html").write_text(downloads_page(root))
     databases = [str(root / RELEASES / v / f"{database_name(v)}.sqlite")
                  for v in released_versions(root)]
-    command = [sys.executable, "-m", "hanoi_coop.portal", "serve"]
+    command = [sys.executable, "-m", "hanoi_coop.portal", "serve",
+               RELEASE_METADATA_OPTION, str(out / RELEASE_METADATA)]
     for database in databases:
         command += ["-i", database]
     return command + [
@@ -126,6 +137,10 @@ def main(argv: list[str]) -> None:
 
     from hanoi_coop import portal_plugin
 
+    if RELEASE_METADATA_OPTION in argv:
+        at = argv.index(RELEASE_METADATA_OPTION)
+        portal_plugin.serve_release_metadata(Path(argv[at + 1]))
+        argv = argv[:at] + argv[at + 2:]
     pm.register(portal_plugin, name="hanoi-coop-portal")
     cli.main(args=argv, prog_name="datasette")
 

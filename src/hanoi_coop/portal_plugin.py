@@ -4,11 +4,13 @@ and no server paths in the introspection pages. Registered by ``hanoi_coop.porta
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import sys
 import threading
 import traceback
+from pathlib import Path
 
 import datasette.handle_exception
 from datasette import Response, hookimpl
@@ -99,6 +101,22 @@ def _databases(datasette):  # type: ignore[no-untyped-def]
              "hash": d.hash}
             for name, d in datasette.databases.items() if name != "_internal"])
     return view
+
+
+_RELEASES: dict[str, dict] = {}  # database name -> its metadata (``portal.release_metadata``)
+
+
+def serve_release_metadata(path: Path) -> None:
+    _RELEASES.update(json.loads(path.read_text(encoding="utf-8")))
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):  # type: ignore[no-untyped-def]
+    # Only the database asked about, where one is: Datasette deep-copies what this returns
+    # for every table's permission check. (Table pages ask with no database.)
+    if database is None:
+        return {"databases": _RELEASES}
+    return {"databases": {database: _RELEASES[database]}} if database in _RELEASES else None
 
 
 @hookimpl

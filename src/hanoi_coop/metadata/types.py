@@ -31,29 +31,38 @@ class ColumnType:
     json_type: str  # in curated YAML (JSON Schema)
     # A curated YAML scalar as a cell value; raises ValueError with what was expected.
     from_yaml: Callable[[Any], Any]
-    # Present values as CSV text (missing values are handled by the caller).
-    to_text: Callable[[pd.Series], pd.Series]
+    # One present value as CSV text.
+    format_value: Callable[[Any], str]
     # CSV text of non-empty cells -> (values in the package dtype, mask of cells that do not
     # parse); empty cells are missing.
     parse_text: Callable[[pd.Series], tuple[pd.Series, pd.Series]]
     # One present value as SQLite stores it.
     to_sqlite: Callable[[Any], Any]
     table_schema: dict = field(default_factory=dict)  # extra Table Schema field properties
+    # The same text for a whole column, where one vectorised call beats a call per value.
+    format_column: Callable[[pd.Series], pd.Series] | None = None
 
     def cast(self, column: pd.Series) -> pd.Series:
         """A column of Python values in the package dtype (raises on a bad value)."""
         if self.name != DATE and len(column) <= _SMALL:
             # One array from a list: several times faster for the small columns the build
             # makes; astype below is the faster one for millions of values.
-            values = [None if v is None or v is pd.NA or (isinstance(v, float) and
-                                                         math.isnan(v)) else v
-                      for v in column.tolist()]
+            values = [None if _missing(v) else v for v in column.tolist()]
             return pd.Series(pd.array(values, dtype=self.pandas_dtype), index=column.index,
                              name=column.name)
         column = column.astype(object).where(column.notna(), None)
         if self.name == DATE:
             return pd.to_datetime(column, format="%Y-%m-%d").astype(self.pandas_dtype)
         return column.astype(self.pandas_dtype)
+
+    def text_cells(self, column: pd.Series) -> list[str]:
+        """The column as the CSV cells carry it: missing values as empty cells."""
+        if self.format_column is not None and len(column) > _SMALL:
+            text = self.format_column(column)
+            return text.where(column.notna(), "").astype(object).tolist()
+        # Per value from a list: pandas' per-column overhead dominates small tables.
+        fmt = self.format_value
+        return ["" if _missing(v) else fmt(v) for v in column.tolist()]
 
     def arrow_values(self, column: pd.Series) -> list:
         """Values for ``pyarrow.array`` of ``arrow_type``."""
@@ -66,6 +75,11 @@ class ColumnType:
         if self.name == DATE:
             return pd.to_datetime(column).astype(self.pandas_dtype)
         return column.astype(self.pandas_dtype)
+
+
+def _missing(value: Any) -> bool:
+    return (value is None or value is pd.NA or value is pd.NaT
+            or (isinstance(value, float) and math.isnan(value)))
 
 
 STRING, INTEGER, NUMBER, BOOLEAN, DATE = "string", "integer", "number", "boolean", "date"
@@ -97,8 +111,8 @@ def _boolean_from_yaml(value: Any) -> bool:
     return value
 
 
-def _as_str(column: pd.Series) -> pd.Series:
-    return column.astype(object).map(str, na_action="ignore")
+def _iso_day(value: Any) -> str:
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
 def _parse_string(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -134,23 +148,21 @@ def _parse_date(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 TYPES: dict[str, ColumnType] = {t.name: t for t in [
     ColumnType(STRING, pd.StringDtype(), pa.string(), "TEXT", "string", _text_from_yaml,
-               _as_str, _parse_string, str),
+               str, _parse_string, str),
     ColumnType(INTEGER, pd.Int64Dtype(), pa.int64(), "INTEGER", "integer", _integer_from_yaml,
-               _as_str, _parse_integer, int),
+               str, _parse_integer, int),
     # repr keeps every digit of a float and is the same on every platform.
     ColumnType(NUMBER, pd.Float64Dtype(), pa.float64(), "REAL", "number", _number_from_yaml,
-               lambda c: c.astype(object).map(lambda v: repr(float(v)), na_action="ignore"),
-               _parse_number, float),
+               lambda v: repr(float(v)), _parse_number, float),
     ColumnType(BOOLEAN, pd.BooleanDtype(), pa.bool_(), "INTEGER", "boolean", _boolean_from_yaml,
-               lambda c: c.map({True: "true", False: "false"}), _parse_boolean,
-               lambda v: int(bool(v)),
+               lambda v: "true" if v else "false", _parse_boolean, lambda v: int(bool(v)),
                table_schema={"trueValues": ["true"], "falseValues": ["false"]}),
     # Dates are curated as EDTF text; the ISO bound columns are derived by the build.
     ColumnType(DATE, "datetime64[ns]", pa.date32(), "TEXT", "string", str,
-               lambda c: pd.to_datetime(c).dt.strftime("%Y-%m-%d"), _parse_date,
-               lambda v: pd.Timestamp(v).strftime("%Y-%m-%d"),
+               _iso_day, _parse_date, _iso_day,
                # ISO only: "any" would invent a day for "2021"
-               table_schema={"format": "default"}),
+               table_schema={"format": "default"},
+               format_column=lambda c: pd.to_datetime(c).dt.strftime("%Y-%m-%d")),
 ]}
 
 
