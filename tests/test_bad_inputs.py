@@ -175,6 +175,7 @@ def test_bad_cell(package: Path, table, column, value, rule):
 @pytest.mark.parametrize(("table", "column", "value", "rule"), [
     ("positions", "person_id", "nobody", "foreign-key"),
     ("meetings", "date_earliest", "1999-01-01", "date-derived"),
+    ("meetings", "date_precision", "", "date-derived"),  # missing where the EDTF gives one
     ("evidence", "char_end", "99999", "quote-offsets"),
     ("persons", "search_key", "someone else", "search-key"),
 ])

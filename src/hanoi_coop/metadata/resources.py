@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -21,6 +22,16 @@ from hanoi_coop.metadata.codelists import (
     TARGET_STATUS_PHRASES,
 )
 from hanoi_coop.metadata.fields import DATE_PARTS, FIELDS, Field
+
+
+@functools.lru_cache(maxsize=8192)
+def _whole_words_pattern(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
+
+
+def has_whole_words(text: str, phrase: str) -> bool:
+    """``phrase`` stands in ``text`` as whole words ("over" is not in "government")."""
+    return phrase in text and _whole_words_pattern(phrase).search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -115,7 +126,7 @@ class NamedBy:
 
     def code_for(self, words: str) -> Any:
         found = [(len(p), code) for code, phrases in self.phrases.items() for p in phrases
-                 if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", words)]
+                 if has_whole_words(words, p)]
         return max(found, key=lambda f: f[0])[1] if found else self.default
 
     @property
@@ -137,7 +148,7 @@ class SupportedBy:
     def supported(self, words: str) -> set[str]:
         """The codes these words support, parents of supported codes included."""
         found = {code for code, phrases in self.phrases.items()
-                 if any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", words) for p in phrases)}
+                 if any(has_whole_words(words, p) for p in phrases)}
         return found | {code.rsplit(".", 1)[0] for code in found if "." in code}
 
 

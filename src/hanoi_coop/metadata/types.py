@@ -47,7 +47,7 @@ class ColumnType:
         if self.name != DATE and len(column) <= _SMALL:
             # One array from a list: several times faster for the small columns the build
             # makes; astype below is the faster one for millions of values.
-            values = [None if _missing(v) else v for v in column.tolist()]
+            values = [None if is_missing(v) else v for v in column.tolist()]
             return pd.Series(pd.array(values, dtype=self.pandas_dtype), index=column.index,
                              name=column.name)
         column = column.astype(object).where(column.notna(), None)
@@ -62,7 +62,7 @@ class ColumnType:
             return text.where(column.notna(), "").astype(object).tolist()
         # Per value from a list: pandas' per-column overhead dominates small tables.
         fmt = self.format_value
-        return ["" if _missing(v) else fmt(v) for v in column.tolist()]
+        return ["" if is_missing(v) else fmt(v) for v in column.tolist()]
 
     def arrow_values(self, column: pd.Series) -> list:
         """Values for ``pyarrow.array`` of ``arrow_type``."""
@@ -77,7 +77,8 @@ class ColumnType:
         return column.astype(self.pandas_dtype)
 
 
-def _missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
+    """None, NA, NaT or NaN: a missing cell, however pandas holds it."""
     return (value is None or value is pd.NA or value is pd.NaT
             or (isinstance(value, float) and math.isnan(value)))
 

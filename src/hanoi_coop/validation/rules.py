@@ -7,9 +7,10 @@ turns them into located problems. Pandera covers one column at a time; these cov
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -19,26 +20,60 @@ from hanoi_coop.derivation import derive
 from hanoi_coop.errors import Finding
 from hanoi_coop.metadata import CLUE_DATE, EVIDENCE, RESOURCES, YEAR_CLUES
 from hanoi_coop.metadata.inputs import DATE_GROUPS
+from hanoi_coop.metadata.resources import has_whole_words
+from hanoi_coop.metadata.types import is_missing
 from hanoi_coop.names import search_key
 from hanoi_coop.quotes import normalise_quote
 
 
-def _findings(table: str, mask: pd.Series, frame: pd.DataFrame, field: str | None, rule: str,
-              message: str) -> list[Finding]:
-    rows = frame.index[mask.fillna(False).to_numpy(dtype=bool)]
+def _findings(table: str, mask: pd.Series | np.ndarray | list[bool], frame: pd.DataFrame,
+              field: str | None, rule: str, message: str) -> list[Finding]:
+    if isinstance(mask, pd.Series):
+        mask = mask.fillna(False).to_numpy(dtype=bool)
+    rows = frame.index[np.asarray(mask, dtype=bool)]
     return [Finding(table, int(i), field, rule, message,
                     None if field is None else frame.at[i, field]) for i in rows]
 
 
-def isin(values: pd.Series, allowed: pd.Series) -> pd.Series:
+def _value_set(allowed: pd.Series) -> pa.Array:
+    return pc.drop_null(pc.unique(pa.array(allowed, from_pandas=True)))
+
+
+def isin(values: pd.Series, allowed: pd.Series | pa.Array) -> pd.Series:
     """``values.isin(allowed)`` as one Arrow hash join (pandas' isin on Arrow strings loops
-    over the allowed values in Python, which is slow for a large key set)."""
+    over the allowed values in Python, which is slow for a large key set); ``allowed`` may be
+    a value set already made (``_keys``)."""
     if values.dtype.kind in "iufb":
-        return values.isin(allowed)
-    found = pc.is_in(pa.array(values, from_pandas=True),
-                     value_set=pa.array(allowed.dropna().unique(), from_pandas=True))
+        return values.isin(allowed.to_pylist() if isinstance(allowed, pa.Array) else allowed)
+    value_set = allowed if isinstance(allowed, pa.Array) else _value_set(allowed)
+    found = pc.is_in(pa.array(values, from_pandas=True), value_set=value_set)
     return pd.Series(pc.fill_null(found, False).to_numpy(zero_copy_only=False),
                      index=values.index)
+
+
+class RuleInput(dict):
+    """The frames of one ``check_rules`` call, with what several rules derive from them
+    (each table's quotes by row, each key column's values) worked out once for the call."""
+
+    def __init__(self, frames: dict[str, pd.DataFrame]) -> None:
+        super().__init__(frames)
+        self.memo: dict[tuple, Any] = {}
+
+
+def _once(frames: dict[str, pd.DataFrame], key: tuple, make: Callable[[], Any]) -> Any:
+    """``make()``, remembered for the call when the frames are a ``RuleInput`` (a rule called
+    on its own, as the tests do, works it out each time)."""
+    if not isinstance(frames, RuleInput):
+        return make()
+    if key not in frames.memo:
+        frames.memo[key] = make()
+    return frames.memo[key]
+
+
+def _keys(frames: dict[str, pd.DataFrame], table: str, column: str) -> pa.Array:
+    """The distinct values of a key column, as a value set for ``isin`` (once per call:
+    eleven references name sources.source_id)."""
+    return _once(frames, ("keys", table, column), lambda: _value_set(frames[table][column]))
 
 
 Declared = tuple[str, pd.DataFrame, Any]  # table, its frame, one declaration of the model
@@ -57,8 +92,8 @@ def _declared(frames: dict[str, pd.DataFrame], kind: str) -> Iterator[Declared]:
 def foreign_keys(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     found = []
     for name, frame, fk in _declared(frames, "foreign_keys"):
-        parent = frames[fk.resource][fk.reference]
-        mask = frame[fk.fields].notna() & ~isin(frame[fk.fields], parent)
+        values = frame[fk.fields]
+        mask = values.notna() & ~isin(values, _keys(frames, fk.resource, fk.reference))
         found += _findings(name, mask, frame, fk.fields, "foreign-key",
                            f"no {fk.resource} row has {fk.reference} equal to this value")
     return found
@@ -233,29 +268,35 @@ def _derive(value: str) -> tuple[str | None, str | None, str | None]:
 
 
 def _derived_dates(name: str, frame: pd.DataFrame, prefix: str) -> list[Finding]:
-    """The bounds and precision must be what the EDTF string gives (parsed once per value)."""
-    edtf = frame[f"{prefix}_edtf"]
-    derived = {v: _derive(v) for v in edtf.dropna().unique()}
+    """The bounds and precision must be what the EDTF string gives (parsed once per value;
+    compared in one pass over the rows, which pandas' per-call cost would triple here)."""
+    edtf = frame[f"{prefix}_edtf"].astype(object).tolist()
+    derived = {v: _derive(v) for v in set(edtf) if isinstance(v, str)}
     found = []
-    for position, column in enumerate(("earliest", "latest", "precision")):
-        column = f"{prefix}_{column}"
-        want = edtf.map(lambda v, p=position: derived[v][p] if v in derived else None)
+    for position, suffix in enumerate(("earliest", "latest", "precision")):
+        column = f"{prefix}_{suffix}"
         got = frame[column]
         if got.dtype.kind == "M":
             got = got.dt.strftime("%Y-%m-%d")
-        got, want = got.astype(object), want.astype(object)
-        same = (got == want).fillna(False).astype(bool) | (got.isna() & want.isna())
-        parsed = edtf.map(lambda v: v in derived and derived[v][2] is not None).astype(bool)
-        mask = parsed & ~same
-        for i in frame.index[mask.to_numpy(dtype=bool)]:
-            found.append(Finding(name, int(i), column, "date-derived",
-                                 f"does not match {prefix}_edtf {edtf.at[i]!r} (expected "
-                                 f"{want.at[i]!r})", got.at[i]))
+        for i, value, given in zip(frame.index, edtf, got.astype(object).tolist(),
+                                   strict=True):
+            want = derived.get(value)
+            if want is None or want[2] is None:
+                continue  # no EDTF, or one the EDTF check of the column reports
+            same = want[position] is None if is_missing(given) else given == want[position]
+            if not same:
+                found.append(Finding(name, int(i), column, "date-derived",
+                                     f"does not match {prefix}_edtf {value!r} (expected "
+                                     f"{want[position]!r})", given))
     return found
 
 
 def _row_quotes(frames: dict[str, pd.DataFrame], name: str) -> pd.Series:
     """Each row's evidence quotes (a list, empty when it has none), by row."""
+    return _once(frames, ("quotes", name), lambda: _quotes_by_row(frames, name))
+
+
+def _quotes_by_row(frames: dict[str, pd.DataFrame], name: str) -> pd.Series:
     evidence = frames[EVIDENCE]
     mine = evidence[evidence["table_name"] == name]
     quotes = mine.groupby("record_id")["quote"].agg(list).to_dict()
@@ -277,10 +318,10 @@ def codes_named_by_words(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     comparator); words that name no code name the rule's default."""
     found = []
     for name, frame, rule in _declared(frames, "named_by"):
-        words = _naming_words(frames, name, rule)
-        expected = words.map({w: rule.code_for(w) for w in words.dropna().unique()})
-        given = frame[rule.field].astype(object)
-        mask = given.notna() & (expected.isna() | (given != expected))
+        words = _naming_words(frames, name, rule).tolist()
+        codes = {w: rule.code_for(w) for w in set(words) if isinstance(w, str)}
+        mask = [not is_missing(g) and codes.get(w) != g
+                for w, g in zip(words, frame[rule.field].astype(object).tolist(), strict=True)]
         found += _findings(name, mask, frame, rule.field, "code-not-named",
                            f"the {rule.source} does not name this {rule.field} (it names "
                            "the code of the longest phrase of the model it contains)")
@@ -338,8 +379,7 @@ def named_words_quoted(frames: dict[str, pd.DataFrame]) -> list[Finding]:
 
 def _names_in(quotes: list[str], names: list[str]) -> bool:
     folded = [normalise_quote(q) for q in quotes]
-    return any(re.search(rf"(?<!\w){re.escape(normalise_quote(n))}(?!\w)", q)
-               for n in names for q in folded)
+    return any(has_whole_words(q, normalise_quote(n)) for n in names for q in folded)
 
 
 def _own_names(frame: pd.DataFrame, key: str, columns: tuple[str, ...]) -> dict[str, list[str]]:
@@ -498,6 +538,7 @@ ALL_RULES = [foreign_keys, same_as, entailed, sides_by_host, date_bounds, dates_
 
 def check_rules(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     found: list[Finding] = []
+    shared = RuleInput(frames)
     for rule in ALL_RULES:
-        found += rule(frames)
+        found += rule(shared)
     return found
