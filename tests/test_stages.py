@@ -274,18 +274,36 @@ def test_a_small_column_is_written_as_a_large_one_is(monkeypatch):
     assert types.TYPES["number"].text_cells(numbers) == ["0.3333333333333333", "", "2.0"]
 
 
-def test_a_csv_file_changed_in_one_cell_is_parsed_again(built: Path, tmp_path: Path):
-    """The CSV parse remembered by text: the same table with one cell changed (same length,
-    same descriptor path) is read as it now is, not as it was."""
+def test_a_file_changed_in_one_cell_is_parsed_again(built: Path, tmp_path: Path):
+    """The parse remembered by content: the same table with one cell changed (same length,
+    same descriptor path) is read as it now is, not as it was, in CSV and in Parquet; and a
+    reader that changes its frame does not change what the next read gives."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     from hanoi_coop.package_open import open_package
     from hanoi_coop.package_read import read_package
 
     from .corruption import copy_package, set_cell
 
     package = copy_package(tmp_path / "package")
+    parquet = package / "data" / "parquet" / "meetings.parquet"
     with open_package(package) as published:
-        before = read_package(published).csv["meetings"].frame.loc[0, "event_type"]
-    set_cell(package, "meetings", 0, "event_type", "AGREE" if before != "AGREE" else "CONSULT")
+        first = read_package(published)
+        before = first.csv["meetings"].frame.loc[0, "event_type"]
+        first.parquet["meetings"].loc[0, "title"] = "changed by a reader"
     with open_package(package) as published:
-        after = read_package(published).csv["meetings"].frame.loc[0, "event_type"]
-    assert before != after
+        assert read_package(published).parquet["meetings"].loc[0, "title"] != (
+            "changed by a reader")
+    other = "AGREE" if before != "AGREE" else "CONSULT"
+    set_cell(package, "meetings", 0, "event_type", other)
+    table = pq.read_table(parquet)
+    column = table.schema.get_field_index("event_type")
+    events = table.column(column).to_pylist()
+    events[0] = other
+    pq.write_table(table.set_column(column, table.schema.field(column),
+                                    pa.array(events, pa.string())), parquet)
+    with open_package(package) as published:
+        again = read_package(published)
+    assert again.csv["meetings"].frame.loc[0, "event_type"] == other
+    assert again.parquet["meetings"].loc[0, "event_type"] == other

@@ -7,6 +7,8 @@ an exception deep in the pipeline.
 
 from __future__ import annotations
 
+import functools
+import json
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from jsonschema.exceptions import ValidationError
 
 from hanoi_coop.errors import InputError, Problem
 from hanoi_coop.metadata.inputs import EVIDENCE_KEY, InputFile, input_files
-from hanoi_coop.records import parse_yaml, record_id, strip_lines
+from hanoi_coop.records import parsed_yaml, record_id, strip_lines, yaml_text
 
 # jsonschema's keyword -> the rule name users read (the same names the build reports elsewhere).
 # A keyword not listed here is reported under the catch-all rule.
@@ -99,14 +101,22 @@ def _located(name: str, raw: Any, path: list, rule: str, message: str,
 def check_file(path: Path, spec: InputFile) -> list[Problem]:
     """Problems of one input file against its schema (empty when it conforms)."""
     try:
-        raw, problems = parse_yaml(path, spec.path)
+        text = yaml_text(path, spec.path)
+        return list(_checked(spec.path, text, json.dumps(spec.schema, sort_keys=True)))
     except InputError as exc:
         return exc.problems
-    validator = Draft202012Validator(spec.schema)
+
+
+@functools.lru_cache(maxsize=64)
+def _checked(name: str, text: str, schema: str) -> tuple[Problem, ...]:
+    """Checked once per content and schema: every build checks the same curated files."""
+    raw, problems = parsed_yaml(name, text)
+    problems = list(problems)
+    validator = Draft202012Validator(json.loads(schema))
     for error in sorted(validator.iter_errors(strip_lines(raw)),
                         key=lambda e: [str(p) for p in e.absolute_path]):
-        problems += _problems_of(error, raw, spec.path)
-    return sorted(problems, key=lambda p: (p.line or 0, p.field or ""))
+        problems += _problems_of(error, raw, name)
+    return tuple(sorted(problems, key=lambda p: (p.line or 0, p.field or "")))
 
 
 def check_inputs(root: Path) -> None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -161,10 +162,10 @@ def _parse_column(text: pd.Series, field: Field) -> tuple[pd.Series, pd.Series]:
 
 
 # --- Parquet -----------------------------------------------------------------------------------
-def read_parquet(resource: Resource, path: Path, relative: str,
+def read_parquet(resource: Resource, data: bytes, relative: str,
                  ) -> tuple[pd.DataFrame | None, list[Problem]]:
     try:
-        table = pq.read_table(path)
+        table = pq.read_table(pa.BufferReader(data))
     except Exception as exc:  # pyarrow raises several types for a damaged file
         return None, [Problem(relative, "parquet-unreadable", str(exc).splitlines()[0])]
     expected = arrow_schema(resource)
@@ -212,10 +213,22 @@ class ParsedCsv:
     findings: list[Finding]
 
 
-# A CSV file's parse by its text and the model's columns: one process often reads the same
-# small files again (a build, then a release; a test session). Large files are not remembered.
-_PARSED: dict[tuple[object, ...], ParsedCsv] = {}
-_PARSED_MAX, _PARSED_MAX_CHARS = 256, 1_000_000
+# A file's parse by its bytes and the model's columns: one process often reads the same small
+# files again (a build, then a release; a test session). Large files are not remembered.
+_PARSED: dict[tuple[object, ...], Any] = {}
+_PARSED_MAX, _PARSED_MAX_BYTES = 512, 1_000_000
+
+
+def _remembered(resource: Resource, relative: str, data: bytes, make: Callable[[], Any]) -> Any:
+    if len(data) > _PARSED_MAX_BYTES:
+        return make()
+    model = tuple((f.name, f.type, id(f.column_type)) for f in resource.fields)
+    key = (resource.name, relative, model, hashlib.sha256(data).hexdigest())
+    if key not in _PARSED:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[key] = make()
+    return _PARSED[key]
 
 
 def _parse(resource: Resource, text: str, relative: str) -> ParsedCsv:
@@ -224,19 +237,6 @@ def _parse(resource: Resource, text: str, relative: str) -> ParsedCsv:
         return ParsedCsv(None, lines, problems, [])
     frame, found = typed_from_text(resource, cells)
     return ParsedCsv(frame, lines, problems, found)
-
-
-def _parsed_csv(resource: Resource, text: str, relative: str) -> ParsedCsv:
-    if len(text) > _PARSED_MAX_CHARS:
-        return _parse(resource, text, relative)
-    model = tuple((f.name, f.type, id(f.column_type)) for f in resource.fields)
-    key = (resource.name, relative, model, hashlib.sha256(text.encode("utf-8")).hexdigest())
-    if key not in _PARSED:
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.clear()
-        _PARSED[key] = _parse(resource, text, relative)
-    return _PARSED[key]
-
 
 
 def _entries(descriptor: dict) -> dict[str, dict]:
@@ -268,16 +268,17 @@ def _read_entry(published: Published, resource: Resource, entry: dict, parquet: 
     raw = path.read_bytes()
     published.problems += _check_bytes(entry, relative, raw)
     if parquet:
-        frame, problems = read_parquet(resource, path, relative)
+        frame, problems = _remembered(resource, relative, raw,
+                                      lambda: read_parquet(resource, raw, relative))
         published.problems += problems
         if frame is not None:
-            published.parquet[resource.name] = frame
+            published.parquet[resource.name] = frame.copy()  # the remembered one stays
         return
     text, problems = _decode(raw, relative)
     published.problems += problems
     if text is None:
         return
-    parsed = _parsed_csv(resource, text, relative)
+    parsed = _remembered(resource, relative, raw, lambda: _parse(resource, text, relative))
     published.problems += parsed.problems
     if parsed.frame is None:
         return

@@ -139,6 +139,11 @@ def _yaml_problem(name: str, exc: yaml.YAMLError, text: str) -> Problem:
 def parse_yaml(path: Path, name: str) -> tuple[Any, list[Problem]]:
     """The parsed document with line bookkeeping and the keys written twice in it; an
     InputError naming the file and line when it cannot be parsed at all."""
+    return parsed_yaml(name, yaml_text(path, name))
+
+
+def yaml_text(path: Path, name: str) -> str:
+    """The text of a curated file, or an InputError: missing, too large, not UTF-8."""
     if not path.is_file():
         raise InputError([Problem(name, "missing-file", "the file is not there")])
     if path.stat().st_size > MAX_YAML_BYTES:
@@ -149,11 +154,11 @@ def parse_yaml(path: Path, name: str) -> tuple[Any, list[Problem]]:
     except UnicodeDecodeError as exc:
         raise InputError([Problem(name, "encoding", "bytes that are not UTF-8",
                                   value=repr(exc.object[exc.start:exc.start + 4]))]) from None
-    return _parsed(name, text)
+    return text
 
 
 @functools.lru_cache(maxsize=64)
-def _parsed(name: str, text: str) -> tuple[Any, list[Problem]]:
+def parsed_yaml(name: str, text: str) -> tuple[Any, list[Problem]]:
     """Parse once per content: the schema check and the loaders read the same files (callers
     treat the result as read-only)."""
     loader = _LineLoader(text, name)
