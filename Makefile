@@ -7,8 +7,8 @@ STAMP  := $(VENV)/.installed
 
 CHROMIUM := /usr/bin/chromium
 # Tools whose pins conflict with the library's (cffconvert needs jsonschema 3): their own venv.
-TOOLS    := .venv-tools
-CFFCONVERT := $(TOOLS)/bin/cffconvert
+TOOLS       := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.installed
 
 .PHONY: build test lint serve bench clean
 
@@ -32,11 +32,12 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
 
-$(CFFCONVERT):
+$(TOOLS_STAMP): tests/tools-requirements.txt
 	python3 -m venv $(TOOLS)
-	$(TOOLS)/bin/pip install --quiet cffconvert==2.0.0
+	$(TOOLS)/bin/pip install --quiet -r tests/tools-requirements.txt
+	touch $(TOOLS_STAMP)
 
-test: $(STAMP) $(CHROMIUM) $(CFFCONVERT) lint  ## lint and run the test suite
+test: $(STAMP) $(CHROMIUM) $(TOOLS_STAMP) lint  ## lint and run the test suite
 	$(BIN)/pytest
 
 serve: $(STAMP)  ## the data portal on http://127.0.0.1:8001

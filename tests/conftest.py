@@ -43,9 +43,9 @@ def portal_server(tmp_path_factory: pytest.TempPathFactory):
 
 def copy_outputs(built: Path, root: Path) -> None:
     """The session's build of the unchanged inputs, as if ``root`` had just been built."""
-    for name in ("data", "schemas"):
-        shutil.copytree(built / name, root / name)
-    shutil.copy(built / "datapackage.json", root / "datapackage.json")
+    from .corruption import copy_published
+
+    copy_published(built, root)
 
 
 def copy_releases(root: Path, *versions: str) -> list[str]:

@@ -12,12 +12,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def copy_package(target: Path) -> Path:
-    """A published copy of the repository's package (data/, schemas/, datapackage.json)."""
-    for name in ("data", "schemas"):
-        shutil.copytree(ROOT / name, target / name)
-    shutil.copy(ROOT / "datapackage.json", target / "datapackage.json")
+def copy_published(source: Path, target: Path) -> Path:
+    """What a build publishes (data/, schemas/, datapackage.json, croissant.json), copied."""
+    from hanoi_coop.build import PUBLISHED
+
+    for name in PUBLISHED:
+        if (source / name).is_dir():
+            shutil.copytree(source / name, target / name)
+        else:
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source / name, target / name)
     return target
+
+
+def copy_package(target: Path) -> Path:
+    """A published copy of the repository's package."""
+    return copy_published(ROOT, target)
 
 
 def csv_file(root: Path, table: str) -> Path:
@@ -47,7 +57,8 @@ def set_cell(root: Path, table: str, row: int, column: str, value: str,
 
 
 def refresh_checksums(root: Path) -> None:
-    """Recompute hash and bytes in datapackage.json so only the intended damage remains."""
+    """Recompute hash and bytes in datapackage.json (and croissant.json's sha256) so only the
+    intended damage remains."""
     path = root / "datapackage.json"
     descriptor = json.loads(path.read_text(encoding="utf-8"))
     for resource in descriptor["resources"]:
@@ -55,8 +66,18 @@ def refresh_checksums(root: Path) -> None:
             data = (root / resource["path"]).read_bytes()
             resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
             resource["bytes"] = len(data)
-    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
-                    encoding="utf-8")
+    _write_json(path, descriptor)
+    croissant = root / "croissant.json"
+    if croissant.is_file():
+        document = json.loads(croissant.read_text(encoding="utf-8"))
+        for item in document["distribution"]:
+            data = (root / item["contentUrl"]).read_bytes()
+            item["sha256"] = hashlib.sha256(data).hexdigest()
+        _write_json(croissant, document)
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def edit_bytes(root: Path, table: str, edit, rehash: bool = True) -> None:

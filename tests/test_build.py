@@ -9,13 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from hanoi_coop.build import build
+from hanoi_coop.build import PUBLISHED, build
 from hanoi_coop.errors import InputError
 from hanoi_coop.package_write import schema_files
 
 from .conftest import ROOT, copy_outputs, replace_in
-
-PUBLISHED = ("data", "schemas", "datapackage.json")
 
 
 def _digests(root: Path) -> dict[str, str]:

@@ -27,15 +27,20 @@ from hanoi_coop import release as release_module
 from hanoi_coop.metadata import RESOURCES
 
 from .conftest import ROOT, copy_releases, replace_in
-from .corruption import copy_package, csv_file, read_rows, refresh_checksums, set_cell
-
-PUBLISHED = ("data", "schemas", "datapackage.json")
+from .corruption import (
+    copy_package,
+    copy_published,
+    csv_file,
+    read_rows,
+    refresh_checksums,
+    set_cell,
+)
 
 
 def _hashes(root: Path) -> dict[str, str]:
     """sha256 of every published file under ``root`` (package, releases, changelog)."""
     found = {}
-    for name in (*PUBLISHED, "releases", "CHANGELOG.md"):
+    for name in (*build_module.PUBLISHED, "releases", "CHANGELOG.md"):
         path = root / name
         files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
         for file in files:
@@ -55,10 +60,7 @@ def _cli(capsys, *args: str) -> tuple[int, str]:
 @pytest.fixture
 def published_workspace(workspace: Path) -> Path:
     """Inputs plus the repository's published package, as a checkout has them."""
-    for name in ("data", "schemas"):
-        shutil.copytree(ROOT / name, workspace / name)
-    shutil.copy(ROOT / "datapackage.json", workspace / "datapackage.json")
-    return workspace
+    return copy_published(ROOT, workspace)
 
 
 # --- curated and source input: located errors, nothing published changes ------------------
@@ -451,7 +453,8 @@ def test_zip_members_the_descriptor_does_not_name_are_not_unpacked(
     code, output = _cli(capsys, "validate", str(archive))
     assert code == 0, output
     assert not [n for n in unpacked if "unnamed" in n or "notes" in n]
-    assert len(unpacked) == 2 * len(RESOURCES) + 1  # the descriptor and the files it names
+    # the descriptor, croissant.json and the files the descriptor names
+    assert len(unpacked) == 2 * len(RESOURCES) + 2 and "hanoi-coop-x/croissant.json" in unpacked
     assert list(scratch_tmp.iterdir()) == []
 
 

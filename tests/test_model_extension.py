@@ -101,6 +101,10 @@ def test_a_table_declared_in_the_model_alone_is_built_and_validated(
     assert schema["primaryKey"] == ["bridge_id"]
     assert {fk["reference"]["resource"] for fk in schema["foreignKeys"]} == {"sources",
                                                                               "places"}
+    croissant = json.loads((workspace / "croissant.json").read_text())
+    bridges = next(r for r in croissant["recordSet"] if r["name"] == "bridges")
+    assert bridges["key"] == {"@id": "bridges/bridge_id"}
+    assert "data/parquet/bridges.parquet" in {d["contentUrl"] for d in croissant["distribution"]}
     assert validate_package(workspace, with_frictionless=False).valid  # the build ran it
 
     from hanoi_coop.package_open import open_package

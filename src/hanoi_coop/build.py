@@ -24,6 +24,7 @@ from hanoi_coop.derivation import derived_frames
 from hanoi_coop.errors import Finding, InputError, Problem
 from hanoi_coop.evidence import locate_claims
 from hanoi_coop.inputs import check_inputs
+from hanoi_coop.layout import CROISSANT, DESCRIPTOR
 from hanoi_coop.metadata import EVIDENCE, RESOURCES, SEGMENTS, SOURCES
 from hanoi_coop.name_coverage import NameCoverage, format_name_report, name_coverage
 from hanoi_coop.package_write import write_package
@@ -32,7 +33,7 @@ from hanoi_coop.sources import load_sources, source_rows
 from hanoi_coop.validation.validate import frame_findings, validate_package
 from hanoi_coop.version import package_version
 
-PUBLISHED = ("data", "schemas", "datapackage.json")
+PUBLISHED = ("data", "schemas", DESCRIPTOR, CROISSANT)
 LOCK_FILE = ".hanoi-coop.lock"
 PUBLISH_JOURNAL = ".publish-journal.json"
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from hanoi_coop.metadata.package import NAME
 
 RELEASES = "releases"  # releases/VERSION/ under the repository root
+DESCRIPTOR = "datapackage.json"  # the Frictionless Data Package descriptor
+CROISSANT = "croissant.json"  # the same package as schema.org Dataset / Croissant JSON-LD
 PARQUET_SUFFIX = "-parquet"  # a table's Parquet resource is named TABLE-parquet
 
 

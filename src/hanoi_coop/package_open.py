@@ -16,6 +16,7 @@ from zlib import error as zlib_error
 import pandas as pd
 
 from hanoi_coop.errors import Finding, Problem
+from hanoi_coop.layout import CROISSANT
 
 
 class Unreadable(Exception):
@@ -184,6 +185,11 @@ def _open_zip(archive: Path, folder: Path) -> tuple[Path, dict, list[Problem]]:
                            MAX_DESCRIPTOR_BYTES)
             descriptor = _read_descriptor(root / "datapackage.json")
             members = {i.filename: i for i in zipped.infolist() if not i.is_dir()}
+            croissant = members.get(prefix + CROISSANT)
+            if croissant is not None:  # checked by read_package like the descriptor
+                _check_member_size(archive, croissant, MAX_DESCRIPTOR_BYTES)
+                _unpack_member(archive, zipped, croissant, root / CROISSANT,
+                               MAX_DESCRIPTOR_BYTES)
             named = [members[prefix + p] for p in resource_paths(descriptor)
                      if prefix + p in members]
             for member in named:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -21,9 +23,16 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from hanoi_coop.errors import Finding, Problem
-from hanoi_coop.layout import PARQUET_SUFFIX
+from hanoi_coop.layout import CROISSANT, PARQUET_SUFFIX
 from hanoi_coop.metadata import RESOURCES, Field, Resource
-from hanoi_coop.package_open import Published, Table, inside_package, safe_relative
+from hanoi_coop.package_open import (
+    MAX_DESCRIPTOR_BYTES,
+    Published,
+    Table,
+    Unreadable,
+    inside_package,
+    safe_relative,
+)
 from hanoi_coop.schemas import arrow_schema
 
 BOM = b"\xef\xbb\xbf"
@@ -245,6 +254,7 @@ def _entries(descriptor: dict) -> dict[str, dict]:
 
 def read_package(published: Published) -> Published:
     """Read every table's CSV and Parquet file, collecting file-level problems."""
+    published.problems += croissant_problems(published)
     entries = _entries(published.descriptor)
     for name, resource in RESOURCES.items():
         for parquet in (False, True):
@@ -290,3 +300,52 @@ def _read_entry(published: Published, resource: Resource, entry: dict, parquet: 
         published.problems.append(Problem(relative, "row-count",
                                           f"{len(frame)} rows, datapackage.json says "
                                           f"{entry['rows']}"))
+
+
+# --- croissant.json ------------------------------------------------------------------------------
+def _croissant_problem(message: str, field: str | None = None,
+                       value: str | None = None) -> Problem:
+    return Problem(CROISSANT, "croissant", message, field=field, value=value)
+
+
+def _distribution_problems(root: Path, item: object) -> list[Problem]:
+    url = item.get("contentUrl") if isinstance(item, dict) else None
+    try:
+        target = inside_package(root, str(safe_relative(url)))
+    except Unreadable as exc:
+        return [_croissant_problem(str(exc), "distribution.contentUrl", str(url))]
+    if not target.is_file():
+        return [_croissant_problem("names a file that is not in the package",
+                                   "distribution.contentUrl", str(url))]
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    if isinstance(item, dict) and item.get("sha256") != digest:
+        return [Problem(str(url), "checksum", "sha256 does not match croissant.json",
+                        value=digest)]
+    return []
+
+
+def croissant_problems(published: Published) -> list[Problem]:
+    """croissant.json (from 2.9.0; older releases have none): readable, every data file of the
+    descriptor listed, each listed file inside the package with the sha256 it records."""
+    path = published.root / CROISSANT
+    if not path.is_file():
+        return []
+    try:
+        if path.stat().st_size > MAX_DESCRIPTOR_BYTES:
+            raise ValueError(f"over {MAX_DESCRIPTOR_BYTES} bytes")
+        document = json.loads(path.read_text(encoding="utf-8"))
+        files = document["distribution"]
+        if not isinstance(files, list):
+            raise ValueError("distribution is not a list")
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as exc:
+        return [_croissant_problem(f"cannot be read as Croissant JSON-LD: {exc}")]
+    problems = []
+    for item in files:
+        problems += _distribution_problems(published.root, item)
+    listed = {item.get("contentUrl") for item in files if isinstance(item, dict)}
+    for entry in published.descriptor.get("resources", []):
+        if isinstance(entry, dict) and entry.get("path") not in listed:
+            problems.append(_croissant_problem("lists no distribution for a file "
+                                               "datapackage.json names", "distribution",
+                                               str(entry.get("path"))))
+    return problems

@@ -17,7 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from hanoi_coop.layout import PARQUET_SUFFIX, csv_path, parquet_path
+from hanoi_coop.croissant import croissant
+from hanoi_coop.layout import CROISSANT, DESCRIPTOR, PARQUET_SUFFIX, csv_path, parquet_path
 from hanoi_coop.metadata import RESOURCES, SOURCES, Resource, package
 from hanoi_coop.schemas import arrow_schema, pandera_schema, table_schema
 
@@ -98,10 +99,11 @@ def json_bytes(data: object) -> bytes:
 
 
 def write_package(frames: dict[str, pd.DataFrame], root: Path, version: str) -> dict:
-    """Write data/, schemas/ and datapackage.json of ``version`` under ``root``; return the
-    descriptor."""
+    """Write data/, schemas/, datapackage.json and croissant.json of ``version`` under
+    ``root``; return the descriptor."""
     csv_resources: list[dict] = []
     parquet_resources: list[dict] = []
+    sha256: dict[str, str] = {}
     for name, resource in RESOURCES.items():
         frame = frames[name]
         for parquet, path, data in (
@@ -111,12 +113,14 @@ def write_package(frames: dict[str, pd.DataFrame], root: Path, version: str) -> 
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+            sha256[path] = _sha256(data)
             (parquet_resources if parquet else csv_resources).append(
                 _resource_descriptor(resource, path, data, len(frame), parquet))
     write_schemas(root / "schemas")
     descriptor = package_descriptor(csv_resources + parquet_resources, frames[SOURCES],
                                     version)
-    (root / "datapackage.json").write_bytes(json_bytes(descriptor))
+    (root / DESCRIPTOR).write_bytes(json_bytes(descriptor))
+    (root / CROISSANT).write_bytes(json_bytes(croissant(version, sha256)))
     return descriptor
 
 

@@ -17,7 +17,14 @@ import zipfile
 from pathlib import Path
 
 from hanoi_coop.diff import PackageDiff, diff, format_diff, snapshot
-from hanoi_coop.layout import RELEASES, csv_path, parquet_path, release_stem
+from hanoi_coop.layout import (
+    CROISSANT,
+    DESCRIPTOR,
+    RELEASES,
+    csv_path,
+    parquet_path,
+    release_stem,
+)
 from hanoi_coop.metadata import RESOURCES
 from hanoi_coop.package_open import Unreadable, open_package
 from hanoi_coop.package_read import read_package
@@ -113,7 +120,7 @@ def _write_zip(source: Path, names: list[str], target: Path) -> None:
 
 
 def _package_files(root: Path) -> list[str]:
-    names = ["datapackage.json"]
+    names = [DESCRIPTOR] + ([CROISSANT] if (root / CROISSANT).is_file() else [])
     for folder in ("data", "schemas"):
         names += [p.relative_to(root).as_posix() for p in sorted((root / folder).rglob("*"))
                   if p.is_file()]

@@ -139,6 +139,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "the Table Schema's.", _FILE),
     Rule("format-mismatch", "CSV and Parquet disagree", "A value differs between a table's "
          "CSV and Parquet files.", _FILE),
+    Rule("croissant", "Croissant metadata wrong", "croissant.json cannot be read, names a file "
+         "outside the package or not there, or leaves out a file datapackage.json names (its "
+         "sha256 is checked as a checksum).", _FILE),
     Rule("missing-resource", "Table missing from the descriptor", "datapackage.json lists no "
          "CSV or Parquet resource for a table.", _FILE),
     Rule("zip-path-escape", "Archive entry escapes", "A zip entry with an absolute path or "

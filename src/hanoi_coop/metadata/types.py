@@ -41,6 +41,7 @@ class ColumnType:
     table_schema: dict = field(default_factory=dict)  # extra Table Schema field properties
     # The same text for a whole column, where one vectorised call beats a call per value.
     format_column: Callable[[pd.Series], pd.Series] | None = None
+    croissant_type: str = "sc:Text"  # the schema.org data type Croissant readers cast to
 
     def cast(self, column: pd.Series) -> pd.Series:
         """A column of Python values in the package dtype (raises on a bad value)."""
@@ -151,19 +152,21 @@ TYPES: dict[str, ColumnType] = {t.name: t for t in [
     ColumnType(STRING, pd.StringDtype(), pa.string(), "TEXT", "string", _text_from_yaml,
                str, _parse_string, str),
     ColumnType(INTEGER, pd.Int64Dtype(), pa.int64(), "INTEGER", "integer", _integer_from_yaml,
-               str, _parse_integer, int),
+               str, _parse_integer, int, croissant_type="sc:Integer"),
     # repr keeps every digit of a float and is the same on every platform.
     ColumnType(NUMBER, pd.Float64Dtype(), pa.float64(), "REAL", "number", _number_from_yaml,
-               lambda v: repr(float(v)), _parse_number, float),
+               lambda v: repr(float(v)), _parse_number, float, croissant_type="sc:Float"),
     ColumnType(BOOLEAN, pd.BooleanDtype(), pa.bool_(), "INTEGER", "boolean", _boolean_from_yaml,
                lambda v: "true" if v else "false", _parse_boolean, lambda v: int(bool(v)),
-               table_schema={"trueValues": ["true"], "falseValues": ["false"]}),
+               table_schema={"trueValues": ["true"], "falseValues": ["false"]},
+               croissant_type="sc:Boolean"),
     # Dates are curated as EDTF text; the ISO bound columns are derived by the build.
     ColumnType(DATE, "datetime64[ns]", pa.date32(), "TEXT", "string", str,
                _iso_day, _parse_date, _iso_day,
                # ISO only: "any" would invent a day for "2021"
                table_schema={"format": "default"},
-               format_column=lambda c: pd.to_datetime(c).dt.strftime("%Y-%m-%d")),
+               format_column=lambda c: pd.to_datetime(c).dt.strftime("%Y-%m-%d"),
+               croissant_type="sc:Date"),
 ]}
 
 
