@@ -13,6 +13,7 @@ import pytest
 
 import hanoi_coop
 from hanoi_coop.loader import CACHE_ENV, PORTAL_ENV, DownloadError
+from hanoi_coop.release import released_versions
 
 from .conftest import ROOT, copy_releases
 from .portal_server import running_portal
@@ -104,6 +105,10 @@ def test_browser_sees_tables_versions_descriptions_and_verified_downloads(portal
         assert "PLOVER event type." in page.content()  # column description
 
         page.goto(portal + "/downloads")
+        newest = released_versions(ROOT)[-1]
+        assert page.is_visible(f"a[href='/releases/{newest}/manifest.json']")
+        assert not page.is_visible("a[href='/releases/1.0.0/manifest.json']")  # folded
+        page.click("details[id='v1.0.0'] summary")
         with page.expect_download() as info:
             page.click("a[href='/releases/1.0.0/data/csv/targets.csv']", modifiers=["Alt"])
         saved = tmp_path / "targets.csv"

@@ -90,6 +90,7 @@ def release_metadata(root: Path) -> dict:
 def downloads_page(root: Path) -> str:
     """A Datasette page template listing every version's files with sha256 and size."""
     sections = []
+    newest = released_versions(root)[-1:]
     for version in reversed(released_versions(root)):
         manifest = json.loads((root / RELEASES / version / "manifest.json").read_text())
         rows = "\n".join(
@@ -97,11 +98,15 @@ def downloads_page(root: Path) -> str:
             f'{html.escape(f["path"])}</a></td><td>{f["bytes"]}</td>'
             f'<td>{f.get("rows", "")}</td><td><code>{f["sha256"]}</code></td></tr>'
             for f in manifest["files"])
+        # Older versions folded (plain HTML, no script): the page lists every file of
+        # every release, over a thousand rows by now.
         sections.append(
-            f'<h2 id="v{version}">Version {version}</h2>\n'
+            f'<details id="v{version}"{" open" if version in newest else ""}>'
+            f"<summary><h2 style=\"display: inline\">Version {version}</h2></summary>\n"
             f'<p><a href="/{RELEASES}/{version}/manifest.json">manifest.json</a></p>\n'
             "<table class=\"rows-and-columns\"><thead><tr><th>file</th><th>bytes</th>"
-            f"<th>rows</th><th>sha256</th></tr></thead><tbody>\n{rows}\n</tbody></table>")
+            f"<th>rows</th><th>sha256</th></tr></thead><tbody>\n{rows}\n</tbody></table>"
+            "</details>")
     body = "\n".join(sections) or "<p>No release yet.</p>"
     return ('{% extends "base.html" %}\n{% block title %}Downloads{% endblock %}\n'
             "{% block content %}\n<h1>Downloads</h1>\n"
