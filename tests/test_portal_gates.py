@@ -102,7 +102,7 @@ def test_ordinary_queries_still_work(portal):
     assert body["ok"] is True and body["rows"][0][0] > 0
 
 
-@pytest.mark.parametrize("path", ["/hanoi-coop-1.1.1", "/a/b/c/d", "/nothing",
+@pytest.mark.parametrize("path", ["/hanoi-coop-9.9.9", "/a/b/c/d", "/nothing",
                                   f"{LATEST}/no_such_table", "/releases/9.9.9/manifest.json",
                                   "/releases/../pyproject.toml", "/-/no-such-page"])
 def test_addresses_that_match_nothing_are_404_without_a_traceback(portal, path):
@@ -146,6 +146,45 @@ def test_each_release_keeps_its_own_table_and_column_descriptions(portal, monkey
     one = portal_plugin.get_metadata(None, "tables", "hanoi-coop-1.0.0", None)
     assert list(one["databases"]) == ["hanoi-coop-1.0.0"]
     assert portal_plugin.get_metadata(None, "tables", "no-such-database", None) is None
+
+
+def _location(url: str) -> tuple[int, str]:
+    """The status and Location of a redirect, not followed."""
+    class NoFollow(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            return None
+
+    try:
+        with urllib.request.build_opener(NoFollow).open(url, timeout=30) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Location", "")
+
+
+def test_latest_and_dotted_addresses_reach_the_release(portal):
+    from hanoi_coop.release import released_versions
+
+    base, _ = portal
+    newest = released_versions(ROOT)[-1]
+    assert _location(base + "/latest/meetings?_size=2") == (
+        302, database_path(newest) + "/meetings?_size=2")
+    assert _location(base + "/hanoi-coop-1.1.1/meetings") == (302, LATEST + "/meetings")
+    status, body = _get(base + "/hanoi-coop-1.1.1/meetings.json?_shape=array&_size=1")
+    assert status == 200 and json.loads(body)[0]["meeting_id"]
+    assert _get(base + "/hanoi-coop-9.9.9/meetings")[0] == 404  # no such release
+
+
+def test_full_text_search_finds_only_matching_rows(portal):
+    """From 2.10.0 the release database indexes the model's text columns (FTS5): ``_search``
+    narrows the rows instead of returning all of them."""
+    base, _ = portal
+    everything = json.loads(_get(base + "/latest/evidence.json?_shape=array&_size=max")[1])
+    found = json.loads(_get(base + "/latest/evidence.json?_shape=array&_size=max"
+                            "&_search=metro")[1])
+    assert 0 < len(found) < len(everything)
+    assert all("metro" in row["quote"].lower() for row in found)
+    people = json.loads(_get(base + "/latest/persons.json?_shape=array&_search=Ngoc")[1])
+    assert [p["person_id"] for p in people] == ["nguyen-duy-ngoc"]
 
 
 def test_limits_are_set_on_every_connection(tmp_path: Path):

@@ -60,6 +60,18 @@ def test_release_sqlite_has_every_table_with_foreign_keys():
     assert connection.execute("pragma foreign_key_check").fetchall() == []
 
 
+def test_newest_release_database_searches_text_and_indexes_references():
+    import sqlite3
+
+    version = released_versions(ROOT)[-1]
+    connection = sqlite3.connect(ROOT / "releases" / version / f"hanoi-coop-{version}.sqlite")
+    indexes = {r[1] for r in connection.execute("pragma index_list(positions)")}
+    assert {"positions_person_id", "positions_organization_id"} <= indexes
+    found = connection.execute("select quote from evidence where rowid in (select rowid from "
+                               "evidence_fts where evidence_fts match 'Ito')").fetchall()
+    assert found and all("Ito" in quote for (quote,) in found)
+
+
 @pytest.fixture
 def workspace_with_releases(workspace: Path, built: Path) -> Path:
     copy_releases(workspace)

@@ -39,10 +39,13 @@ def _table_metadata(descriptor: dict) -> dict:
         if entry.get("format") != "csv" or name not in RESOURCES:
             continue
         columns = {f["name"]: f.get("description", "") for f in entry["schema"]["fields"]}
+        labels = [c for c in RESOURCES[name].full_text if c in columns]
         tables[name] = {
             "title": entry.get("title", name), "description": entry.get("description", ""),
             "columns": columns,
             "facets": [f for f in RESOURCES[name].facets if f in columns],
+            # what a reference to this table shows beside the id
+            **({"label_column": labels[0]} if labels else {}),
         }
     return tables
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import datasette.handle_exception
 from datasette import Response, hookimpl
+from datasette.utils import tilde_encode
 from datasette.utils.asgi import Base400
 
 # The 1-second time limit counts SQLite VM steps; one randomblob(999999999) is a single step
@@ -119,7 +120,34 @@ def get_metadata(datasette, key, database, table):  # type: ignore[no-untyped-de
     return {"databases": {database: _RELEASES[database]}} if database in _RELEASES else None
 
 
+def _redirect(request, database: str):  # type: ignore[no-untyped-def]
+    """To ``database`` as Datasette addresses it (dots tilde-encoded), the rest of the path
+    and the query kept."""
+    query = f"?{request.query_string}" if request.query_string else ""
+    rest = request.url_vars.get("rest") or ""
+    return Response.redirect(f"/{tilde_encode(database)}{rest}{query}")
+
+
+async def _latest(request):  # type: ignore[no-untyped-def]
+    if not _RELEASES:
+        return Response.text("no release yet", status=404)
+    return _redirect(request, list(_RELEASES)[-1])  # released_versions order: newest last
+
+
+async def _dotted(request):  # type: ignore[no-untyped-def]
+    database = request.url_vars["database"]
+    if database not in _RELEASES:
+        return Response.text(f"no release {database}", status=404)
+    return _redirect(request, database)
+
+
 @hookimpl
 def register_routes(datasette):  # type: ignore[no-untyped-def]
-    # Datasette's own page lists each database's path on the server: answer without it.
-    return [(r"^/-/databases(\.json)?$", _databases(datasette))]
+    return [
+        # Datasette's own page lists each database's path on the server: answer without it.
+        (r"^/-/databases(\.json)?$", _databases(datasette)),
+        # /latest/meetings: the newest release's table, an address that stays the same.
+        (r"^/latest(?P<rest>/.*)?$", _latest),
+        # /hanoi-coop-1.1.1/meetings, as users type it, to Datasette's /hanoi-coop-1~2E1~2E1/.
+        (r"^/(?P<database>[a-z-]+-\d+\.\d+\.\d+)(?P<rest>/.*)?$", _dotted),
+    ]

@@ -198,6 +198,8 @@ class Resource:
     # a and b that is given. A curator leaves such an id out.
     id_from: tuple[str, ...] = ()
     facets: tuple[str, ...] = ()
+    # Text columns the portal's full-text search covers (SQLite FTS5 in the release database).
+    full_text: tuple[str, ...] = ()
     # References this table cannot do without (the primary key is always required).
     required: tuple[str, ...] = ()
     # Every row must be supported by a quote in the evidence table.
@@ -270,6 +272,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
          "publication_date_note", "url", "language", "sha256", "text_chars", "body_start",
          "body_end", "origin_file"),
         "source_id", facets=("publisher",),
+        full_text=("title",),
     ),
     Resource(
         "source_segments", "Source segments",
@@ -299,6 +302,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         # one of China's four ...").
         quote_names=(QuoteNames("place_id", "places", ("name",)),
                      QuoteNames("parent_place_id", "places", ("name",))),
+        full_text=("name",),
     ),
     Resource(
         "organizations", "Organizations",
@@ -310,6 +314,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         (_fk("parent_organization_id", "organizations", "organization_id"),
          _fk("place_id", "places")),
         facets=("classification",), needs_evidence=True, named_as="name",
+        full_text=("name",),
     ),
     Resource(
         "persons", "Persons",
@@ -318,6 +323,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
          "sort_name", "search_key"),
         "person_id", facets=("name_order",), needs_evidence=True, named_as="name",
         quote_names=(QuoteNames("person_id", "persons", ("name",)),),  # the name, verbatim
+        full_text=("name",),
     ),
     Resource(
         "meetings", "Meetings and visits",
@@ -333,6 +339,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         required=("source_id",), needs_evidence=True,
         named_by=(NamedBy("meeting_kind", "event_phrase", MEETING_KIND_PHRASES),
                   NamedBy("event_type", "event_phrase", PLOVER_EVENT_PHRASES)),
+        full_text=("title", "summary"),
     ),
     Resource(
         "positions", "Positions",
@@ -348,6 +355,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         named_by=(NamedBy("role", "label", ROLE_TITLES),), quote_names=(_NAMES_PERSON,),
         entails=(Entails("role", "Ambassador", "organization_id", "organizations",
                          "classification", "embassy"),),
+        full_text=("label",),
     ),
     Resource(
         "officials", "Officials and their offices",
@@ -382,6 +390,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
             # An embassy has no place of its own: its country is its parent's (its state's).
             (Ancestor("country_id", "organization_place|parent_organization_place", "places",
                       "parent_place_id", ("place_type", "country")),)),
+        full_text=("name", "label", "organization_name"),
     ),
     Resource(
         "meeting_participants", "Meeting participants",
@@ -418,6 +427,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         "project_id", (_fk("place_id", "places"),),
         facets=("project_kind", "status", "type"), needs_evidence=True, named_as="title",
         named_by=(NamedBy("status", "status_phrase", STATUS_PHRASES),),
+        full_text=("title", "summary"),
     ),
     Resource(
         "project_sectors", "Project sectors",
@@ -455,6 +465,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         dates_in_order=(DatesInOrder("stated", "deadline", "deadline-before-stated",
                                      "the deadline ends before the target was stated"),),
         named_by=(*_VALUE_WORDS, NamedBy("target_status", None, TARGET_STATUS_PHRASES)),
+        full_text=("summary", "metric"),
     ),
     Resource(
         "figures", "Figures about partners",
@@ -473,6 +484,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
                         "a figure restated in another unit has the same metric"),
                  SameAs("restates_figure_id", "figures", "source_id", "restated-figure",
                         "a figure restated in another unit comes from the same source")),
+        full_text=("metric",),
     ),
     Resource(
         "contradictions", "Contradictions within a source",
@@ -484,6 +496,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         (_SOURCE, _fk("person_id", "persons"), _fk("organization_id", "organizations")),
         facets=("contradiction_kind",),
         required=("source_id",), needs_evidence=True, caption_evidence=True,
+        full_text=("note",),
     ),
     Resource(
         "evidence", "Evidence",
@@ -493,6 +506,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
          "char_end", "line_no", "segment_kind"),
         "evidence_id", (_SOURCE,), facets=("table_name", "source_id", "segment_kind"),
         required=("record_id", "source_id"),
+        full_text=("quote",),
     ),
 ]}
 
