@@ -48,6 +48,24 @@ def test_pinned_version_is_fetched_verified_then_read_offline(portal, tmp_path, 
     pd.testing.assert_frame_equal(meetings, again)
 
 
+def test_download_fetches_every_file_of_a_release_verified(portal, tmp_path, monkeypatch,
+                                                         capsys):
+    """``hanoi-coop download VERSION --to DIR`` as a user runs it: every file of the manifest,
+    byte for byte; an unknown version is exit 2 naming the released ones."""
+    from hanoi_coop.cli import main
+
+    monkeypatch.setenv(PORTAL_ENV, portal)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    assert main(["download", "1.0.0", "--to", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr()
+    assert str(tmp_path / "out" / "1.0.0") in out.out and "\r" not in out.err  # no bar: no tty
+    for path, sha256 in _manifest("1.0.0").items():
+        assert hashlib.sha256((tmp_path / "out" / "1.0.0" / path).read_bytes()).hexdigest() == (
+            sha256), path
+    assert main(["download", "0.9.0"]) == 2
+    assert "no release '0.9.0' (released: 1.0.0," in capsys.readouterr().err
+
+
 def test_a_tampered_file_on_the_server_is_rejected(tmp_path, monkeypatch):
     root = tmp_path / "tampered"
     copy_releases(root, "1.0.0")

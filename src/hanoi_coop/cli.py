@@ -162,6 +162,25 @@ def _serve(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
+def _download(args: argparse.Namespace) -> int:
+    from hanoi_coop.loader import DownloadError, download
+
+    try:
+        files = download(args.version, Path(args.to) if args.to else None,
+                         progress=sys.stderr.isatty())
+    except (DownloadError, KeyError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) else str(exc)
+        print(f"download failed: {message}", file=sys.stderr)
+        return 2
+    print(f"{len(files)} files of {args.version}, each checked against its published sha256: "
+          f"{_common_folder(files)}")
+    return 0
+
+
+def _common_folder(files: list[Path]) -> Path:
+    return Path(os.path.commonpath([str(f.parent) for f in files]))
+
+
 def _command(commands: argparse._SubParsersAction, name: str, func: Callable, help: str,
              root: bool = True) -> argparse.ArgumentParser:
     """A subcommand that runs ``func``; with ``root``, it works in a repository folder."""
@@ -212,6 +231,13 @@ def _parser() -> argparse.ArgumentParser:
                            "one record across every release: added, each change (old -> "
                            "new), removed; exit 1 when no release has it")
     history_cmd.add_argument("id", help="a primary key, e.g. pos-pham-qui-tien-deputy-chairman")
+    download_cmd = _command(commands, "download", _download,
+                            "fetch every file of a released VERSION from the portal "
+                            "($HANOI_COOP_PORTAL) through the verified cache; exit 2 when a "
+                            "file cannot be fetched or does not match its sha256", root=False)
+    download_cmd.add_argument("version", help="a released version, e.g. 2.10.0")
+    download_cmd.add_argument("--to", help="copy the files to TO/VERSION/ (default: leave "
+                                           "them in the cache and print where)")
     serve_cmd = _command(commands, "serve", _serve,
                          "serve the portal (Datasette) on localhost")
     serve_cmd.add_argument("--out", default="build/portal", help="generated portal files")

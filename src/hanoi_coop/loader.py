@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -124,6 +125,26 @@ def fetch(version: str, path: str) -> Path:
                             f"{exc}") from None
     except Exception as exc:  # network errors of requests/urllib3
         raise DownloadError(f"cannot download {url} to {cached}: {exc}") from None
+
+
+def download(version: str, to: Path | None = None, progress: bool = False) -> list[Path]:
+    """Every file of release ``version`` through the verified cache (each checked against its
+    published sha256); with ``to``, copied to ``to/VERSION/``. Returns the files' paths."""
+    from tqdm import tqdm
+
+    fetcher = _fetcher(version)
+    files = sorted(fetcher.registry)
+    found = []
+    for relative in tqdm(files, desc=f"hanoi-coop {version}", unit="file", disable=not progress):
+        cached = fetch(version, relative)
+        if to is None:
+            found.append(cached)
+            continue
+        target = to / version / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, target)
+        found.append(target)
+    return found
 
 
 def load(table: str, version: str | None = None) -> pd.DataFrame:
