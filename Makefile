@@ -12,11 +12,21 @@ TOOLS_STAMP := $(TOOLS)/.installed
 
 .PHONY: build test lint serve bench clean
 
-$(STAMP): pyproject.toml
+# The library declares version ranges; the build, the tests and releases use the exact versions
+# of requirements.lock (the Parquet bytes depend on pyarrow's).
+$(STAMP): pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
+
+# The loader at the lowest versions pyproject.toml declares (tests/test_lowest_versions.py).
+LOWEST       := .venv-lowest
+LOWEST_STAMP := $(LOWEST)/.installed
+$(LOWEST_STAMP): pyproject.toml tests/lowest-requirements.txt
+	python3 -m venv $(LOWEST)
+	$(LOWEST)/bin/pip install --quiet -c tests/lowest-requirements.txt -e .
+	touch $(LOWEST_STAMP)
 
 # The build validates what it wrote with every check, Frictionless included, before publishing.
 build: $(STAMP)  ## build the package from sources/ and curated/, validate it, publish data/
@@ -37,7 +47,7 @@ $(TOOLS_STAMP): tests/tools-requirements.txt
 	$(TOOLS)/bin/pip install --quiet -r tests/tools-requirements.txt
 	touch $(TOOLS_STAMP)
 
-test: $(STAMP) $(CHROMIUM) $(TOOLS_STAMP) lint  ## lint and run the test suite
+test: $(STAMP) $(CHROMIUM) $(TOOLS_STAMP) $(LOWEST_STAMP) lint  ## lint and run the test suite
 	$(BIN)/pytest
 
 serve: $(STAMP)  ## the data portal on http://127.0.0.1:8001
@@ -47,4 +57,4 @@ bench: $(STAMP)  ## benchmarks at 10^3..10^6 rows -> benchmarks/results.md (take
 	$(BIN)/python scripts/bench
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) $(LOWEST) .pytest_cache .ruff_cache
