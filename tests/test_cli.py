@@ -129,3 +129,17 @@ def test_quiet_build_prints_nothing_when_it_succeeds(workspace, capsys):
     assert cli.main(["build", "--root", str(workspace), "--quiet"]) == 0
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+def test_every_command_help_has_examples_and_exit_codes_and_no_markup(capsys):
+    commands = cli._parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert set(commands) >= {"build", "validate", "diff", "release", "download"}
+    for name in commands:
+        with pytest.raises(SystemExit):
+            cli.main([name, "--help"])
+        text = capsys.readouterr().out
+        assert f"hanoi-coop {name}" in text.split("examples:")[1], name
+        assert "exit codes: " in text and "``" not in text, name
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert "``" not in capsys.readouterr().out

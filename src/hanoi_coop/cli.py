@@ -1,4 +1,4 @@
-"""The ``hanoi-coop`` command."""
+"""hanoi-coop: build, validate, compare, release and fetch the Hanoi cooperation data package."""
 
 from __future__ import annotations
 
@@ -182,9 +182,15 @@ def _common_folder(files: list[Path]) -> Path:
 
 
 def _command(commands: argparse._SubParsersAction, name: str, func: Callable, help: str,
-             root: bool = True) -> argparse.ArgumentParser:
-    """A subcommand that runs ``func``; with ``root``, it works in a repository folder."""
-    command = commands.add_parser(name, help=help, description=help)
+             root: bool = True, examples: tuple[str, ...] = (),
+             exits: str = "0 done, 1 refused or bad input") -> argparse.ArgumentParser:
+    """A subcommand that runs ``func``; with ``root``, it works in a repository folder. Its
+    help ends with examples and what each exit code means."""
+    epilog = "examples:\n" + "".join(f"  hanoi-coop {e}\n" for e in examples) if examples \
+        else ""
+    command = commands.add_parser(name, help=help, description=help,
+                                  epilog=f"{epilog}\nexit codes: {exits}",
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     if root:
         command.add_argument("--root", default=".", help="repository root (default: .)")
     command.set_defaults(func=func)
@@ -197,12 +203,17 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hanoi-coop", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
-    build_cmd = _command(commands, "build", _build, "build and validate the package")
+    build_cmd = _command(commands, "build", _build, "build and validate the package",
+                         examples=("build", "build --quiet --root path/to/checkout"),
+                         exits="0 built and published, 1 bad input (each problem located)")
     build_cmd.add_argument("--quiet", action="store_true",
                            help="print nothing when it succeeds (problems still go to stderr)")
     validate_cmd = _command(
         commands, "validate", _validate,
-        "validate a copy of the package (folder, zip or datapackage.json)", root=False)
+        "validate a copy of the package (folder, zip or datapackage.json)", root=False,
+        examples=("validate", "validate releases/2.10.0/hanoi-coop-2.10.0.zip --json",
+                  "validate --quiet && echo valid"),
+        exits="0 valid, 1 invalid (each problem located), 2 unreadable or unsafe")
     validate_cmd.add_argument("path", nargs="?", default=".",
                               help="package folder, release zip or datapackage.json")
     validate_cmd.add_argument("--json", action="store_true", help="machine-readable output")
@@ -216,30 +227,41 @@ def _parser() -> argparse.ArgumentParser:
     diff_cmd = _command(commands, "diff", _diff,
                         "rows and schema changes between two versions, each changed cell as "
                         "old -> new; exit 0 when they are the same, 1 when they differ, 2 "
-                        "when one cannot be read")
+                        "when one cannot be read",
+                        examples=("diff 2.9.0 2.10.0", "diff 2.10.0 . --json"),
+                        exits="0 the same, 1 they differ, 2 one cannot be read")
     diff_cmd.add_argument("old", help="a released version, '.' for the working tree, or a path")
     diff_cmd.add_argument("new", nargs="?", default=".", help="as OLD (default: .)")
     diff_cmd.add_argument("--json", action="store_true")
-    release_cmd = _command(commands, "release", _release, "write the release bundle of VERSION")
+    release_cmd = _command(commands, "release", _release, "write the release bundle of VERSION",
+                           examples=("release 2.10.1",),
+                           exits="0 released, 1 refused (version, stale files, bad input)")
     release_cmd.add_argument("version")
     add_cmd = _command(commands, "add-source", _add_source,
                        "copy a new article in, record its checksum, propose its segments and "
-                       "print what the build will ask to be cited")
+                       "print what the build will ask to be cited",
+                       examples=("add-source article.txt --id src-hanoi-paris-metro",),
+                       exits="0 added, 2 refused (nothing written)")
     add_cmd.add_argument("file", help="the article as UTF-8 text, one paragraph per line")
     add_cmd.add_argument("--id", required=True, help="its source id, e.g. src-hanoi-paris-metro")
     history_cmd = _command(commands, "history", _history,
                            "one record across every release: added, each change (old -> "
-                           "new), removed; exit 1 when no release has it")
+                           "new), removed; exit 1 when no release has it",
+                           examples=("history pos-pham-qui-tien-deputy-chairman",),
+                           exits="0 found, 1 no release has it, 2 a release cannot be read")
     history_cmd.add_argument("id", help="a primary key, e.g. pos-pham-qui-tien-deputy-chairman")
     download_cmd = _command(commands, "download", _download,
                             "fetch every file of a released VERSION from the portal "
                             "($HANOI_COOP_PORTAL) through the verified cache; exit 2 when a "
-                            "file cannot be fetched or does not match its sha256", root=False)
+                            "file cannot be fetched or does not match its sha256", root=False,
+                            examples=("download 2.10.0 --to downloads/",),
+                            exits="0 every file fetched and checked, 2 not fetched")
     download_cmd.add_argument("version", help="a released version, e.g. 2.10.0")
     download_cmd.add_argument("--to", help="copy the files to TO/VERSION/ (default: leave "
                                            "them in the cache and print where)")
     serve_cmd = _command(commands, "serve", _serve,
-                         "serve the portal (Datasette) on localhost")
+                         "serve the portal (Datasette) on localhost",
+                         examples=("serve --port 8001",), exits="Datasette's")
     serve_cmd.add_argument("--out", default="build/portal", help="generated portal files")
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=8001)
