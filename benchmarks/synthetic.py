@@ -24,8 +24,9 @@ LARGE_TABLE = "evidence"
 
 
 def _id_columns(table: str) -> list[str]:
-    return [f.name for f in RESOURCES[table].fields
-            if (f.name.endswith("_id") and f.name != "source_id") or f.name == "record_id"]
+    # the package's own ids (text); an external authority's number (geonames_id) is kept
+    return [f.name for f in RESOURCES[table].fields if f.type == "string" and (
+        (f.name.endswith("_id") and f.name != "source_id") or f.name == "record_id")]
 
 
 def replicate(frames: dict[str, pd.DataFrame], copies: int) -> dict[str, pd.DataFrame]:

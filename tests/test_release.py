@@ -128,8 +128,8 @@ def test_a_release_of_unchanged_data_needs_notes_saying_why():
 def test_release_writes_bundle_registry_and_changelog(workspace_with_releases: Path,
                                                       monkeypatch, tmp_path: Path):
     root = workspace_with_releases
-    replace_in(root / "curated" / "places.yaml", "- place_id: ba-vi\n",
-               "- place_id: ba-vi-area\n")
+    for file in ("places.yaml", "place_links.yaml"):
+        replace_in(root / "curated" / file, "- place_id: ba-vi\n", "- place_id: ba-vi-area\n")
     latest = released_versions(root)[-1]
     patch = latest.rsplit(".", 1)[0] + "." + str(int(latest.rsplit(".", 1)[1]) + 1)
     monkeypatch.setattr(hanoi_coop.version, "__version__", patch)

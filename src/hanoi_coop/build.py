@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from hanoi_coop.authorities import link_authorities
 from hanoi_coop.coverage import SourceCoverage, coverage, format_report
 from hanoi_coop.curation import Curated, load_curated
 from hanoi_coop.derivation import derived_frames
@@ -76,6 +77,9 @@ def assemble(root: Path) -> Assembled:
     check_inputs(root)  # every input file against its schema, before anything reads it
     sources = load_sources(root / "sources")
     curated = load_curated(root / "curated")
+    link_problems = link_authorities(curated)
+    if link_problems:
+        raise InputError(link_problems)
     evidence_rows, problems = locate_claims(curated.claims, sources)
     if problems:  # coverage would only echo the quotes that were not found
         raise InputError(problems)

@@ -167,7 +167,8 @@ def load_curated(folder: Path) -> Curated:
             _derive_names(row)
             record_id = str(row[RESOURCES[table].primary_key])
             curated.add_row(table, row, Origin(record.file, record.line, record.field_lines))
-            _claims(table, record_id, record, evidence, row.get("source_id"), curated)
+            if spec.quoted:
+                _claims(table, record_id, record, evidence, row.get("source_id"), curated)
             for nested in spec.nested:
                 if nested_values[nested.key]:
                     _children(table, record, row, nested, curated)

