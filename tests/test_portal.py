@@ -132,9 +132,52 @@ def test_browser_sees_tables_versions_descriptions_and_verified_downloads(portal
         saved = tmp_path / "targets.csv"
         info.value.save_as(saved)
         page.screenshot(path=str(ARTIFACTS / "portal-downloads.png"), full_page=True)
+        _pictures_show_the_newest_release(page, portal)
         browser.close()
     assert hashlib.sha256(saved.read_bytes()).hexdigest() == _manifest("1.0.0")[
         "data/csv/targets.csv"]
+
+
+def _csv_rows(version: str, table: str) -> list[dict[str, str]]:
+    import csv
+
+    path = ROOT / "releases" / version / "data" / "csv" / f"{table}.csv"
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _pictures_show_the_newest_release(page, portal: str) -> None:
+    """The timeline places what has a date, draws an inferred year open, and lists an unknown
+    year unplaced; the map has every place with coordinates; the network every pair of
+    organizations that met. Counted against the release's own tables."""
+    from itertools import combinations
+
+    version = released_versions(ROOT)[-1]
+    page.goto(portal + "/pictures")
+    page.screenshot(path=str(ARTIFACTS / "portal-pictures.png"), full_page=True)
+    dated = []  # (id, EDTF, earliest) of every meeting and target
+    for table, key, prefix in (("meetings", "meeting_id", "date"),
+                               ("targets", "target_id", "deadline")):
+        dated += [(r[key], r[f"{prefix}_edtf"], r[f"{prefix}_earliest"])
+                  for r in _csv_rows(version, table)]
+    placed = {i for i, _, earliest in dated if earliest}
+    unknown = {i for i, edtf, earliest in dated if edtf and not earliest}
+    inferred = {i for i, edtf, earliest in dated if "?" in edtf and earliest}
+
+    def ids(selector: str) -> set[str]:
+        return set(page.eval_on_selector_all(selector, "els => els.map(e => e.dataset.id)"))
+
+    assert ids("rect.mark") == placed and ids("rect.mark.uncertain") == inferred
+    assert ids("g.unknown-year") == unknown and "mtg-tien-delegation-east-asia" in unknown
+    with_coordinates = {r["place_id"] for r in _csv_rows(version, "place_links") if r["latitude"]}
+    assert ids("g.place") == with_coordinates and "hanoi" in with_coordinates
+    by_meeting: dict[str, set[str]] = {}
+    for r in _csv_rows(version, "meeting_participants"):
+        if r["organization_id"]:
+            by_meeting.setdefault(r["meeting_id"], set()).add(r["organization_id"])
+    pairs = {f"{a}|{b}" for orgs in by_meeting.values() for a, b in combinations(sorted(orgs), 2)}
+    assert ids("line.met") == pairs
+    assert page.locator("script[src^='http']").count() == 0  # nothing fetched from elsewhere
 
 
 def test_a_code_an_older_release_used_is_kept_after_todays_codelist(tmp_path):

@@ -13,6 +13,7 @@ from datasette.utils import tilde_encode
 from hanoi_coop.layout import RELEASES, release_stem
 from hanoi_coop.metadata import RESOURCES, package
 from hanoi_coop.package_write import json_bytes
+from hanoi_coop.pictures import pictures_page
 from hanoi_coop.release import released_versions
 
 SQL_TIME_LIMIT_MS = 1000
@@ -68,7 +69,8 @@ def metadata(root: Path) -> dict:
             "<p>Meetings, officials, projects and targets of Hanoi's urban-development "
             "cooperation, each row backed by a verbatim quote from its source article.</p>"
             f"<p>Versions: {listing or 'none released yet'}. "
-            '<a href="/downloads">Downloads with checksums</a>.</p>'
+            '<a href="/downloads">Downloads with checksums</a>. '
+            '<a href="/pictures">Pictures</a>: a timeline, a map, who met whom.</p>'
             f"<p>Tables (latest version):</p><ul>{tables}</ul>"),
         "license": package.LICENSE.name,
         "license_url": package.LICENSE.path,
@@ -117,12 +119,24 @@ def downloads_page(root: Path) -> str:
             f"{body}\n{{% endblock %}}\n")
 
 
+def _release_frames(root: Path, version: str) -> dict:
+    from hanoi_coop.package_open import open_package
+    from hanoi_coop.package_read import read_package
+
+    with open_package(root / RELEASES / version) as published:
+        return {name: table.frame for name, table in read_package(published).csv.items()}
+
+
 def prepare(root: Path, out: Path) -> list[str]:
     """Write metadata and templates under ``out``; return the datasette command line."""
     (out / "templates" / "pages").mkdir(parents=True, exist_ok=True)
     (out / "metadata.json").write_bytes(json_bytes(metadata(root)))
     (out / RELEASE_METADATA).write_bytes(json_bytes(release_metadata(root)))
     (out / "templates" / "pages" / "downloads.html").write_text(downloads_page(root))
+    newest = released_versions(root)[-1:]
+    if newest:
+        (out / "templates" / "pages" / "pictures.html").write_text(
+            pictures_page(_release_frames(root, newest[0]), newest[0]), encoding="utf-8")
     databases = [str(root / RELEASES / v / f"{database_name(v)}.sqlite")
                  for v in released_versions(root)]
     command = [sys.executable, "-m", "hanoi_coop.portal", "serve",
