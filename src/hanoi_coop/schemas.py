@@ -110,9 +110,8 @@ def arrow_schema(resource: Resource) -> pa_arrow.Schema:
 
 def typed_frame(resource: Resource, rows: list[dict]) -> pd.DataFrame:
     """Rows as a frame in the package's dtypes, sorted by primary key."""
-    frame = pd.DataFrame(rows, columns=list(resource.field_names))
-    for f in resource.fields:
-        frame[f.name] = cast_column(frame[f.name], f)
+    frame = pd.DataFrame({f.name: f.column_type.cast_list([row.get(f.name) for row in rows])
+                          for f in resource.fields})
     return frame.sort_values(resource.primary_key, kind="stable").reset_index(drop=True)
 
 
