@@ -33,7 +33,7 @@ build: $(STAMP)  ## build the package from sources/ and curated/, validate it, p
 	$(BIN)/hanoi-coop build
 
 lint: $(STAMP)  ## ruff on everything, mypy on the library
-	$(BIN)/ruff check .
+	$(BIN)/ruff check . scripts/bench
 	$(BIN)/mypy
 
 # The portal's browser test drives Debian's Chromium (no browser download of its own).

@@ -124,6 +124,7 @@ def _entry(source_id: str, origin: str, digest: str, proposal: Proposal) -> str:
         f"  publisher: {json.dumps(proposal.publisher, ensure_ascii=False)}",
         f"  publisher_basis: {json.dumps(proposal.publisher_basis, ensure_ascii=False)}",
         "  publication_date_note: \"Not checked yet: proposed by add-source from the text.\"",
+        "  url_basis: \"Not checked yet: add-source copies the text, not its address.\"",
         "  language: en",
         f"  segments: {{{segments}}}",
     ]

@@ -133,6 +133,7 @@ def source_rows(sources: dict[str, Source]) -> tuple[list[dict], list[dict]]:
             "publication_date": None,
             "publication_date_note": meta["publication_date_note"],
             "url": meta.get("url"),
+            "url_basis": meta["url_basis"],
             "language": meta["language"],
             "sha256": meta["sha256"],
             "text_chars": len(source.text),

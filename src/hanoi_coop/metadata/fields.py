@@ -141,6 +141,8 @@ _FIELDS: list[Field] = [
           required=True),
     Field("url", "string", "Address of the article online. Empty: the copy carries none.",
           pattern=r"^https?://\S+$"),
+    _text("url_basis", "Where the address comes from: printed in the text, known only from "
+          "outside it (and from where), or not known.", required=True),
     _code("language", ["en"], "Language of the text (BCP 47).", required=True),
     Field("sha256", "string", "SHA-256 of the UTF-8 bytes of the project's copy of the text.",
           required=True, pattern=SHA256_PATTERN),

@@ -218,7 +218,7 @@ def sources_file_schema() -> dict:
     return _list_of_records(
         SOURCES_FILE, "The source articles: the project's copies and their origin metadata.",
         ["source_id", "origin_file", "sha256", "title", "publisher_basis",
-         "publication_date_note", "language", "segments"],
+         "publication_date_note", "url_basis", "language", "segments"],
         {
             "source_id": _text(FIELDS["source_id"].description, pattern=ID_PATTERN),
             "origin_file": _text(FIELDS["origin_file"].description),
@@ -228,6 +228,7 @@ def sources_file_schema() -> dict:
             "publisher_basis": _text(FIELDS["publisher_basis"].description),
             "publication_date_note": _text(FIELDS["publication_date_note"].description),
             "url": {"type": ["string", "null"]},
+            "url_basis": _text(FIELDS["url_basis"].description),
             "language": _text(FIELDS["language"].description),
             "segments": {"type": "object", "required": ["body"], "additionalProperties": False,
                          "properties": {"body": body, **furniture}},

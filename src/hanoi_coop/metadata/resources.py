@@ -289,8 +289,8 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         "The five news articles every row is drawn from, with origin metadata. The package "
         "carries their metadata and quotes, not their full texts.",
         ("source_id", "title", "publisher", "publisher_basis", "publication_date",
-         "publication_date_note", "url", "language", "sha256", "text_chars", "body_start",
-         "body_end", "origin_file"),
+         "publication_date_note", "url", "url_basis", "language", "sha256", "text_chars",
+         "body_start", "body_end", "origin_file"),
         "source_id", facets=("publisher",),
         full_text=("title",),
     ),
