@@ -205,7 +205,8 @@ def pictures_page(frames: dict[str, pd.DataFrame], version: str) -> str:
         "<h3>Meetings</h3>", meetings, "<h3>Targets (deadlines)</h3>", targets,
         "<h2>Map</h2><p>Places with GeoNames coordinates (<code>place_links</code>; the "
         "coordinates come from that dataset, not from the articles).</p>",
-        places_map(frames["place_links"], frames["places"]),
+        places_map(frames["place_links"], frames["places"]) if "place_links" in frames
+        else "<p>This release has no place links (from 2.11.0).</p>",
         "<h2>Who met whom</h2><p>Organizations whose people took part in the same meeting "
         "(<code>meeting_participants</code>); hover a line for the meetings.</p>",
         network(frames["meeting_participants"], frames["organizations"]),
