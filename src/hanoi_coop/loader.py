@@ -15,15 +15,18 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pooch
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from hanoi_coop.layout import parquet_path
 from hanoi_coop.metadata import RESOURCES, Resource
+
+if TYPE_CHECKING:
+    import pooch
 
 PORTAL_ENV = "HANOI_COOP_PORTAL"
 CACHE_ENV = "HANOI_COOP_CACHE"
@@ -98,6 +101,8 @@ def _installed_file(table: str) -> Path:
 
 
 def _fetcher(version: str) -> pooch.Pooch:
+    import pooch  # here, not at the top: only a pinned version needs it (0.08 s of import)
+
     registry = json.loads(REGISTRY.read_text(encoding="utf-8")) if REGISTRY.exists() else {}
     if version not in registry:
         known = ", ".join(registry) or "none"
