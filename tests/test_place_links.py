@@ -81,3 +81,30 @@ def test_coordinates_cannot_be_curated(workspace: Path):
     problem = caught.value.problems[0]
     assert (problem.file, problem.rule, problem.field) == (
         "curated/place_links.yaml", "unknown-field", "latitude")
+
+
+def test_a_place_without_a_link_row_is_named_at_the_place(workspace: Path):
+    """The other side of "every place has its links or the reason": a place added with no
+    row in place_links.yaml stops the build at the place's own record."""
+    path = workspace / "curated" / "place_links.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("- place_id: ba-vi\n")
+    end = text.index("- place_id: ", start + 1)
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    places = (workspace / "curated" / "places.yaml").read_text(encoding="utf-8")
+    line = places[:places.index("- place_id: ba-vi\n")].count("\n") + 1
+    with pytest.raises(InputError) as caught:
+        build(workspace)
+    problem = next(p for p in caught.value.problems if p.rule == "authority")
+    assert (problem.file, problem.record, problem.line) == ("curated/places.yaml", "ba-vi", line)
+    assert "no row in curated/place_links.yaml" in problem.message
+
+
+def test_a_link_row_without_its_note_is_refused(workspace: Path):
+    replace_in(workspace / "curated" / "place_links.yaml",
+               "  link_note: A river; neither dataset lists rivers.\n", "", count=1)
+    with pytest.raises(InputError) as caught:
+        build(workspace)
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.rule, problem.record, problem.field) == (
+        "curated/place_links.yaml", "required", "red-river", "link_note")

@@ -76,6 +76,25 @@ def _link_row(row: dict, links: AuthorityLinks) -> list[tuple[str, str, object]]
     return problems
 
 
+def _unlinked(curated: Curated, name: str) -> list[Problem]:
+    """Rows of the table the links are for (the one their primary key refers to) that have no
+    link row: each needs its codes or the reason it has none."""
+    resource = RESOURCES[name]
+    target = next(fk for fk in resource.foreign_keys if fk.fields == resource.primary_key)
+    linked = {row.get(resource.primary_key) for row in curated.rows.get(name, [])}
+    problems = []
+    for row in curated.rows.get(target.resource, []):
+        key = row.get(target.reference)
+        if key not in linked:
+            origin = curated.origins.get((target.resource, str(key)))
+            problems.append(Problem(
+                origin.file if origin else f"curated/{target.resource}.yaml", "authority",
+                f"no row in curated/{name}.yaml: give its codes, or say in link_note why "
+                "there are none", record=str(key), line=origin.line if origin else None,
+                field=target.reference, value=str(key)))
+    return problems
+
+
 def link_authorities(curated: Curated) -> list[Problem]:
     """Fill every table the model declares with ``authority_links``; problems located at the
     curated record and field."""
@@ -83,6 +102,7 @@ def link_authorities(curated: Curated) -> list[Problem]:
     for name, resource in RESOURCES.items():
         if resource.authority_links is None:
             continue
+        problems += _unlinked(curated, name)
         for row in curated.rows.get(name, []):
             key = str(row.get(resource.primary_key))
             origin = curated.origins.get((name, key))

@@ -211,7 +211,7 @@ def _parser() -> argparse.ArgumentParser:
     validate_cmd = _command(
         commands, "validate", _validate,
         "validate a copy of the package (folder, zip or datapackage.json)", root=False,
-        examples=("validate", "validate releases/2.12.0/hanoi-coop-2.12.0.zip --json",
+        examples=("validate", "validate releases/2.12.1/hanoi-coop-2.12.1.zip --json",
                   "validate --quiet && echo valid"),
         exits="0 valid, 1 invalid (each problem located), 2 unreadable or unsafe")
     validate_cmd.add_argument("path", nargs="?", default=".",
@@ -228,13 +228,13 @@ def _parser() -> argparse.ArgumentParser:
                         "rows and schema changes between two versions, each changed cell as "
                         "old -> new; exit 0 when they are the same, 1 when they differ, 2 "
                         "when one cannot be read",
-                        examples=("diff 2.11.0 2.12.0", "diff 2.12.0 . --json"),
+                        examples=("diff 2.12.0 2.12.1", "diff 2.12.1 . --json"),
                         exits="0 the same, 1 they differ, 2 one cannot be read")
     diff_cmd.add_argument("old", help="a released version, '.' for the working tree, or a path")
     diff_cmd.add_argument("new", nargs="?", default=".", help="as OLD (default: .)")
     diff_cmd.add_argument("--json", action="store_true")
     release_cmd = _command(commands, "release", _release, "write the release bundle of VERSION",
-                           examples=("release 2.12.1",),
+                           examples=("release 2.12.2",),
                            exits="0 released, 1 refused (version, stale files, bad input)")
     release_cmd.add_argument("version")
     add_cmd = _command(commands, "add-source", _add_source,

@@ -254,7 +254,8 @@ _FIELDS: list[Field] = [
     Field("longitude", "number", "Longitude of the GeoNames entry, WGS84 degrees (-180 to "
           "180)."),
     _text("link_note", "Curator's note: what each link is (a municipality and its city), or why "
-          "there is none (a region, a river, a province GeoNames lists only as its city)."),
+          "there is none (a region, a river, a province GeoNames lists only as its city).",
+          required=True),
     _text("link_basis", "Where the links' names and coordinates come from: the datasets and "
           "their versions, read by the build; not from the articles.", required=True),
     # --- evidence --------------------------------------------------------------------------

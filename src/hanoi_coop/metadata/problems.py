@@ -41,9 +41,10 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "text (in its content, or at its offsets).", _TABLE),
     Rule("missing-reason", "Exclusion without a reason", "An uncited number or date is "
          "excused without saying why.", _INPUT),
-    Rule("authority", "Not in the authority's dataset", "A place link names an ISO 3166 code "
+    Rule("authority", "Place link wrong or missing", "A place link names an ISO 3166 code "
          "or GeoNames id the dataset does not have, or a GeoNames entry in another country "
-         "than its ISO code.", _INPUT),
+         "than its ISO code; or a place has no link row (codes, or why there are none).",
+         _INPUT),
     Rule("segments", "Line without a segment kind", "A non-empty line of an article outside "
          "the body is not listed as title, caption, menu or another kind.", _INPUT),
     Rule("coverage", "Number or date not covered", "A number or date in an article's content "
