@@ -633,6 +633,22 @@ def test_release_of_hand_edited_invalid_data_is_refused(checkout: Path, capsys, 
     assert not list((checkout / "releases").glob(".*"))
 
 
+@pytest.mark.parametrize("edit", ["croissant.json", "data/csv/extra.csv"])
+def test_release_of_files_the_build_did_not_make_is_refused(checkout: Path, capsys,
+                                                           monkeypatch, edit):
+    """A hand-edited croissant.json, or a data file no build writes, is not released."""
+    version = _next_patch(monkeypatch)
+    if edit == "croissant.json":
+        replace_in(checkout / edit, '"name": "hanoi-coop"', '"name": "hanoi-coop-edited"')
+    else:
+        (checkout / edit).write_text("id\nx\n", encoding="utf-8")
+    before = _hashes(checkout) | {"registry": release_module.REGISTRY.read_text()}
+    code, output = _cli(capsys, "release", version, "--root", str(checkout))
+    assert code == 1 and "not what a build of sources/ and curated/ makes" in output
+    assert edit in output
+    assert _hashes(checkout) | {"registry": release_module.REGISTRY.read_text()} == before
+
+
 def test_release_of_inputs_that_do_not_build_is_refused(checkout: Path, capsys, monkeypatch):
     version = _next_patch(monkeypatch)
     replace_in(checkout / "curated" / "places.yaml", "  place_type: river\n",
