@@ -6,7 +6,9 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hanoi_coop.errors import InputError
 
@@ -181,20 +183,97 @@ def _common_folder(files: list[Path]) -> Path:
     return Path(os.path.commonpath([str(f.parent) for f in files]))
 
 
-def _command(commands: argparse._SubParsersAction, name: str, func: Callable, help: str,
-             root: bool = True, examples: tuple[str, ...] = (),
-             exits: str = "0 done, 1 refused or bad input") -> argparse.ArgumentParser:
-    """A subcommand that runs ``func``; with ``root``, it works in a repository folder. Its
-    help ends with examples and what each exit code means."""
-    epilog = "examples:\n" + "".join(f"  hanoi-coop {e}\n" for e in examples) if examples \
-        else ""
-    command = commands.add_parser(name, help=help, description=help,
-                                  epilog=f"{epilog}\nexit codes: {exits}",
+@dataclass(frozen=True)
+class Command:
+    """One subcommand as its help shows it: what it does, examples ({version} is the
+    package's version, {next} the patch after it) and what each exit code means."""
+
+    name: str
+    func: Callable[[argparse.Namespace], int]
+    help: str
+    examples: tuple[str, ...]
+    exits: str
+    arguments: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = ()
+    root: bool = True  # works in a repository folder (--root)
+
+
+def _arg(*flags: str, **options: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
+    return flags, options
+
+
+_QUIET = "print nothing when it succeeds (problems still go to stderr)"
+COMMANDS = (
+    Command("build", _build, "build and validate the package",
+            ("build", "build --quiet --root path/to/checkout"),
+            "0 built and published, 1 bad input (each problem located)",
+            (_arg("--quiet", action="store_true", help=_QUIET),)),
+    Command("validate", _validate,
+            "validate a copy of the package (folder, zip or datapackage.json)",
+            ("validate", "validate releases/{version}/hanoi-coop-{version}.zip --json",
+             "validate --quiet && echo valid"),
+            "0 valid, 1 invalid (each problem located), 2 unreadable or unsafe",
+            (_arg("path", nargs="?", default=".",
+                  help="package folder, release zip or datapackage.json"),
+             _arg("--json", action="store_true", help="machine-readable output"),
+             _arg("--quiet", action="store_true", help=_QUIET),
+             _arg("--frictionless", action="store_true",
+                  help="also run Frictionless row by row (slow; the vectorised validator "
+                       "already checks every rule it does)"),
+             _arg("--texts", help="folder of article texts: also check every quote against "
+                                  "its source at its offsets")),
+            root=False),
+    Command("diff", _diff, "rows and schema changes between two versions, each changed cell "
+                           "as old -> new",
+            ("diff 1.0.0 {version}", "diff {version} . --json"),
+            "0 the same, 1 they differ (as git diff --exit-code), 2 one cannot be read",
+            (_arg("old", help="a released version, '.' for the working tree, or a path"),
+             _arg("new", nargs="?", default=".", help="as OLD (default: .)"),
+             _arg("--json", action="store_true"))),
+    Command("release", _release, "write the release bundle of VERSION", ("release {next}",),
+            "0 released, 1 refused (version, stale files, bad input)", (_arg("version"),)),
+    Command("add-source", _add_source,
+            "copy a new article in, record its checksum, propose its segments and print what "
+            "the build will ask to be cited",
+            ("add-source article.txt --id src-hanoi-paris-metro",),
+            "0 added, 2 refused (nothing written)",
+            (_arg("file", help="the article as UTF-8 text, one paragraph per line"),
+             _arg("--id", required=True, help="its source id, e.g. src-hanoi-paris-metro"))),
+    Command("history", _history,
+            "one record across every release: added, each change (old -> new), removed",
+            ("history pos-pham-qui-tien-deputy-chairman",),
+            "0 found, 1 no release has it, 2 a release cannot be read",
+            (_arg("id", help="a primary key, e.g. pos-pham-qui-tien-deputy-chairman"),)),
+    Command("download", _download,
+            "fetch every file of a released VERSION from the portal ($HANOI_COOP_PORTAL) "
+            "through the verified cache",
+            ("download {version} --to downloads/",),
+            "0 every file fetched and checked against its sha256, 2 not fetched",
+            (_arg("version", help="a released version"),
+             _arg("--to", help="copy the files to TO/VERSION/ (default: leave them in the "
+                               "cache and print where)")),
+            root=False),
+    Command("serve", _serve, "serve the portal (Datasette) on localhost",
+            ("serve --port 8001",), "Datasette's",
+            (_arg("--out", default="build/portal", help="generated portal files"),
+             _arg("--host", default="127.0.0.1"),
+             _arg("--port", type=int, default=8001))),
+)
+
+
+def _add_command(commands: argparse._SubParsersAction, spec: Command, version: str) -> None:
+    parts = version.split(".")
+    following = ".".join([*parts[:-1], str(int(parts[-1]) + 1)]) if parts[-1].isdigit() \
+        else "X.Y.Z"
+    shown = {"version": version, "next": following}
+    examples = "".join(f"  hanoi-coop {e.format(**shown)}\n" for e in spec.examples)
+    command = commands.add_parser(spec.name, help=spec.help, description=spec.help,
+                                  epilog=f"examples:\n{examples}\nexit codes: {spec.exits}",
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
-    if root:
+    if spec.root:
         command.add_argument("--root", default=".", help="repository root (default: .)")
-    command.set_defaults(func=func)
-    return command
+    for flags, options in spec.arguments:
+        command.add_argument(*flags, **options)
+    command.set_defaults(func=spec.func)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -203,68 +282,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hanoi-coop", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
-    build_cmd = _command(commands, "build", _build, "build and validate the package",
-                         examples=("build", "build --quiet --root path/to/checkout"),
-                         exits="0 built and published, 1 bad input (each problem located)")
-    build_cmd.add_argument("--quiet", action="store_true",
-                           help="print nothing when it succeeds (problems still go to stderr)")
-    validate_cmd = _command(
-        commands, "validate", _validate,
-        "validate a copy of the package (folder, zip or datapackage.json)", root=False,
-        examples=("validate", "validate releases/2.12.1/hanoi-coop-2.12.1.zip --json",
-                  "validate --quiet && echo valid"),
-        exits="0 valid, 1 invalid (each problem located), 2 unreadable or unsafe")
-    validate_cmd.add_argument("path", nargs="?", default=".",
-                              help="package folder, release zip or datapackage.json")
-    validate_cmd.add_argument("--json", action="store_true", help="machine-readable output")
-    validate_cmd.add_argument("--quiet", action="store_true",
-                              help="print nothing for a valid package; errors as usual")
-    validate_cmd.add_argument("--frictionless", action="store_true",
-                              help="also run Frictionless row by row (slow; the vectorised "
-                                   "validator already checks every rule it does)")
-    validate_cmd.add_argument("--texts", help="folder of article texts: also check every "
-                                              "quote against its source at its offsets")
-    diff_cmd = _command(commands, "diff", _diff,
-                        "rows and schema changes between two versions, each changed cell as "
-                        "old -> new; exit 0 when they are the same, 1 when they differ, 2 "
-                        "when one cannot be read",
-                        examples=("diff 2.12.0 2.12.1", "diff 2.12.1 . --json"),
-                        exits="0 the same, 1 they differ, 2 one cannot be read")
-    diff_cmd.add_argument("old", help="a released version, '.' for the working tree, or a path")
-    diff_cmd.add_argument("new", nargs="?", default=".", help="as OLD (default: .)")
-    diff_cmd.add_argument("--json", action="store_true")
-    release_cmd = _command(commands, "release", _release, "write the release bundle of VERSION",
-                           examples=("release 2.12.2",),
-                           exits="0 released, 1 refused (version, stale files, bad input)")
-    release_cmd.add_argument("version")
-    add_cmd = _command(commands, "add-source", _add_source,
-                       "copy a new article in, record its checksum, propose its segments and "
-                       "print what the build will ask to be cited",
-                       examples=("add-source article.txt --id src-hanoi-paris-metro",),
-                       exits="0 added, 2 refused (nothing written)")
-    add_cmd.add_argument("file", help="the article as UTF-8 text, one paragraph per line")
-    add_cmd.add_argument("--id", required=True, help="its source id, e.g. src-hanoi-paris-metro")
-    history_cmd = _command(commands, "history", _history,
-                           "one record across every release: added, each change (old -> "
-                           "new), removed; exit 1 when no release has it",
-                           examples=("history pos-pham-qui-tien-deputy-chairman",),
-                           exits="0 found, 1 no release has it, 2 a release cannot be read")
-    history_cmd.add_argument("id", help="a primary key, e.g. pos-pham-qui-tien-deputy-chairman")
-    download_cmd = _command(commands, "download", _download,
-                            "fetch every file of a released VERSION from the portal "
-                            "($HANOI_COOP_PORTAL) through the verified cache; exit 2 when a "
-                            "file cannot be fetched or does not match its sha256", root=False,
-                            examples=("download 2.10.0 --to downloads/",),
-                            exits="0 every file fetched and checked, 2 not fetched")
-    download_cmd.add_argument("version", help="a released version, e.g. 2.10.0")
-    download_cmd.add_argument("--to", help="copy the files to TO/VERSION/ (default: leave "
-                                           "them in the cache and print where)")
-    serve_cmd = _command(commands, "serve", _serve,
-                         "serve the portal (Datasette) on localhost",
-                         examples=("serve --port 8001",), exits="Datasette's")
-    serve_cmd.add_argument("--out", default="build/portal", help="generated portal files")
-    serve_cmd.add_argument("--host", default="127.0.0.1")
-    serve_cmd.add_argument("--port", type=int, default=8001)
+    for spec in COMMANDS:
+        _add_command(commands, spec, package_version())
     return parser
 
 
