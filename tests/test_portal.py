@@ -59,6 +59,7 @@ def test_download_fetches_every_file_of_a_release_verified(portal, tmp_path, mon
     assert main(["download", "1.0.0", "--to", str(tmp_path / "out")]) == 0
     out = capsys.readouterr()
     assert str(tmp_path / "out" / "1.0.0") in out.out and "\r" not in out.err  # no bar: no tty
+    assert "Downloading file" not in out.err  # not a line per file
     for path, sha256 in _manifest("1.0.0").items():
         assert hashlib.sha256((tmp_path / "out" / "1.0.0" / path).read_bytes()).hexdigest() == (
             sha256), path

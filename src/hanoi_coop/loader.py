@@ -135,20 +135,25 @@ def fetch(version: str, path: str) -> Path:
 def download(version: str, to: Path | None = None, progress: bool = False) -> list[Path]:
     """Every file of release ``version`` through the verified cache (each checked against its
     published sha256); with ``to``, copied to ``to/VERSION/``. Returns the files' paths."""
+    import pooch
     from tqdm import tqdm
 
     fetcher = _fetcher(version)
-    files = sorted(fetcher.registry)
     found = []
-    for relative in tqdm(files, desc=f"hanoi-coop {version}", unit="file", disable=not progress):
-        cached = fetch(version, relative)
-        if to is None:
-            found.append(cached)
-            continue
-        target = to / version / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cached, target)
-        found.append(target)
+    # pooch logs a line per file; the bar (on a terminal) or the summary says enough
+    logger, level = pooch.get_logger(), pooch.get_logger().level
+    logger.setLevel("WARNING")
+    try:
+        for relative in tqdm(sorted(fetcher.registry), desc=f"hanoi-coop {version}",
+                             unit="file", disable=not progress):
+            cached = fetch(version, relative)
+            target = cached if to is None else to / version / relative
+            if to is not None:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(cached, target)
+            found.append(target)
+    finally:
+        logger.setLevel(level)
     return found
 
 
