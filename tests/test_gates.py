@@ -94,6 +94,10 @@ INPUT_CASES = {
         "curated/meetings.yaml", "    - {person_id: vu-dai-thang,",
         "    - vu-dai-thang\n    - {person_id: vu-dai-thang,", "type", AtOld(-1),
         "participants[0]"),
+    "source without the basis of its address": (
+        "sources/sources.yaml",
+        '  url_basis: "not known: the text prints no address, and the copy came without one"\n',
+        "", "required", 10, "url_basis"),
     "segment spec not a range": ("sources/sources.yaml", "    body: [3, 26]\n",
                                  "    body: 3\n", "type", AtOld(0), "segments.body"),
     "unknown segment kind": ("sources/sources.yaml", "    caption: [5, 19]\n",
