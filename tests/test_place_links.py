@@ -11,8 +11,7 @@ import pytest
 
 from hanoi_coop.build import build
 from hanoi_coop.errors import InputError
-from hanoi_coop.package_open import open_package
-from hanoi_coop.package_read import read_package
+from hanoi_coop.package_read import read_frames
 from hanoi_coop.sqlite_export import write_sqlite
 
 from .conftest import ROOT, replace_in
@@ -40,9 +39,7 @@ def test_every_place_has_its_links_or_the_reason_it_has_none():
 
 
 def test_local_script_names_are_found_by_full_text_search(tmp_path: Path):
-    with open_package(ROOT) as published:
-        frames = {n: t.frame for n, t in read_package(published).csv.items()}
-    write_sqlite(frames, tmp_path / "p.sqlite")
+    write_sqlite(read_frames(ROOT), tmp_path / "p.sqlite")
     connection = sqlite3.connect(tmp_path / "p.sqlite")
     found = connection.execute(
         "select place_id from place_links where rowid in (select rowid from place_links_fts "

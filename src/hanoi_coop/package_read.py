@@ -31,6 +31,7 @@ from hanoi_coop.package_open import (
     Table,
     Unreadable,
     inside_package,
+    open_package,
     safe_relative,
 )
 from hanoi_coop.schemas import arrow_schema
@@ -250,6 +251,13 @@ def _parse(resource: Resource, text: str, relative: str) -> ParsedCsv:
 
 def _entries(descriptor: dict) -> dict[str, dict]:
     return {str(r.get("name")): r for r in descriptor["resources"] if isinstance(r, dict)}
+
+
+def read_frames(path: Path) -> dict[str, pd.DataFrame]:
+    """Every table of the package at ``path`` as the CSV files hold it (for a package already
+    validated: a release's database, the portal's pictures)."""
+    with open_package(path) as published:
+        return {name: table.frame for name, table in read_package(published).csv.items()}
 
 
 def read_package(published: Published) -> Published:

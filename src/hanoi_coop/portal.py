@@ -12,6 +12,7 @@ from datasette.utils import tilde_encode
 
 from hanoi_coop.layout import RELEASES, release_stem
 from hanoi_coop.metadata import RESOURCES, package
+from hanoi_coop.package_read import read_frames
 from hanoi_coop.package_write import json_bytes
 from hanoi_coop.pictures import pictures_page
 from hanoi_coop.release import released_versions
@@ -119,14 +120,6 @@ def downloads_page(root: Path) -> str:
             f"{body}\n{{% endblock %}}\n")
 
 
-def _release_frames(root: Path, version: str) -> dict:
-    from hanoi_coop.package_open import open_package
-    from hanoi_coop.package_read import read_package
-
-    with open_package(root / RELEASES / version) as published:
-        return {name: table.frame for name, table in read_package(published).csv.items()}
-
-
 def prepare(root: Path, out: Path) -> list[str]:
     """Write metadata and templates under ``out``; return the datasette command line."""
     (out / "templates" / "pages").mkdir(parents=True, exist_ok=True)
@@ -136,7 +129,8 @@ def prepare(root: Path, out: Path) -> list[str]:
     newest = released_versions(root)[-1:]
     if newest:
         (out / "templates" / "pages" / "pictures.html").write_text(
-            pictures_page(_release_frames(root, newest[0]), newest[0]), encoding="utf-8")
+            pictures_page(read_frames(root / RELEASES / newest[0]), newest[0]),
+            encoding="utf-8")
     databases = [str(root / RELEASES / v / f"{database_name(v)}.sqlite")
                  for v in released_versions(root)]
     command = [sys.executable, "-m", "hanoi_coop.portal", "serve",

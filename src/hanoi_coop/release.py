@@ -26,8 +26,8 @@ from hanoi_coop.layout import (
     release_stem,
 )
 from hanoi_coop.metadata import RESOURCES
-from hanoi_coop.package_open import Unreadable, open_package
-from hanoi_coop.package_read import read_package
+from hanoi_coop.package_open import Unreadable
+from hanoi_coop.package_read import read_frames
 from hanoi_coop.package_write import json_bytes
 from hanoi_coop.sqlite_export import write_sqlite
 from hanoi_coop.version import package_version
@@ -133,8 +133,7 @@ def write_bundle(package: Path, staging: Path, version: str) -> dict:
     for name in names:
         (staging / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(package / name, staging / name)
-    with open_package(package) as published:
-        frames = {n: t.frame for n, t in read_package(published).csv.items()}
+    frames = read_frames(package)
     stem = release_stem(version)
     write_sqlite(frames, staging / f"{stem}.sqlite")
     _write_zip(package, names, staging / f"{stem}.zip")
