@@ -188,7 +188,7 @@ def test_a_title_names_the_role_of_its_longest_phrase(title, role):
 def test_naming_words_may_skip_with_an_ellipsis_but_not_invent():
     from hanoi_coop.validation.rules import _quoted
 
-    quotes = ["Hanoi and Chongqing agreed in principle on signing a cooperation agreement"]
+    quotes = ("Hanoi and Chongqing agreed in principle on signing a cooperation agreement",)
     assert _quoted("agreed ... on signing a cooperation agreement", quotes)
     assert _quoted("agreed … on signing", quotes)
     assert not _quoted("agreed ... on ratifying", quotes)

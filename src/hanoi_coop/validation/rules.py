@@ -303,7 +303,7 @@ def _derived_dates(name: str, frame: pd.DataFrame, prefix: str) -> list[Finding]
 
 
 def _row_quotes(frames: dict[str, pd.DataFrame], name: str) -> pd.Series:
-    """Each row's evidence quotes (a list, empty when it has none), by row."""
+    """Each row's evidence quotes (a tuple, empty when it has none), by row."""
     return _once(frames, ("quotes", name), lambda: _quotes_by_row(frames, name))
 
 
@@ -315,8 +315,22 @@ def _quotes_by_row(frames: dict[str, pd.DataFrame], name: str) -> pd.Series:
     quotes: dict[str, list[str]] = {}
     for record, quote in zip(mine["record_id"].tolist(), mine["quote"].tolist(), strict=True):
         quotes.setdefault(record, []).append(quote)
+    by_record = {record: tuple(these) for record, these in quotes.items()}
     ids = frames[name][RESOURCES[name].primary_key].astype(object)
-    return ids.map(lambda i: quotes.get(i, []))
+    return ids.map(lambda i: by_record.get(i, ()))
+
+
+def _row_folded(frames: dict[str, pd.DataFrame], name: str) -> pd.Series:
+    """``_row_quotes`` under the quote normalisation, each distinct quote normalised once."""
+    def fold() -> pd.Series:
+        quotes = _row_quotes(frames, name)
+        folded: dict[str, str] = {}
+        for these in set(quotes):
+            for quote in these:
+                if quote not in folded:
+                    folded[quote] = normalise_quote(quote)
+        return quotes.map(lambda these: tuple(folded[q] for q in these))
+    return _once(frames, ("folded", name), fold)
 
 
 def _naming_words(frames: dict[str, pd.DataFrame], name: str, rule: Any) -> pd.Series:
@@ -349,10 +363,10 @@ def codes_supported_by_words(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     found = []
     for name, frame, rule in _declared(frames, "supported_by"):
         parent = _reference(name, rule.via)
-        quotes = _row_quotes(frames, parent)
-        words = dict(zip(frames[parent][RESOURCES[parent].primary_key].astype(object),
-                         quotes.map(" | ".join), strict=True))
-        supported = {key: rule.supported(text) for key, text in words.items()}
+        texts = _row_quotes(frames, parent).map(" | ".join)
+        by_text = {text: rule.supported(text) for text in set(texts)}  # texts repeat
+        supported = dict(zip(frames[parent][RESOURCES[parent].primary_key].astype(object),
+                             texts.map(by_text), strict=True))
         mask = pd.Series([isinstance(code, str) and code not in supported.get(ref, set())
                           for ref, code in zip(frame[rule.via].astype(object),
                                                frame[rule.field].astype(object), strict=True)],
@@ -366,12 +380,23 @@ def codes_supported_by_words(frames: dict[str, pd.DataFrame]) -> list[Finding]:
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
 
 
-def _quoted(words: str, quotes: list[str]) -> bool:
-    """Every part of ``words`` (split at an ellipsis) is in one of ``quotes``, under the
-    quote normalisation."""
+def _quoted(words: str, folded: tuple[str, ...]) -> bool:
+    """Every part of ``words`` (split at an ellipsis) is in one of the ``folded`` quotes
+    (quotes already normalised), under the quote normalisation."""
     parts = [normalise_quote(p) for p in _ELLIPSIS.split(words) if p.strip()]
-    folded = [normalise_quote(q) for q in quotes]
     return bool(parts) and any(all(p in q for p in parts) for q in folded)
+
+
+def _verdicts(pairs: list[tuple[Any, Any]], test: Callable[[Any, Any], bool]) -> list[bool]:
+    """``test`` of each pair, worked out once per distinct pair (rows repeat words, names and
+    quotes; at worst every pair is new and this is one call per row)."""
+    known: dict[tuple[Any, Any], bool] = {}
+    verdicts = []
+    for pair in pairs:
+        if pair not in known:
+            known[pair] = test(*pair)
+        verdicts.append(known[pair])
+    return verdicts
 
 
 def named_words_quoted(frames: dict[str, pd.DataFrame]) -> list[Finding]:
@@ -383,18 +408,18 @@ def named_words_quoted(frames: dict[str, pd.DataFrame]) -> list[Finding]:
         if rule.words is None or (name, rule.words) in checked:
             continue  # quotes are their own words; one column naming two codes: one check
         checked.add((name, rule.words))
-        quotes = _row_quotes(frames, name)
-        words = frame[rule.words].astype(object)
-        mask = pd.Series([isinstance(w, str) and not _quoted(w, q)
-                          for w, q in zip(words, quotes, strict=True)], index=frame.index)
+        pairs = list(zip(frame[rule.words].astype(object), _row_folded(frames, name),
+                         strict=True))
+        mask = _verdicts(pairs, lambda w, q: isinstance(w, str) and not _quoted(w, q))
         found += _findings(name, mask, frame, rule.words, "words-not-quoted",
                            "these words are in none of the row's evidence quotes")
     return found
 
 
-def _names_in(quotes: list[str], names: list[str]) -> bool:
-    folded = [normalise_quote(q) for q in quotes]
-    return any(has_whole_words(q, normalise_quote(n)) for n in names for q in folded)
+def _names_in(folded: tuple[str, ...], names: tuple[str, ...]) -> bool:
+    """One of the (normalised) ``names`` stands as whole words in one of the ``folded``
+    quotes."""
+    return any(has_whole_words(q, n) for n in names for q in folded)
 
 
 def _own_names(frame: pd.DataFrame, key: str, columns: tuple[str, ...]) -> dict[str, list[str]]:
@@ -449,19 +474,20 @@ def quotes_name_their_referents(frames: dict[str, pd.DataFrame]) -> list[Finding
     """A row's quotes name the person (or other row) it is about, not only its context."""
     found = []
     for name, frame, rule in _declared(frames, "quote_names"):
-        names = _referent_names(frames, rule)
+        raw = _referent_names(frames, rule)
+        fold = {n: normalise_quote(n) for n in {n for these in raw.values() for n in these}}
+        names = {key: tuple(dict.fromkeys(fold[n] for n in these)) for key, these in raw.items()}
         if rule.quotes_of is None:
-            quotes = _row_quotes(frames, name)
+            folded = _row_folded(frames, name)
         else:  # the quotes of the row the reference names
             owner = _reference(name, rule.quotes_of)
-            owners = _row_quotes(frames, owner)
             by_key = dict(zip(frames[owner][RESOURCES[owner].primary_key].astype(object),
-                              owners, strict=True))
-            quotes = pd.Series([by_key.get(k, []) for k in frame[rule.quotes_of].astype(object)],
+                              _row_folded(frames, owner), strict=True))
+            folded = pd.Series([by_key.get(k, ()) for k in frame[rule.quotes_of].astype(object)],
                                index=frame.index, dtype=object)
-        via = frame[rule.via].astype(object)
-        mask = pd.Series([isinstance(v, str) and v in names and not _names_in(q, names[v])
-                          for v, q in zip(via, quotes, strict=True)], index=frame.index)
+        pairs = [(names.get(v) if isinstance(v, str) else None, q)
+                 for v, q in zip(frame[rule.via].astype(object), folded, strict=True)]
+        mask = _verdicts(pairs, lambda n, q: n is not None and not _names_in(q, n))
         found += _findings(name, mask, frame, rule.via, "quote-not-naming",
                            f"none of the row's quotes names this {rule.table} row "
                            f"({', '.join(rule.names)})")
