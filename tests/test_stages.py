@@ -260,6 +260,32 @@ def test_a_small_column_is_cast_as_a_large_one_is(monkeypatch, type_name, values
     pd.testing.assert_series_equal(small, large)
 
 
+@pytest.mark.parametrize(("type_name", "values"), [
+    ("string", ["a", None, "", "x,\"y\"", "Hà Nội"]), ("integer", [1, None, -3, 10**15]),
+    ("number", [1 / 3, None, 2.0, 1e16]), ("boolean", [True, None, False]),
+    ("date", ["2025-12-17", None, "1999-01-02"]),
+])
+def test_every_type_writes_the_same_cells_and_arrow_values_at_any_size(monkeypatch, type_name,
+                                                                        values):
+    """CSV cells per value (small columns) and per column (large ones) agree for every type,
+    and the Arrow array is the one a list of Python values gives (the Parquet bytes of a
+    build must not depend on the table's size)."""
+    import pyarrow as pa
+
+    import hanoi_coop.metadata.types as types
+
+    kind = types.TYPES[type_name]
+    column = kind.cast(pd.Series(values, dtype=object, name="c"))
+    small = kind.text_cells(column)
+    monkeypatch.setattr(types, "_SMALL", -1)
+    assert kind.text_cells(column) == small
+    assert small[1] == ""  # missing: an empty cell
+    python = [None if types.is_missing(v) else v for v in column.astype(object)]
+    if type_name == "date":
+        python = [None if v is None else pd.Timestamp(v).date() for v in python]
+    assert kind.arrow_array(column).equals(pa.array(python, type=kind.arrow_type))
+
+
 def test_a_small_column_is_written_as_a_large_one_is(monkeypatch):
     """CSV cells per value (small columns) and per column (dates in large ones) agree, and a
     missing value is an empty cell in both."""

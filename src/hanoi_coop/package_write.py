@@ -35,12 +35,8 @@ def csv_bytes(resource: Resource, frame: pd.DataFrame) -> bytes:
 
 
 def arrow_table(resource: Resource, frame: pd.DataFrame) -> pa.Table:
-    schema = arrow_schema(resource)
-    arrays = []
-    for f, arrow_field in zip(resource.fields, schema, strict=True):
-        values = f.column_type.arrow_values(frame[f.name])
-        arrays.append(pa.array(values, type=arrow_field.type))
-    return pa.Table.from_arrays(arrays, schema=schema)
+    arrays = [f.column_type.arrow_array(frame[f.name]) for f in resource.fields]
+    return pa.Table.from_arrays(arrays, schema=arrow_schema(resource))
 
 
 def parquet_bytes(resource: Resource, frame: pd.DataFrame) -> bytes:

@@ -39,7 +39,8 @@ class ColumnType:
     # One present value as SQLite stores it.
     to_sqlite: Callable[[Any], Any]
     table_schema: dict = field(default_factory=dict)  # extra Table Schema field properties
-    # The same text for a whole column, where one vectorised call beats a call per value.
+    # The same text for a whole column, where one vectorised call beats a call per value
+    # (None: per value; floats keep Python's repr, which no vectorised formatter promises).
     format_column: Callable[[pd.Series], pd.Series] | None = None
     croissant_type: str = "sc:Text"  # the schema.org data type Croissant readers cast to
 
@@ -70,11 +71,15 @@ class ColumnType:
         fmt = self.format_value
         return ["" if is_missing(v) else fmt(v) for v in column.tolist()]
 
-    def arrow_values(self, column: pd.Series) -> list:
-        """Values for ``pyarrow.array`` of ``arrow_type``."""
+    def arrow_array(self, column: pd.Series) -> pa.Array:
+        """The column as one Arrow array of ``arrow_type``, converted by Arrow (no Python
+        value per cell; one chunk, so the Parquet bytes do not depend on how it was built)."""
         if self.name == DATE:
-            return [None if pd.isna(v) else pd.Timestamp(v).date() for v in column]
-        return [None if pd.isna(v) else v for v in column.astype(object)]
+            days = column if column.dtype.kind == "M" else pd.to_datetime(column)
+            array = pa.array(days, from_pandas=True).cast(self.arrow_type)
+        else:
+            array = pa.array(column, type=self.arrow_type, from_pandas=True)
+        return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
     def from_arrow(self, column: pd.Series) -> pd.Series:
         """A column as pyarrow's ``to_pandas`` gives it, in the package dtype."""
@@ -155,16 +160,18 @@ def _parse_date(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 TYPES: dict[str, ColumnType] = {t.name: t for t in [
     ColumnType(STRING, pd.StringDtype(), pa.string(), "TEXT", "string", _text_from_yaml,
-               str, _parse_string, str),
+               str, _parse_string, str, format_column=lambda c: c.astype(pd.StringDtype())),
     ColumnType(INTEGER, pd.Int64Dtype(), pa.int64(), "INTEGER", "integer", _integer_from_yaml,
-               str, _parse_integer, int, croissant_type="sc:Integer"),
+               str, _parse_integer, int, croissant_type="sc:Integer",
+               format_column=lambda c: c.astype(pd.Int64Dtype()).astype(pd.StringDtype())),
     # repr keeps every digit of a float and is the same on every platform.
     ColumnType(NUMBER, pd.Float64Dtype(), pa.float64(), "REAL", "number", _number_from_yaml,
                lambda v: repr(float(v)), _parse_number, float, croissant_type="sc:Float"),
     ColumnType(BOOLEAN, pd.BooleanDtype(), pa.bool_(), "INTEGER", "boolean", _boolean_from_yaml,
                lambda v: "true" if v else "false", _parse_boolean, lambda v: int(bool(v)),
                table_schema={"trueValues": ["true"], "falseValues": ["false"]},
-               croissant_type="sc:Boolean"),
+               croissant_type="sc:Boolean",
+               format_column=lambda c: c.map({True: "true", False: "false"})),
     # Dates are curated as EDTF text; the ISO bound columns are derived by the build.
     ColumnType(DATE, "datetime64[ns]", pa.date32(), "TEXT", "string", str,
                _iso_day, _parse_date, _iso_day,
