@@ -44,12 +44,12 @@ def _line_of(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
 
 
-def _check_bytes(entry: dict, relative: str, raw: bytes) -> list[Problem]:
+def _check_bytes(entry: dict, relative: str, raw: bytes, digest: str) -> list[Problem]:
     problems = []
     expected = str(entry.get("hash", "")).removeprefix("sha256:")
-    if expected and hashlib.sha256(raw).hexdigest() != expected:
+    if expected and digest != expected:
         problems.append(Problem(relative, "checksum", "sha256 does not match datapackage.json",
-                                value=hashlib.sha256(raw).hexdigest()))
+                                value=digest))
     if "bytes" in entry and entry["bytes"] != len(raw):
         problems.append(Problem(relative, "byte-count",
                                 f"file has {len(raw)} bytes, datapackage.json says "
@@ -96,12 +96,13 @@ def _header_problem(resource: Resource, header: list[str], relative: str) -> Pro
                    value=",".join(header))
 
 
-def _read_fast(resource: Resource, text: str) -> pd.DataFrame | None:
-    """Arrow's multithreaded reader for a well-formed file; None sends it to the careful one."""
+def _read_fast(resource: Resource, raw: bytes) -> pd.DataFrame | None:
+    """Arrow's multithreaded reader for a well-formed file (Arrow checks the UTF-8 itself);
+    None sends it to the careful one."""
     names = list(resource.field_names)
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            pa.BufferReader(raw),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
@@ -116,10 +117,19 @@ def _read_fast(resource: Resource, text: str) -> pd.DataFrame | None:
 def read_csv(resource: Resource, text: str, relative: str,
              ) -> tuple[pd.DataFrame | None, list[int] | None, list[Problem]]:
     """The table as text cells, the line of each row (None: row + 2), structural problems."""
-    fast = _read_fast(resource, text)
+    fast = _read_fast(resource, text.encode("utf-8"))
     if fast is not None and text.count("\n") == len(fast) + 1:
         return fast, None, []
     return _read_careful(resource, text, relative)
+
+
+def _well_formed(resource: Resource, raw: bytes) -> pd.DataFrame | None:
+    """The text cells of a file with nothing for ``_decode`` to report, read from its bytes
+    without decoding them in Python (None: decode and read it with every check)."""
+    if raw.startswith(BOM) or b"\r" in raw or not raw.endswith(b"\n"):
+        return None
+    fast = _read_fast(resource, raw)
+    return fast if fast is not None and raw.count(b"\n") == len(fast) + 1 else None
 
 
 def _read_careful(resource: Resource, text: str, relative: str,
@@ -229,11 +239,12 @@ _PARSED: dict[tuple[object, ...], Any] = {}
 _PARSED_MAX, _PARSED_MAX_BYTES = 512, 1_000_000
 
 
-def _remembered(resource: Resource, relative: str, data: bytes, make: Callable[[], Any]) -> Any:
+def _remembered(resource: Resource, relative: str, data: bytes, digest: str,
+                make: Callable[[], Any]) -> Any:
     if len(data) > _PARSED_MAX_BYTES:
         return make()
     model = tuple((f.name, f.type, id(f.column_type)) for f in resource.fields)
-    key = (resource.name, relative, model, hashlib.sha256(data).hexdigest())
+    key = (resource.name, relative, model, digest)
     if key not in _PARSED:
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.clear()
@@ -241,8 +252,14 @@ def _remembered(resource: Resource, relative: str, data: bytes, make: Callable[[
     return _PARSED[key]
 
 
-def _parse(resource: Resource, text: str, relative: str) -> ParsedCsv:
-    cells, lines, problems = read_csv(resource, text, relative)
+def _parse(resource: Resource, raw: bytes, relative: str) -> ParsedCsv:
+    cells, lines, problems = _well_formed(resource, raw), None, []
+    if cells is None:
+        text, problems = _decode(raw, relative)
+        if text is None:
+            return ParsedCsv(None, None, problems, [])
+        cells, lines, more = read_csv(resource, text, relative)
+        problems += more
     if cells is None:
         return ParsedCsv(None, lines, problems, [])
     frame, found = typed_from_text(resource, cells)
@@ -261,8 +278,10 @@ def read_frames(path: Path) -> dict[str, pd.DataFrame]:
 
 
 def read_package(published: Published) -> Published:
-    """Read every table's CSV and Parquet file, collecting file-level problems."""
-    published.problems += croissant_problems(published)
+    """Read every table's CSV and Parquet file, collecting file-level problems; each file is
+    read and hashed once, for the descriptor's checks and croissant.json's."""
+    digests: dict[Path, str] = {}
+    first = len(published.problems)  # croissant.json's problems come before the files'
     entries = _entries(published.descriptor)
     for name, resource in RESOURCES.items():
         for parquet in (False, True):
@@ -272,11 +291,13 @@ def read_package(published: Published) -> Published:
                     "datapackage.json", "missing-resource",
                     f"no {'Parquet' if parquet else 'CSV'} resource for table {name}"))
                 continue
-            _read_entry(published, resource, entry, parquet)
+            _read_entry(published, resource, entry, parquet, digests)
+    published.problems[first:first] = croissant_problems(published, digests)
     return published
 
 
-def _read_entry(published: Published, resource: Resource, entry: dict, parquet: bool) -> None:
+def _read_entry(published: Published, resource: Resource, entry: dict, parquet: bool,
+                digests: dict[Path, str]) -> None:
     relative = str(safe_relative(entry.get("path")))
     path = inside_package(published.root, relative)
     if not path.is_file():
@@ -284,19 +305,17 @@ def _read_entry(published: Published, resource: Resource, entry: dict, parquet: 
                                           "the file datapackage.json names is not there"))
         return
     raw = path.read_bytes()
-    published.problems += _check_bytes(entry, relative, raw)
+    digest = digests[path] = hashlib.sha256(raw).hexdigest()
+    published.problems += _check_bytes(entry, relative, raw, digest)
     if parquet:
-        frame, problems = _remembered(resource, relative, raw,
+        frame, problems = _remembered(resource, relative, raw, digest,
                                       lambda: read_parquet(resource, raw, relative))
         published.problems += problems
         if frame is not None:
             published.parquet[resource.name] = frame.copy()  # the remembered one stays
         return
-    text, problems = _decode(raw, relative)
-    published.problems += problems
-    if text is None:
-        return
-    parsed = _remembered(resource, relative, raw, lambda: _parse(resource, text, relative))
+    parsed = _remembered(resource, relative, raw, digest,
+                         lambda: _parse(resource, raw, relative))
     published.problems += parsed.problems
     if parsed.frame is None:
         return
@@ -316,7 +335,7 @@ def _croissant_problem(message: str, field: str | None = None,
     return Problem(CROISSANT, "croissant", message, field=field, value=value)
 
 
-def _distribution_problems(root: Path, item: object) -> list[Problem]:
+def _distribution_problems(root: Path, item: object, digests: dict[Path, str]) -> list[Problem]:
     url = item.get("contentUrl") if isinstance(item, dict) else None
     try:
         target = inside_package(root, str(safe_relative(url)))
@@ -325,16 +344,18 @@ def _distribution_problems(root: Path, item: object) -> list[Problem]:
     if not target.is_file():
         return [_croissant_problem("names a file that is not in the package",
                                    "distribution.contentUrl", str(url))]
-    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    digest = digests.get(target) or hashlib.sha256(target.read_bytes()).hexdigest()
     if isinstance(item, dict) and item.get("sha256") != digest:
         return [Problem(str(url), "checksum", "sha256 does not match croissant.json",
                         value=digest)]
     return []
 
 
-def croissant_problems(published: Published) -> list[Problem]:
+def croissant_problems(published: Published, digests: dict[Path, str] | None = None,
+                       ) -> list[Problem]:
     """croissant.json (from 2.9.0; older releases have none): readable, every data file of the
-    descriptor listed, each listed file inside the package with the sha256 it records."""
+    descriptor listed, each listed file inside the package with the sha256 it records
+    (``digests``: those already worked out, by path)."""
     path = published.root / CROISSANT
     if not path.is_file():
         return []
@@ -349,7 +370,7 @@ def croissant_problems(published: Published) -> list[Problem]:
         return [_croissant_problem(f"cannot be read as Croissant JSON-LD: {exc}")]
     problems = []
     for item in files:
-        problems += _distribution_problems(published.root, item)
+        problems += _distribution_problems(published.root, item, digests or {})
     listed = {item.get("contentUrl") for item in files if isinstance(item, dict)}
     for entry in published.descriptor.get("resources", []):
         if isinstance(entry, dict) and entry.get("path") not in listed:
