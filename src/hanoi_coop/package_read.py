@@ -253,7 +253,8 @@ def _remembered(resource: Resource, relative: str, data: bytes, digest: str,
 
 
 def _parse(resource: Resource, raw: bytes, relative: str) -> ParsedCsv:
-    cells, lines, problems = _well_formed(resource, raw), None, []
+    cells, lines = _well_formed(resource, raw), None
+    problems: list[Problem] = []
     if cells is None:
         text, problems = _decode(raw, relative)
         if text is None:
