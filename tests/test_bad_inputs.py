@@ -166,6 +166,7 @@ def test_duplicate_primary_key(package: Path):
     ("persons", "name", "Xu Jia\u0301n", "nfc"),
     ("persons", "name", "", "required"),
     ("figures", "value", "abc", "type"),
+    ("evidence", "char_start", "99999999999999999999", "type"),  # beyond 64 bits: not wrapped
     ("evidence", "char_start", "-5", "minimum"),
 ])
 def test_bad_cell(package: Path, table, column, value, rule):
