@@ -7,6 +7,7 @@ and rule. The package's own data is the valid baseline.
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from .corruption import (
     csv_file,
     edit_bytes,
     read_rows,
+    refresh_checksums,
     set_cell,
     write_rows,
 )
@@ -239,6 +241,29 @@ def test_csv_and_parquet_that_disagree(package: Path):
     problem = _only(_problems(package), "format-mismatch")
     assert (problem.file, problem.field) == ("data/parquet/persons.parquet", "name")
     assert problem.record.endswith("(row 2)")
+
+
+def test_csv_and_parquet_that_disagree_on_a_date(package: Path):
+    """Compared as Arrow columns: a day off in a date32 column is found, at its row."""
+    path = package / "data" / "parquet" / "meetings.parquet"
+    table = pq.read_table(path)
+    days = table.column("date_latest").to_pylist()
+    row = next(i for i, d in enumerate(days) if d is not None)
+    days[row] = days[row] + dt.timedelta(days=1)
+    index = table.schema.get_field_index("date_latest")
+    pq.write_table(table.set_column(index, table.schema.field(index),
+                                    pa.array(days, pa.date32())), path)
+    problem = _only(_problems(package), "format-mismatch")
+    assert (problem.field, problem.record.endswith(f"(row {row})")) == ("date_latest", True)
+
+
+def test_parquet_written_in_many_row_groups_still_agrees(package: Path):
+    """The same values in one-row groups (many Arrow chunks) are the same table: no false
+    mismatch from how the file was cut."""
+    path = package / "data" / "parquet" / "persons.parquet"
+    pq.write_table(pq.read_table(path), path, row_group_size=1)
+    refresh_checksums(package)
+    assert _problems(package) == []
 
 
 def test_checksum_that_does_not_match(package: Path):

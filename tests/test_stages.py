@@ -317,9 +317,9 @@ def test_a_file_changed_in_one_cell_is_parsed_again(built: Path, tmp_path: Path)
     with open_package(package) as published:
         first = read_package(published)
         before = first.csv["meetings"].frame.loc[0, "event_type"]
-        first.parquet["meetings"].loc[0, "title"] = "changed by a reader"
+        first.csv["meetings"].frame.loc[0, "title"] = "changed by a reader"
     with open_package(package) as published:
-        assert read_package(published).parquet["meetings"].loc[0, "title"] != (
+        assert read_package(published).csv["meetings"].frame.loc[0, "title"] != (
             "changed by a reader")
     other = "AGREE" if before != "AGREE" else "CONSULT"
     set_cell(package, "meetings", 0, "event_type", other)
@@ -332,4 +332,5 @@ def test_a_file_changed_in_one_cell_is_parsed_again(built: Path, tmp_path: Path)
     with open_package(package) as published:
         again = read_package(published)
     assert again.csv["meetings"].frame.loc[0, "event_type"] == other
-    assert again.parquet["meetings"].loc[0, "event_type"] == other
+    # Both files changed alike: a Parquet parse remembered from before would disagree.
+    assert [p for p in again.problems if p.rule == "format-mismatch"] == []

@@ -45,6 +45,9 @@ class Published:
     parquet: dict[str, pd.DataFrame] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # cell type errors, located later
+    # Where the Parquet file says otherwise than the CSV file: reported after the CSV's own
+    # problems, which are usually the cause.
+    mismatches: list[Problem] = field(default_factory=list)
     cleanup: Path | None = None
 
     def close(self) -> None:

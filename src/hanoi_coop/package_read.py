@@ -23,7 +23,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from hanoi_coop.errors import Finding, Problem
-from hanoi_coop.layout import CROISSANT, PARQUET_SUFFIX
+from hanoi_coop.layout import CROISSANT, PARQUET_SUFFIX, parquet_path
 from hanoi_coop.metadata import RESOURCES, Field, Resource
 from hanoi_coop.package_open import (
     MAX_DESCRIPTOR_BYTES,
@@ -34,7 +34,7 @@ from hanoi_coop.package_open import (
     open_package,
     safe_relative,
 )
-from hanoi_coop.schemas import arrow_schema
+from hanoi_coop.schemas import arrow_schema, arrow_table
 
 BOM = b"\xef\xbb\xbf"
 
@@ -183,7 +183,8 @@ def _parse_column(text: pd.Series, field: Field) -> tuple[pd.Series, pd.Series]:
 
 # --- Parquet -----------------------------------------------------------------------------------
 def read_parquet(resource: Resource, data: bytes, relative: str,
-                 ) -> tuple[pd.DataFrame | None, list[Problem]]:
+                 ) -> tuple[pa.Table | None, list[Problem]]:
+    """The Parquet file as an Arrow table, if it reads and has the model's schema."""
     try:
         table = pq.read_table(pa.BufferReader(data))
     except Exception as exc:  # pyarrow raises several types for a damaged file
@@ -197,23 +198,31 @@ def read_parquet(resource: Resource, data: bytes, relative: str,
                               "Parquet schema differs from the Table Schema",
                               field=", ".join(d.split(":")[0] for d in diff) or None,
                               value="; ".join(diff) or ",".join(n for n, _ in got))]
+    return table, []
+
+
+def parquet_frame(resource: Resource, table: pa.Table) -> pd.DataFrame:
+    """A Parquet file's Arrow table in the package dtypes."""
     frame = table.to_pandas()
     for f in resource.fields:
         frame[f.name] = f.column_type.from_arrow(frame[f.name])
-    return frame, []
+    return frame
 
 
-def compare_formats(resource: Resource, csv_frame: pd.DataFrame, parquet_frame: pd.DataFrame,
+def compare_formats(resource: Resource, csv_frame: pd.DataFrame, parquet: pa.Table,
                     relative: str) -> list[Problem]:
-    """Problems where the Parquet file's content differs from the CSV file's."""
-    if len(csv_frame) != len(parquet_frame):
+    """Problems where the Parquet file's content differs from the CSV file's: compared as
+    Arrow columns (the CSV's frame as the writer turns it into Arrow), and cell by cell in
+    pandas only where they differ, to say where."""
+    if len(csv_frame) != parquet.num_rows:
         return [Problem(relative, "format-mismatch",
-                        f"{len(parquet_frame)} rows in Parquet, {len(csv_frame)} in CSV")]
+                        f"{parquet.num_rows} rows in Parquet, {len(csv_frame)} in CSV")]
+    expected = arrow_table(resource, csv_frame)
+    if all(expected.column(i).equals(parquet.column(i)) for i in range(parquet.num_columns)):
+        return []
     problems = []
     a = csv_frame.reset_index(drop=True)
-    b = parquet_frame.reset_index(drop=True)
-    if a.equals(b):  # the common case, in one pass; cell by cell only to say where they differ
-        return []
+    b = parquet_frame(resource, parquet)
     for name in resource.field_names:
         same = (a[name] == b[name]).fillna(False) | (a[name].isna() & b[name].isna())
         for i in a.index[~same.to_numpy(dtype=bool)]:
@@ -280,11 +289,14 @@ def read_frames(path: Path) -> dict[str, pd.DataFrame]:
 
 def read_package(published: Published) -> Published:
     """Read every table's CSV and Parquet file, collecting file-level problems; each file is
-    read and hashed once, for the descriptor's checks and croissant.json's."""
+    read and hashed once, for the descriptor's checks and croissant.json's. One table at a
+    time: its Parquet file is compared with its CSV file and let go, so the package is held
+    in memory once (a table with no readable CSV keeps its Parquet frame)."""
     digests: dict[Path, str] = {}
     first = len(published.problems)  # croissant.json's problems come before the files'
     entries = _entries(published.descriptor)
     for name, resource in RESOURCES.items():
+        read = {}
         for parquet in (False, True):
             entry = entries.get(name + (PARQUET_SUFFIX if parquet else ""))
             if entry is None:
@@ -292,34 +304,41 @@ def read_package(published: Published) -> Published:
                     "datapackage.json", "missing-resource",
                     f"no {'Parquet' if parquet else 'CSV'} resource for table {name}"))
                 continue
-            _read_entry(published, resource, entry, parquet, digests)
+            read[parquet] = _read_entry(published, resource, entry, parquet, digests)
+        table = read.get(True)
+        if table is None:
+            continue
+        if name in published.csv:
+            published.mismatches += compare_formats(resource, published.csv[name].frame,
+                                                    table, parquet_path(name))
+        else:
+            published.parquet[name] = parquet_frame(resource, table)
     published.problems[first:first] = croissant_problems(published, digests)
     return published
 
 
 def _read_entry(published: Published, resource: Resource, entry: dict, parquet: bool,
-                digests: dict[Path, str]) -> None:
+                digests: dict[Path, str]) -> pa.Table | None:
+    """Read one file: a CSV file into ``published.csv``; a Parquet file's table is returned."""
     relative = str(safe_relative(entry.get("path")))
     path = inside_package(published.root, relative)
     if not path.is_file():
         published.problems.append(Problem(relative, "missing-file",
                                           "the file datapackage.json names is not there"))
-        return
+        return None
     raw = path.read_bytes()
     digest = digests[path] = hashlib.sha256(raw).hexdigest()
     published.problems += _check_bytes(entry, relative, raw, digest)
     if parquet:
-        frame, problems = _remembered(resource, relative, raw, digest,
+        table, problems = _remembered(resource, relative, raw, digest,
                                       lambda: read_parquet(resource, raw, relative))
         published.problems += problems
-        if frame is not None:
-            published.parquet[resource.name] = frame.copy()  # the remembered one stays
-        return
+        return table  # Arrow tables are immutable: the remembered one is safe to share
     parsed = _remembered(resource, relative, raw, digest,
                          lambda: _parse(resource, raw, relative))
     published.problems += parsed.problems
     if parsed.frame is None:
-        return
+        return None
     frame = parsed.frame.copy()  # callers may change theirs; the remembered one stays
     published.findings += parsed.findings
     published.csv[resource.name] = Table(frame, parsed.lines, relative)
@@ -328,6 +347,7 @@ def _read_entry(published: Published, resource: Resource, entry: dict, parquet: 
         published.problems.append(Problem(relative, "row-count",
                                           f"{len(frame)} rows, datapackage.json says "
                                           f"{entry['rows']}"))
+    return None
 
 
 # --- croissant.json ------------------------------------------------------------------------------

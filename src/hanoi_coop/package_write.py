@@ -14,13 +14,12 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from hanoi_coop.croissant import croissant
 from hanoi_coop.layout import CROISSANT, DESCRIPTOR, PARQUET_SUFFIX, csv_path, parquet_path
 from hanoi_coop.metadata import RESOURCES, SOURCES, Resource, package
-from hanoi_coop.schemas import arrow_schema, pandera_schema, table_schema
+from hanoi_coop.schemas import arrow_table, pandera_schema, table_schema
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
@@ -32,11 +31,6 @@ def csv_bytes(resource: Resource, frame: pd.DataFrame) -> bytes:
     writer.writerow(resource.field_names)
     writer.writerows(zip(*columns, strict=True))
     return out.getvalue().encode()
-
-
-def arrow_table(resource: Resource, frame: pd.DataFrame) -> pa.Table:
-    arrays = [f.column_type.arrow_array(frame[f.name]) for f in resource.fields]
-    return pa.Table.from_arrays(arrays, schema=arrow_schema(resource))
 
 
 def parquet_bytes(resource: Resource, frame: pd.DataFrame) -> bytes:

@@ -108,6 +108,12 @@ def arrow_schema(resource: Resource) -> pa_arrow.Schema:
                   "primary_key": resource.primary_key})
 
 
+def arrow_table(resource: Resource, frame: pd.DataFrame) -> pa_arrow.Table:
+    """A typed frame as the Arrow table its Parquet file holds."""
+    arrays = [f.column_type.arrow_array(frame[f.name]) for f in resource.fields]
+    return pa_arrow.Table.from_arrays(arrays, schema=arrow_schema(resource))
+
+
 def typed_frame(resource: Resource, rows: list[dict]) -> pd.DataFrame:
     """Rows as a frame in the package's dtypes, sorted by primary key."""
     frame = pd.DataFrame({f.name: f.column_type.cast_list([row.get(f.name) for row in rows])

@@ -25,7 +25,7 @@ from hanoi_coop.package_open import (
     open_package,
     resource_paths,
 )
-from hanoi_coop.package_read import compare_formats, read_package
+from hanoi_coop.package_read import read_package
 from hanoi_coop.schemas import all_pandera_schemas, typed_frame
 from hanoi_coop.validation.rules import check_rules
 
@@ -285,12 +285,8 @@ def validate_package(path: Path, with_frictionless: bool = True,
         if texts is not None:
             findings += provenance_against_texts(frames, texts)
         locate = published_locator(published, frames)
-        problems = list(published.problems) + [locate(f) for f in findings]
-        for name, table in published.csv.items():
-            if name in published.parquet:
-                problems += compare_formats(RESOURCES[name], table.frame,
-                                            published.parquet[name],
-                                            parquet_path(name))
+        problems = (list(published.problems) + [locate(f) for f in findings]
+                    + published.mismatches)
         if with_frictionless:
             seen = {(p.file, p.line) for p in problems}
             tables = list(RESOURCES) if frictionless_csv_only else None
