@@ -286,6 +286,22 @@ def test_every_type_writes_the_same_cells_and_arrow_values_at_any_size(monkeypat
     assert kind.arrow_array(column).equals(pa.array(python, type=kind.arrow_type))
 
 
+def test_a_csv_file_written_in_batches_is_the_file_written_whole(monkeypatch, built: Path):
+    """Rows are written a batch at a time (memory stays bounded at 10^7 rows); batches of 7
+    rows give the bytes of the built file, header once, no row lost or repeated."""
+    import hanoi_coop.package_write as package_write
+    from hanoi_coop.layout import csv_path
+    from hanoi_coop.metadata import RESOURCES
+    from hanoi_coop.package_read import read_frames
+
+    frames = read_frames(built)
+    monkeypatch.setattr(package_write, "_CSV_BATCH_ROWS", 7)
+    for table in ("evidence", "persons", "meetings"):
+        batches = list(package_write._csv_batches(RESOURCES[table], frames[table]))
+        assert len(batches) == 1 + -(-len(frames[table]) // 7)
+        assert b"".join(batches) == (built / csv_path(table)).read_bytes()
+
+
 def test_a_small_column_is_written_as_a_large_one_is(monkeypatch):
     """CSV cells per value (small columns) and per column (dates in large ones) agree, and a
     missing value is an empty cell in both."""

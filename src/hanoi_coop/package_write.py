@@ -10,7 +10,8 @@ import csv
 import hashlib
 import io
 import json
-from dataclasses import asdict
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -24,13 +25,42 @@ from hanoi_coop.schemas import arrow_table, pandera_schema, table_schema
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
 
-def csv_bytes(resource: Resource, frame: pd.DataFrame) -> bytes:
-    columns = [f.column_type.text_cells(frame[f.name]) for f in resource.fields]
+# Rows per batch of CSV text: the cells of a batch are Python strings, so a table of 10^7 rows
+# is never in memory as text all at once.
+_CSV_BATCH_ROWS = 100_000
+
+
+def _csv_batches(resource: Resource, frame: pd.DataFrame) -> Iterator[bytes]:
+    """The table's CSV bytes, the header first, then the rows a batch at a time."""
+    yield _csv_text([resource.field_names])
+    for start in range(0, len(frame), _CSV_BATCH_ROWS):
+        batch = frame.iloc[start:start + _CSV_BATCH_ROWS]
+        yield _csv_text(zip(*(f.column_type.text_cells(batch[f.name]) for f in resource.fields),
+                            strict=True))
+
+
+def _csv_text(rows: Iterable[Iterable[str]]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(resource.field_names)
-    writer.writerows(zip(*columns, strict=True))
+    csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL).writerows(rows)
     return out.getvalue().encode()
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the descriptor and croissant.json record of a file written."""
+
+    bytes: int
+    sha256: str
+
+
+def _write_batches(target: Path, batches: Iterable[bytes]) -> Written:
+    digest, size = hashlib.sha256(), 0
+    with target.open("wb") as sink:
+        for data in batches:
+            sink.write(data)
+            digest.update(data)
+            size += len(data)
+    return Written(size, digest.hexdigest())
 
 
 def parquet_bytes(resource: Resource, frame: pd.DataFrame) -> bytes:
@@ -41,11 +71,7 @@ def parquet_bytes(resource: Resource, frame: pd.DataFrame) -> bytes:
     return sink.getvalue()
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _resource_descriptor(resource: Resource, path: str, data: bytes, rows: int,
+def _resource_descriptor(resource: Resource, path: str, written: Written, rows: int,
                          parquet: bool) -> dict:
     return {
         "name": resource.name + (PARQUET_SUFFIX if parquet else ""),
@@ -60,7 +86,7 @@ def _resource_descriptor(resource: Resource, path: str, data: bytes, rows: int,
                                            "header": True}}),
         # Frictionless can count bytes and hash only for text formats; Parquet checksums are
         # in the release manifest.
-        **({} if parquet else {"bytes": len(data), "hash": f"sha256:{_sha256(data)}"}),
+        **({} if parquet else {"bytes": written.bytes, "hash": f"sha256:{written.sha256}"}),
         "rows": rows,  # not a Data Package property; kept for the manifest and the README
         "schema": table_schema(resource, PARQUET_SUFFIX if parquet else ""),
     }
@@ -96,16 +122,14 @@ def write_package(frames: dict[str, pd.DataFrame], root: Path, version: str) -> 
     sha256: dict[str, str] = {}
     for name, resource in RESOURCES.items():
         frame = frames[name]
-        for parquet, path, data in (
-            (False, csv_path(name), csv_bytes(resource, frame)),
-            (True, parquet_path(name), parquet_bytes(resource, frame)),
-        ):
+        for parquet, path in ((False, csv_path(name)), (True, parquet_path(name))):
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            sha256[path] = _sha256(data)
+            written = _write_batches(target, [parquet_bytes(resource, frame)] if parquet
+                                     else _csv_batches(resource, frame))
+            sha256[path] = written.sha256
             (parquet_resources if parquet else csv_resources).append(
-                _resource_descriptor(resource, path, data, len(frame), parquet))
+                _resource_descriptor(resource, path, written, len(frame), parquet))
     write_schemas(root / "schemas")
     descriptor = package_descriptor(csv_resources + parquet_resources, frames[SOURCES],
                                     version)
