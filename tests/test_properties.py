@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -105,3 +106,20 @@ def test_no_text_makes_the_validator_crash(frames, data):
     if value and field.pattern == SAFE_TEXT_PATTERN and (
             not unicodedata.is_normalized("NFC", value)):
         assert _reported(findings, table, row, field.name)
+
+
+# Free text as Pandera checks it (Arrow passes) and as the Table Schema's pattern says it
+# (Python's re, as Frictionless and pandas run it): the same verdict on any text, including
+# the tokens, formula starts and signed numbers it is about, with and without a final newline.
+_EDGES = st.sampled_from(["NA", "N/A", "nan", "null", "None", "-5", "+1,000.5", "=1+1", "@x",
+                          "-", "", "\n", " NA"])
+
+
+@given(st.one_of(st.text(), _EDGES, st.tuples(_EDGES, st.sampled_from(["\n", "\n\n", " ", "x"]))
+                 .map("".join)))
+def test_the_free_text_check_says_what_its_pattern_says(value):
+    from hanoi_coop.custom_checks import PATTERN_CHECKS
+
+    for pattern, (_, check) in PATTERN_CHECKS.items():
+        verdict = check(pd.Series([value], dtype=pd.StringDtype())).tolist()
+        assert verdict == [re.match(pattern, value) is not None], (pattern, value)

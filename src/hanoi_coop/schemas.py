@@ -9,7 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow as pa_arrow
 
-from hanoi_coop import custom_checks  # noqa: F401  (registers the Pandera checks)
+from hanoi_coop.custom_checks import PATTERN_CHECKS  # (and registers the Pandera checks)
 from hanoi_coop.metadata import RESOURCES, Field, Resource
 
 MISSING_VALUES = [""]
@@ -59,7 +59,9 @@ def _pandera_checks(field: Field) -> list[pa.Check]:
     found = []
     if field.enum is not None:
         found.append(pa.Check.isin(list(field.enum)))
-    if field.pattern is not None:
+    if field.pattern in PATTERN_CHECKS:
+        found.append(getattr(pa.Check, f"is_{PATTERN_CHECKS[field.pattern][0]}")())
+    elif field.pattern is not None:
         found.append(pa.Check.str_matches(field.pattern))
     if field.minimum is not None:
         found.append(pa.Check.ge(field.minimum))

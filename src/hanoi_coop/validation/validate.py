@@ -36,8 +36,8 @@ RULE_NAMES = {
     "multiple_fields_uniqueness": "duplicate-id", "field_uniqueness": "unique",
     "not_nullable": "required", "isin": "codelist", "str_matches": "pattern",
     "greater_than_or_equal_to": "minimum", "less_than_or_equal_to": "maximum",
-    "is_edtf": "edtf", "is_nfc": "nfc", "dtype": "type", "column_in_dataframe": "missing-column",
-    "column_in_schema": "extra-column",
+    "is_edtf": "edtf", "is_nfc": "nfc", "is_safe_text": "pattern", "dtype": "type",
+    "column_in_dataframe": "missing-column", "column_in_schema": "extra-column",
 }
 
 
