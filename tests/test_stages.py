@@ -350,3 +350,18 @@ def test_a_file_changed_in_one_cell_is_parsed_again(built: Path, tmp_path: Path)
     assert again.csv["meetings"].frame.loc[0, "event_type"] == other
     # Both files changed alike: a Parquet parse remembered from before would disagree.
     assert [p for p in again.problems if p.rule == "format-mismatch"] == []
+
+
+# --- curated YAML: libyaml for plain files, the Python loader for the rest -----------------------
+def test_libyaml_and_the_python_loader_read_every_input_file_alike():
+    """The fast loader gives the data, lines and duplicate keys the Python loader gives, for
+    every curated and source file and for a mapping with a key written twice."""
+    from hanoi_coop.metadata.inputs import input_files
+    from hanoi_coop.records import _FastLineLoader, _LineLoader, _parse_with
+
+    root = Path(__file__).resolve().parents[1]
+    texts = {spec.path: (root / spec.path).read_text(encoding="utf-8") for spec in input_files()}
+    texts["twice.yaml"] = "- id: a\n  name: One\n  name: Two\n"
+    for name, text in texts.items():
+        assert _parse_with(_FastLineLoader, name, text) == _parse_with(_LineLoader, name, text)
+    assert _parse_with(_FastLineLoader, "twice.yaml", texts["twice.yaml"])[1][0].line == 3
