@@ -219,6 +219,30 @@ def test_evidence_for_a_row_that_does_not_exist(package: Path):
     assert problem.line == line
 
 
+def test_evidence_that_names_the_row_of_another_table(package: Path):
+    """A quote's record id must exist in the table it names, not in any table: an id of
+    persons cited as a meeting is no meeting's evidence."""
+    person = read_rows(package, "persons")[1][0]
+    evidence = read_rows(package, "evidence")
+    row = next(i for i, r in enumerate(evidence[1:]) if r[evidence[0].index("table_name")]
+               == "meetings")
+    line = set_cell(package, "evidence", row, "record_id", person)
+    problem = _only(_problems(package), "evidence-target")
+    assert (problem.line, problem.value) == (line, person)
+
+
+def test_a_row_whose_quotes_are_all_gone_has_no_evidence(package: Path):
+    """Every quote of one person removed: that person's row is reported, at its line."""
+    persons = read_rows(package, "persons")
+    person = persons[2][0]
+    evidence = read_rows(package, "evidence")
+    table, record = evidence[0].index("table_name"), evidence[0].index("record_id")
+    write_rows(package, "evidence", [r for r in evidence
+                                     if not (r[table] == "persons" and r[record] == person)])
+    problems = [p for p in _problems(package) if p.rule == "no-evidence"]
+    assert [(p.file, p.line, p.record) for p in problems] == [("data/csv/persons.csv", 3, person)]
+
+
 def test_parquet_schema_that_differs_from_the_table_schema(package: Path):
     path = package / "data" / "parquet" / "figures.parquet"
     table = pq.read_table(path)

@@ -6,7 +6,9 @@ turns them into located problems. Pandera covers one column at a time; these cov
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -523,14 +525,17 @@ def search_keys(frames: dict[str, pd.DataFrame]) -> list[Finding]:
 
 
 def evidence_links(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """Every row that needs evidence has a quote, and every quote's row exists. The evidence
+    is grouped by table once, so each quote is looked up once (not once per table)."""
     evidence = frames[EVIDENCE]
+    by_table = evidence.groupby("table_name", sort=False, observed=True).indices
+    known = np.zeros(len(evidence), dtype=bool)  # a quote whose table is none stays unknown
     found = []
-    known = pd.Series(False, index=evidence.index)
     for name in [n for n, r in RESOURCES.items() if r.needs_evidence]:
         ids = frames[name][RESOURCES[name].primary_key]
-        in_table = evidence["table_name"] == name
-        known |= in_table & isin(evidence["record_id"], ids)
-        cited = evidence.loc[in_table, "record_id"]
+        rows = by_table.get(name, np.empty(0, dtype=np.intp))
+        cited = evidence["record_id"].iloc[rows]
+        known[rows] = isin(cited, ids).to_numpy(dtype=bool)
         found += _findings(name, ~isin(ids, cited), frames[name], RESOURCES[name].primary_key,
                            "no-evidence", "no quote in the evidence table supports this row")
     found += _findings(EVIDENCE, ~known, evidence, "record_id", "evidence-target",
@@ -586,6 +591,22 @@ ALL_RULES = [foreign_keys, same_as, entailed, sides_by_host, date_bounds, dates_
 def check_rules(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     found: list[Finding] = []
     shared = RuleInput(frames)
-    for rule in ALL_RULES:
-        found += rule(shared)
+    with _without_cycle_collection():
+        for rule in ALL_RULES:
+            found += rule(shared)
     return found
+
+
+@contextlib.contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """The rules make millions of tuples, lists and dicts, none in a reference cycle; Python's
+    cycle collector would walk every live one again each time its counters fill, which made
+    the rules grow faster than the rows (121 s at 10^7 rows, 8.6 s at 10^6). Reference
+    counting still frees them; the collector runs again afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
