@@ -1,8 +1,11 @@
 """Checks no Table Schema constraint can express, written once and named in the metadata model.
 
 Pandera registers each as a check method (so the generated YAML names it); Frictionless runs
-the same functions through ``frictionless_checks.ModelChecks``. Pandera applies them to whole
-columns, each distinct value once (an EDTF parse is slow; values repeat a lot).
+the same functions through ``validation.frictionless_pass.ModelChecks``. Pandera applies them
+to whole columns, each distinct value once (an EDTF parse is slow; values repeat a lot).
+
+Also here: the Pandera form of a Table Schema pattern that pandas could only run one value at
+a time (``PATTERN_CHECKS``); Frictionless keeps the pattern itself.
 """
 
 from __future__ import annotations
