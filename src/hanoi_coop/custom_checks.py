@@ -18,7 +18,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hanoi_coop import dates, names
-from hanoi_coop.metadata.fields import SAFE_TEXT_PATTERN
+from hanoi_coop.metadata.fields import (
+    FORMULA_STARTS,
+    MISSING_VALUE_TOKENS,
+    SAFE_TEXT_PATTERN,
+    SIGNED_NUMBER_REST,
+)
 
 
 def _is_edtf(value: str) -> bool:
@@ -45,10 +50,11 @@ def column_check(function: Callable[[str], bool], column: pd.Series) -> pd.Serie
 # --- a Table Schema pattern, as Pandera runs it ------------------------------------------------
 # pandas runs a pattern over Arrow strings with RE2, which has no lookarounds; for one that has
 # them it falls back to Python's re one value at a time (a fifth of Pandera's time at 10^6
-# rows). These columns functions say the same as their pattern, with Python's re semantics
-# ("$" also matches before a final newline), in a few Arrow passes; the tests hold each to its
-# pattern on any text.
-_MISSING_TOKENS = pa.array(["NA", "N/A", "NaN", "nan", "null", "NULL", "None", "none"])
+# rows). These column functions are made from the same parts as their pattern and say the
+# same, with Python's re semantics ("$" also matches before a final newline), in a few Arrow
+# passes; the tests hold each to its pattern on any text.
+_MISSING_TOKENS = pa.array(list(MISSING_VALUE_TOKENS))
+_FORMULA = f"^[{FORMULA_STARTS}]"
 
 
 def _safe_text(column: pd.Series) -> pd.Series:
@@ -57,8 +63,9 @@ def _safe_text(column: pd.Series) -> pd.Series:
     cells = pa.array(column, type=pa.string(), from_pandas=True)
     bare = pc.replace_substring_regex(cells, r"\n\z", "", max_replacements=1)
     token = pc.is_in(bare, value_set=_MISSING_TOKENS)
-    formula = pc.and_(pc.match_substring_regex(cells, r"^[=+@-]"),
-                      pc.invert(pc.match_substring_regex(cells, r"^[=+@-][0-9][0-9.,]*\n?\z")))
+    formula = pc.and_(pc.match_substring_regex(cells, _FORMULA),
+                      pc.invert(pc.match_substring_regex(
+                          cells, rf"{_FORMULA}{SIGNED_NUMBER_REST}\n?\z")))
     bad = pc.or_(pc.or_(token, formula), pc.equal(pc.utf8_length(cells), 0))
     return pd.Series(pc.fill_null(pc.invert(bad), True).to_numpy(zero_copy_only=False),
                      index=column.index)

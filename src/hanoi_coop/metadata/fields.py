@@ -23,9 +23,14 @@ ISO_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 # Free text may not be a missing-value token (pandas reads "NA" or "null" as missing) nor start
 # like a spreadsheet formula (=, +, -, @) unless it is a number. Applied to every free-text field
-# so Frictionless and Pandera both reject such cells.
+# so Frictionless and Pandera both reject such cells. Said once, as its parts: the Table Schema
+# pattern is made from them, and so is the Arrow check Pandera runs (``custom_checks``).
+MISSING_VALUE_TOKENS = ("NA", "N/A", "NaN", "nan", "null", "NULL", "None", "none")
+FORMULA_STARTS = "=+@-"
+SIGNED_NUMBER_REST = "[0-9][0-9.,]*"  # what may follow a formula start: a number
 SAFE_TEXT_PATTERN = (
-    r"^(?!(?:NA|N/A|NaN|nan|null|NULL|None|none)$)(?![=+@-](?![0-9][0-9.,]*$))[\s\S]+$"
+    rf"^(?!(?:{'|'.join(MISSING_VALUE_TOKENS)})$)"
+    rf"(?![{FORMULA_STARTS}](?!{SIGNED_NUMBER_REST}$))[\s\S]+$"
 )
 SEARCH_KEY_PATTERN = r"^[a-z0-9 .,'()&/\-]+$"
 
