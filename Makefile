@@ -53,7 +53,7 @@ test: $(STAMP) $(CHROMIUM) $(TOOLS_STAMP) $(LOWEST_STAMP) lint  ## lint and run 
 serve: $(STAMP)  ## the data portal on http://127.0.0.1:8001
 	$(BIN)/hanoi-coop serve
 
-bench: $(STAMP)  ## benchmarks at 10^3..10^7 rows -> benchmarks/results.md (about 25 minutes)
+bench: $(STAMP)  ## benchmarks at 10^3..10^7 rows -> benchmarks/results.md (about 25 minutes, ~20 GB free memory)
 	$(BIN)/python scripts/bench
 
 clean:
