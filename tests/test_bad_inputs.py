@@ -184,6 +184,7 @@ def test_bad_cell(package: Path, table, column, value, rule):
     ("meetings", "date_precision", "", "date-derived"),  # missing where the EDTF gives one
     ("evidence", "char_end", "99999", "quote-offsets"),
     ("persons", "search_key", "someone else", "search-key"),
+    ("place_links", "link_note", 'The article calls it "the gateway".', "fragment-not-quoted"),
 ])
 def test_bad_cross_table_value(package: Path, table, column, value, rule):
     rows = read_rows(package, table)

@@ -105,3 +105,22 @@ def test_a_link_row_without_its_note_is_refused(workspace: Path):
     problem = caught.value.problems[0]
     assert (problem.file, problem.rule, problem.record, problem.field) == (
         "curated/place_links.yaml", "required", "red-river", "link_note")
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ('extend "to Viet Tri"', 'extend "to Lao Cai"'),  # words of the article, another place's
+    ('extend "to Viet Tri"', 'extend "as far as Viet Tri"'),  # words the article never has
+])
+def test_words_a_note_quotes_must_be_the_places_quotes(workspace: Path, old, new):
+    """A link note may say what the article says only in the words of the place's own
+    evidence: quoted words found in none of its quotes stop the build at the note."""
+    path = workspace / "curated" / "place_links.yaml"
+    replace_in(path, old, new)
+    text = path.read_text(encoding="utf-8")
+    line = text[:text.index("- place_id: viet-tri\n")].count("\n") + 1
+    with pytest.raises(InputError) as caught:
+        build(workspace)
+    problem = next(p for p in caught.value.problems if p.rule == "fragment-not-quoted")
+    assert (problem.file, problem.record, problem.field) == (
+        "curated/place_links.yaml", "viet-tri", "link_note")
+    assert problem.line is not None and problem.line > line

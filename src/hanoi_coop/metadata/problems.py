@@ -96,6 +96,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
     Rule("words-not-quoted", "Naming words not quoted", "The words that name a code (a "
          "title, a status phrase, an event phrase, a value phrase) stand in none of the row's "
          "evidence quotes.", _TABLE),
+    Rule("fragment-not-quoted", "Note quotes words the article does not", "Words a note "
+         "puts in double quotes (a place link's note) stand in none of the quotes of the row "
+         "it is about.", _TABLE),
     Rule("quote-not-naming", "Quote does not name the row's referent", "None of the row's "
          "quotes prints a person's or place's own name, or names the person it is about (full "
          "name, family name or given name), or, for "

@@ -181,6 +181,15 @@ class AuthorityLinks:
 
 
 @dataclass(frozen=True)
+class QuotedFragments:
+    """Words a note puts in double quotes are the article's: each stands in one of the quotes
+    of the row ``via`` names (a place link's note quotes the place's evidence)."""
+
+    field: str
+    via: str
+
+
+@dataclass(frozen=True)
 class Ancestor:
     """``column`` is the first place, from the one ``start`` names up through ``parent``,
     whose ``where`` column has the given value (the place itself counts). ``start`` may be
@@ -230,6 +239,7 @@ class Resource:
     dates_in_order: tuple[DatesInOrder, ...] = ()
     named_by: tuple[NamedBy, ...] = ()
     quote_names: tuple[QuoteNames, ...] = ()
+    quoted_fragments: tuple[QuotedFragments, ...] = ()
     # The column holding the row's name as the articles write it: its mentions in article
     # content must be linked or excused (name coverage).
     named_as: str | None = None
@@ -334,6 +344,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
          "latitude", "longitude", "link_note", "link_basis"),
         "place_id", (_fk("place_id", "places"),), full_text=("iso_3166_name", "geonames_name"),
         authority_links=AuthorityLinks(),
+        quoted_fragments=(QuotedFragments("link_note", "place_id"),),
     ),
     Resource(
         "organizations", "Organizations",

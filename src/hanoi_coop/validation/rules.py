@@ -424,6 +424,31 @@ def named_words_quoted(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return found
 
 
+_IN_QUOTES = re.compile(r'["“]([^"“”]+)["”]')
+
+
+def _fragments_quoted(text: object, folded: tuple[str, ...]) -> bool:
+    return not isinstance(text, str) or all(_quoted(fragment, folded)
+                                             for fragment in _IN_QUOTES.findall(text))
+
+
+def fragments_quoted(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """What a note puts in double quotes stands in one of the quotes of the row it is about:
+    a note may say what the article says only in the article's words."""
+    found = []
+    for name, frame, rule in _declared(frames, "quoted_fragments"):
+        owner = _reference(name, rule.via)
+        by_key = dict(zip(frames[owner][RESOURCES[owner].primary_key].astype(object),
+                          _row_folded(frames, owner), strict=True))
+        pairs = [(text, by_key.get(ref, ()))
+                 for text, ref in zip(frame[rule.field].astype(object),
+                                      frame[rule.via].astype(object), strict=True)]
+        mask = [not ok for ok in _verdicts(pairs, _fragments_quoted)]
+        found += _findings(name, mask, frame, rule.field, "fragment-not-quoted",
+                           f"words in double quotes stand in none of the {owner} row's quotes")
+    return found
+
+
 def _names_in(folded: tuple[str, ...], names: tuple[str, ...]) -> bool:
     """One of the (normalised) ``names`` stands as whole words in one of the ``folded``
     quotes."""
@@ -583,7 +608,7 @@ def derived_tables(frames: dict[str, pd.DataFrame]) -> list[Finding]:
 
 ALL_RULES = [foreign_keys, same_as, entailed, sides_by_host, date_bounds, dates_in_order,
              codes_named_by_words, codes_supported_by_words, named_words_quoted,
-             quotes_name_their_referents,
+             quotes_name_their_referents, fragments_quoted,
              years_from_clues,
              search_keys, evidence_links, quote_offsets, derived_tables]
 
