@@ -197,7 +197,8 @@ def test_naming_words_may_skip_with_an_ellipsis_but_not_invent():
 
 # --- validation: what is remembered between checks is keyed by content -------------------------
 def test_pandera_findings_follow_the_frame_not_an_earlier_check_of_its_table(built: Path):
-    """The same table checked again after one cell, or one dtype, changed is checked anew."""
+    """The same table checked again after one cell, its row numbers or one dtype changed is
+    checked anew."""
     from hanoi_coop.package_open import open_package
     from hanoi_coop.package_read import read_package
     from hanoi_coop.validation.validate import _frames, pandera_findings
@@ -211,6 +212,8 @@ def test_pandera_findings_follow_the_frame_not_an_earlier_check_of_its_table(bui
     found = pandera_findings({**frames, "meetings": damaged}, ["meetings"])
     assert [(f.row, f.field, f.rule, f.value) for f in found] == [
         (2, "event_type", "codelist", "MEET")]
+    moved = damaged.set_axis(damaged.index + 10)  # the same cells at other row numbers
+    assert [f.row for f in pandera_findings({**frames, "meetings": moved}, ["meetings"])] == [12]
     retyped = frames["evidence"].astype({"char_start": "float64"})  # same numbers
     assert {(f.field, f.rule) for f in pandera_findings({**frames, "evidence": retyped},
                                                          ["evidence"])} == {
