@@ -221,6 +221,31 @@ def test_pandera_findings_follow_the_frame_not_an_earlier_check_of_its_table(bui
     assert pandera_findings(frames, ["meetings", "evidence"]) == []
 
 
+def test_a_derived_table_follows_the_tables_it_is_made_from(built: Path):
+    """Derived again after a joined table changed, it holds the change; what a caller does to
+    a derived frame is not what the next caller gets."""
+    from hanoi_coop.derivation import derive
+    from hanoi_coop.metadata import RESOURCES
+    from hanoi_coop.package_open import open_package
+    from hanoi_coop.package_read import read_package
+    from hanoi_coop.validation.validate import _frames
+
+    with open_package(built) as published:
+        read_package(published)
+        frames = _frames(published)
+    officials = RESOURCES["officials"]
+    first = derive(officials, frames)
+    first.loc[0, "name"] = "Changed By The Caller"
+    again = derive(officials, frames)
+    pd.testing.assert_frame_equal(again, frames["officials"])
+    persons = frames["persons"].copy()
+    person = again.at[0, "person_id"]
+    persons.loc[persons["person_id"] == person, "name"] = "Renamed Person"
+    renamed = derive(officials, {**frames, "persons": persons})
+    assert renamed.loc[renamed["person_id"] == person, "name"].unique().tolist() == [
+        "Renamed Person"]
+
+
 @pytest.mark.parametrize(("words", "comparator"), [
     ("over 32 million people", "gt"), ("a roughly 70-kilometer corridor", "approx"),
     ("the central government", "eq"),  # "over" and "around" only as whole words

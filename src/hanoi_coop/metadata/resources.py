@@ -211,6 +211,12 @@ class Derivation:
     joins: tuple[Join, ...] = ()
     ancestors: tuple[Ancestor, ...] = ()
 
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """Every table the derivation reads, the base first."""
+        tables = [self.base, *(j.table for j in self.joins), *(a.table for a in self.ancestors)]
+        return tuple(dict.fromkeys(tables))
+
 
 @dataclass(frozen=True)
 class Resource:

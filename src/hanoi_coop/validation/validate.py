@@ -6,9 +6,9 @@ Used twice: by the build on the frames it made (errors located in the curated fi
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-import pickle
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +18,7 @@ import pandera.pandas as pa
 
 from hanoi_coop.errors import Finding, Problem
 from hanoi_coop.layout import parquet_path
+from hanoi_coop.memo import ContentMemo, frame_digest
 from hanoi_coop.metadata import EVIDENCE, RESOURCES, SOURCES
 from hanoi_coop.package_open import (
     Published,
@@ -43,25 +44,12 @@ RULE_NAMES = {
 
 
 # --- engines -------------------------------------------------------------------------------------
-# Pandera's findings by table content. One process often checks the same small frames again
-# (a build, then the check of the files it wrote; a release after a build; a test session),
-# and Pandera's fixed cost per column dominates there. Large frames are not remembered:
-# hashing them costs about what checking them does.
-_PANDERA_SEEN: dict[tuple[str, bytes], tuple[Finding, ...]] = {}
-_PANDERA_SEEN_MAX = 256
-_PANDERA_MEMO_ROWS = 10_000
+# Pandera's findings by table content: its fixed cost per column dominates on small frames.
+_PANDERA_SEEN: ContentMemo[tuple[Finding, ...]] = ContentMemo(256)
 
 
-def _frame_digest(frame: pd.DataFrame) -> bytes | None:
-    """The digest of the frame's pickle: unpickling gives the frame back (values, dtypes,
-    index), so equal digests mean equal frames; equal frames that pickle apart only miss the
-    memo. Ten times faster than hashing each column (2 ms a small table)."""
-    if len(frame) > _PANDERA_MEMO_ROWS:
-        return None
-    return hashlib.sha256(pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)).digest()
-
-
-def _pandera_table(name: str, schema: pa.DataFrameSchema, frame: pd.DataFrame) -> list[Finding]:
+def _pandera_table(name: str, schema: pa.DataFrameSchema,
+                   frame: pd.DataFrame) -> tuple[Finding, ...]:
     found = []
     try:
         schema.validate(frame, lazy=True)
@@ -72,7 +60,7 @@ def _pandera_table(name: str, schema: pa.DataFrameSchema, frame: pd.DataFrame) -
             check = str(case.check)
             rule = RULE_NAMES.get(check.split("(")[0], check.split("(")[0])
             found.append(Finding(name, row, column, rule, f"fails {check}", case.failure_case))
-    return found
+    return tuple(found)
 
 
 def pandera_findings(frames: dict[str, pd.DataFrame],
@@ -82,15 +70,9 @@ def pandera_findings(frames: dict[str, pd.DataFrame],
     for name, schema in all_pandera_schemas().items():
         if name not in frames or (tables is not None and name not in tables):
             continue
-        digest = _frame_digest(frames[name])
-        if digest is None:
-            found += _pandera_table(name, schema, frames[name])
-            continue
-        if (name, digest) not in _PANDERA_SEEN:
-            if len(_PANDERA_SEEN) >= _PANDERA_SEEN_MAX:
-                _PANDERA_SEEN.clear()
-            _PANDERA_SEEN[name, digest] = tuple(_pandera_table(name, schema, frames[name]))
-        found += _PANDERA_SEEN[name, digest]
+        digest = frame_digest(frames[name])
+        check = functools.partial(_pandera_table, name, schema, frames[name])
+        found += check() if digest is None else _PANDERA_SEEN.get((name, digest), check)
     return found
 
 
@@ -102,10 +84,9 @@ def frame_findings(frames: dict[str, pd.DataFrame],
 
 
 # Frictionless's problems by the bytes it reads: the same descriptor and files always give the
-# same report, and a build or release run again in one process (a test session, a release
-# that rebuilds what was just built) need not pay for the row-by-row pass twice.
-_FRICTIONLESS_SEEN: dict[str, tuple[Problem, ...]] = {}
-_FRICTIONLESS_SEEN_MAX = 16
+# same report, and a build or release run again in one process need not pay for the
+# row-by-row pass twice.
+_FRICTIONLESS_SEEN: ContentMemo[tuple[Problem, ...]] = ContentMemo(16)
 
 
 def _content_key(descriptor_path: Path, tables: Collection[str] | None) -> str:
@@ -125,12 +106,8 @@ def _content_key(descriptor_path: Path, tables: Collection[str] | None) -> str:
 def frictionless_problems(descriptor_path: Path,
                           tables: Collection[str] | None = None) -> list[Problem]:
     """Frictionless's report on a package (or on some tables of it), one problem per error."""
-    key = _content_key(descriptor_path, tables)
-    if key not in _FRICTIONLESS_SEEN:
-        if len(_FRICTIONLESS_SEEN) >= _FRICTIONLESS_SEEN_MAX:
-            _FRICTIONLESS_SEEN.clear()
-        _FRICTIONLESS_SEEN[key] = tuple(_frictionless_run(descriptor_path, tables))
-    return list(_FRICTIONLESS_SEEN[key])
+    return list(_FRICTIONLESS_SEEN.get(_content_key(descriptor_path, tables), lambda: tuple(
+        _frictionless_run(descriptor_path, tables))))
 
 
 def _frictionless_run(descriptor_path: Path, tables: Collection[str] | None) -> list[Problem]:
