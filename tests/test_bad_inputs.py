@@ -255,6 +255,25 @@ def test_parquet_schema_that_differs_from_the_table_schema(package: Path):
     assert (problem.file, problem.field) == ("data/parquet/figures.parquet", "value")
 
 
+@pytest.mark.parametrize("read", ["whole", "a column at a time"])
+def test_parquet_data_that_does_not_read(package: Path, monkeypatch, read):
+    """A footer that reads over a column whose pages do not: a located problem, whether the
+    table is read whole (small) or a column at a time (large), and the other tables read."""
+    if read != "whole":
+        monkeypatch.setattr("hanoi_coop.package_read.MEMO_ROWS", 0)
+    path = package / "data" / "parquet" / "meetings.parquet"
+    data = bytearray(path.read_bytes())
+    chunk = pq.ParquetFile(path).metadata.row_group(0).column(5)  # event_type
+    start = chunk.data_page_offset
+    data[start:start + chunk.total_compressed_size] = b"\xab" * chunk.total_compressed_size
+    path.write_bytes(bytes(data))
+    refresh_checksums(package)
+    problems = _problems(package)
+    problem = _only(problems, "parquet-unreadable")
+    assert problem.file == "data/parquet/meetings.parquet"
+    assert {p.rule for p in problems} == {"parquet-unreadable"}
+
+
 def test_csv_and_parquet_that_disagree(package: Path):
     path = package / "data" / "parquet" / "persons.parquet"
     table = pq.read_table(path)

@@ -32,6 +32,19 @@ def test_the_installed_command_runs_as_a_process(package: Path):
     assert result.stdout.startswith("valid:")
 
 
+@pytest.mark.parametrize(("chosen", "pool"), [(None, "jemalloc"), ("system", "system")])
+def test_the_command_takes_the_pool_that_returns_memory_unless_the_user_chose(chosen, pool,
+                                                                                monkeypatch):
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    if chosen:
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", chosen)
+    script = ("from hanoi_coop.cli import use_jemalloc; use_jemalloc(); import pyarrow as pa; "
+              "print(pa.default_memory_pool().backend_name)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == pool
+
+
 @pytest.fixture
 def package(tmp_path: Path) -> Path:
     return copy_package(tmp_path / "package")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -298,5 +299,24 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BROKEN_PIPE
 
 
-if __name__ == "__main__":
+def use_jemalloc() -> None:
+    """Arrow's jemalloc pool for this process, unless the user chose one
+    (ARROW_DEFAULT_MEMORY_POOL) or this pyarrow lacks it. It hands freed memory back to the
+    system; the default pool keeps it, which made validate's peak at 10^6 rows 14 % higher.
+    Only the command sets it: a program that imports the library keeps its own pool."""
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    import pyarrow as pa
+
+    with contextlib.suppress(NotImplementedError):  # a build without jemalloc
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+
+
+def run() -> None:
+    """The ``hanoi-coop`` command."""
+    use_jemalloc()
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -32,15 +32,20 @@ def frame_digest(frame: pd.DataFrame) -> bytes | None:
 
 
 class ContentMemo(Generic[Value]):
-    """At most ``limit`` results by key (emptied when full: the work is cheap to redo)."""
+    """At most ``limit`` results by key (emptied when full: the work is cheap to redo), and
+    only those ``keep`` accepts (a result too large to hold on to is made each time)."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, keep: Callable[[Value], bool] | None = None) -> None:
         self._seen: dict[Hashable, Value] = {}
         self._limit = limit
+        self._keep = keep
 
     def get(self, key: Hashable, make: Callable[[], Value]) -> Value:
-        if key not in self._seen:
+        if key in self._seen:
+            return self._seen[key]
+        made = make()
+        if self._keep is None or self._keep(made):
             if len(self._seen) >= self._limit:
                 self._seen.clear()
-            self._seen[key] = make()
-        return self._seen[key]
+            self._seen[key] = made
+        return made

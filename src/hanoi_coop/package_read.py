@@ -12,10 +12,8 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -24,6 +22,7 @@ import pyarrow.parquet as pq
 
 from hanoi_coop.errors import Finding, Problem
 from hanoi_coop.layout import CROISSANT, PARQUET_SUFFIX, parquet_path
+from hanoi_coop.memo import MEMO_ROWS, ContentMemo
 from hanoi_coop.metadata import RESOURCES, Field, Resource
 from hanoi_coop.package_open import (
     MAX_DESCRIPTOR_BYTES,
@@ -182,23 +181,69 @@ def _parse_column(text: pd.Series, field: Field) -> tuple[pd.Series, pd.Series]:
 
 
 # --- Parquet -----------------------------------------------------------------------------------
+class ParquetUnreadable(Exception):
+    """A Parquet file whose footer read but whose data does not: its problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _unreadable(relative: str, exc: Exception) -> Problem:
+    return Problem(relative, "parquet-unreadable", str(exc).splitlines()[0])
+
+
+@dataclass(frozen=True)
+class ParquetColumns:
+    """A Parquet file with the model's schema. A large table's data is read a column at a
+    time when asked (never whole in memory beside its CSV frame); a small one's at once."""
+
+    file: pq.ParquetFile
+    relative: str
+    whole: pa.Table | None = None
+
+    @property
+    def num_rows(self) -> int:
+        return self.file.metadata.num_rows
+
+    def column(self, name: str) -> pa.ChunkedArray:
+        return self._read([name]).column(0)
+
+    def table(self) -> pa.Table:
+        return self._read(None)
+
+    def _read(self, columns: list[str] | None) -> pa.Table:
+        if self.whole is not None:
+            return self.whole if columns is None else self.whole.select(columns)
+        try:
+            return self.file.read(columns=columns)
+        except Exception as exc:  # pyarrow raises several types for damaged data
+            raise ParquetUnreadable(_unreadable(self.relative, exc)) from exc
+
+
 def read_parquet(resource: Resource, data: bytes, relative: str,
-                 ) -> tuple[pa.Table | None, list[Problem]]:
-    """The Parquet file as an Arrow table, if it reads and has the model's schema."""
+                 ) -> tuple[ParquetColumns | None, list[Problem]]:
+    """The Parquet file, if its footer reads and its schema is the model's."""
     try:
-        table = pq.read_table(pa.BufferReader(data))
+        file = pq.ParquetFile(pa.BufferReader(data))
+        schema = file.schema_arrow
     except Exception as exc:  # pyarrow raises several types for a damaged file
-        return None, [Problem(relative, "parquet-unreadable", str(exc).splitlines()[0])]
-    expected = arrow_schema(resource)
-    got = [(f.name, str(f.type)) for f in table.schema]
-    want = [(f.name, str(f.type)) for f in expected]
+        return None, [_unreadable(relative, exc)]
+    got = [(f.name, str(f.type)) for f in schema]
+    want = [(f.name, str(f.type)) for f in arrow_schema(resource)]
     if got != want:
         diff = [f"{n}: {t}" for n, t in got if (n, t) not in want]
         return None, [Problem(relative, "parquet-schema",
                               "Parquet schema differs from the Table Schema",
                               field=", ".join(d.split(":")[0] for d in diff) or None,
                               value="; ".join(diff) or ",".join(n for n, _ in got))]
-    return table, []
+    columns = ParquetColumns(file, relative)
+    if columns.num_rows > MEMO_ROWS:
+        return columns, []
+    try:
+        return ParquetColumns(file, relative, columns.table()), []
+    except ParquetUnreadable as exc:
+        return None, [exc.problem]
 
 
 def parquet_frame(resource: Resource, table: pa.Table) -> pd.DataFrame:
@@ -209,22 +254,22 @@ def parquet_frame(resource: Resource, table: pa.Table) -> pd.DataFrame:
     return frame
 
 
-def compare_formats(resource: Resource, csv_frame: pd.DataFrame, parquet: pa.Table,
+def compare_formats(resource: Resource, csv_frame: pd.DataFrame, parquet: ParquetColumns,
                     relative: str) -> list[Problem]:
     """Problems where the Parquet file's content differs from the CSV file's: compared as
     Arrow columns (the CSV's column as the writer turns it into Arrow), and cell by cell in
-    pandas only where they differ, to say where."""
+    pandas only where they differ, to say where. Raises ParquetUnreadable."""
     if len(csv_frame) != parquet.num_rows:
         return [Problem(relative, "format-mismatch",
                         f"{parquet.num_rows} rows in Parquet, {len(csv_frame)} in CSV")]
-    # A column at a time: the CSV's copy in Arrow is never whole in memory beside the frame.
+    # A column at a time, of both: neither file's copy is whole in memory beside the frame.
     if all(parquet.column(f.name).equals(
             pa.chunked_array([f.column_type.arrow_array(csv_frame[f.name])]))
            for f in resource.fields):
         return []
     problems = []
     a = csv_frame.reset_index(drop=True)
-    b = parquet_frame(resource, parquet)
+    b = parquet_frame(resource, parquet.table())
     for name in resource.field_names:
         same = (a[name] == b[name]).fillna(False) | (a[name].isna() & b[name].isna())
         for i in a.index[~same.to_numpy(dtype=bool)]:
@@ -245,22 +290,23 @@ class ParsedCsv:
 
 
 # A file's parse by its bytes and the model's columns: one process often reads the same small
-# files again (a build, then a release; a test session). Large files are not remembered.
-_PARSED: dict[tuple[object, ...], Any] = {}
-_PARSED_MAX, _PARSED_MAX_BYTES = 512, 1_000_000
+# files again (a build, then a release; a test session). Only small tables are remembered, by
+# their rows (a file's bytes say little: 400 KB of Parquet can hold 200 MB of Arrow columns).
+def _small(rows: int | None) -> bool:
+    return rows is not None and rows <= MEMO_ROWS
 
 
-def _remembered(resource: Resource, relative: str, data: bytes, digest: str,
-                make: Callable[[], Any]) -> Any:
-    if len(data) > _PARSED_MAX_BYTES:
-        return make()
+_PARSED_CSV: ContentMemo[ParsedCsv] = ContentMemo(
+    256, keep=lambda parsed: _small(None if parsed.frame is None else len(parsed.frame)))
+
+
+_PARSED_PARQUET: ContentMemo[tuple[ParquetColumns | None, list[Problem]]] = ContentMemo(
+    256, keep=lambda read: read[0] is not None and read[0].whole is not None)
+
+
+def _memo_key(resource: Resource, relative: str, digest: str) -> tuple[object, ...]:
     model = tuple((f.name, f.type, id(f.column_type)) for f in resource.fields)
-    key = (resource.name, relative, model, digest)
-    if key not in _PARSED:
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.clear()
-        _PARSED[key] = make()
-    return _PARSED[key]
+    return (resource.name, relative, model, digest)
 
 
 def _parse(resource: Resource, raw: bytes, relative: str) -> ParsedCsv:
@@ -307,21 +353,24 @@ def read_package(published: Published) -> Published:
                     f"no {'Parquet' if parquet else 'CSV'} resource for table {name}"))
                 continue
             read[parquet] = _read_entry(published, resource, entry, parquet, digests)
-        table = read.get(True)
-        if table is None:
+        columns = read.get(True)
+        if columns is None:
             continue
-        if name in published.csv:
-            published.mismatches += compare_formats(resource, published.csv[name].frame,
-                                                    table, parquet_path(name))
-        else:
-            published.parquet[name] = parquet_frame(resource, table)
+        try:
+            if name in published.csv:
+                published.mismatches += compare_formats(resource, published.csv[name].frame,
+                                                        columns, parquet_path(name))
+            else:
+                published.parquet[name] = parquet_frame(resource, columns.table())
+        except ParquetUnreadable as exc:
+            published.problems.append(exc.problem)
     published.problems[first:first] = croissant_problems(published, digests)
     return published
 
 
 def _read_entry(published: Published, resource: Resource, entry: dict, parquet: bool,
-                digests: dict[Path, str]) -> pa.Table | None:
-    """Read one file: a CSV file into ``published.csv``; a Parquet file's table is returned."""
+                digests: dict[Path, str]) -> ParquetColumns | None:
+    """Read one file: a CSV file into ``published.csv``; a Parquet file is returned."""
     relative = str(safe_relative(entry.get("path")))
     path = inside_package(published.root, relative)
     if not path.is_file():
@@ -332,12 +381,12 @@ def _read_entry(published: Published, resource: Resource, entry: dict, parquet: 
     digest = digests[path] = hashlib.sha256(raw).hexdigest()
     published.problems += _check_bytes(entry, relative, raw, digest)
     if parquet:
-        table, problems = _remembered(resource, relative, raw, digest,
-                                      lambda: read_parquet(resource, raw, relative))
+        columns, problems = _PARSED_PARQUET.get(_memo_key(resource, relative, digest),
+                                                lambda: read_parquet(resource, raw, relative))
         published.problems += problems
-        return table  # Arrow tables are immutable: the remembered one is safe to share
-    parsed = _remembered(resource, relative, raw, digest,
-                         lambda: _parse(resource, raw, relative))
+        return columns  # Arrow data is immutable: a remembered file is safe to share
+    parsed = _PARSED_CSV.get(_memo_key(resource, relative, digest),
+                             lambda: _parse(resource, raw, relative))
     published.problems += parsed.problems
     if parsed.frame is None:
         return None
