@@ -310,6 +310,7 @@ def use_jemalloc() -> None:
 
     with contextlib.suppress(NotImplementedError):  # a build without jemalloc
         pa.set_memory_pool(pa.jemalloc_memory_pool())
+        pa.jemalloc_set_decay_ms(0)
 
 
 def run() -> None:

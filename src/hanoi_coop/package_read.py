@@ -14,6 +14,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 import pyarrow as pa
@@ -43,15 +44,44 @@ def _line_of(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
 
 
-def _check_bytes(entry: dict, relative: str, raw: bytes, digest: str) -> list[Problem]:
+@dataclass(frozen=True)
+class FileFacts:
+    """What one pass over a file's bytes says about it, without holding them."""
+
+    digest: str
+    size: int
+    newlines: int
+    starts_with_bom: bool
+    has_carriage_return: bool
+    ends_with_newline: bool
+
+
+_CHUNK = 1 << 24
+
+
+def file_facts(handle: BinaryIO) -> FileFacts:
+    """The sha256, size and line-end facts of an open file, read 16 MB at a time (a CSV file
+    of 10^7 rows is never whole in memory)."""
+    digest, size, newlines = hashlib.sha256(), 0, 0
+    first, last, carriage_return = b"", b"", False
+    while chunk := handle.read(_CHUNK):
+        digest.update(chunk)
+        first += chunk[:len(BOM) - len(first)]
+        size, newlines, last = size + len(chunk), newlines + chunk.count(b"\n"), chunk[-1:]
+        carriage_return = carriage_return or b"\r" in chunk
+    return FileFacts(digest.hexdigest(), size, newlines, first.startswith(BOM),
+                     carriage_return, last == b"\n")
+
+
+def _check_bytes(entry: dict, relative: str, facts: FileFacts) -> list[Problem]:
     problems = []
     expected = str(entry.get("hash", "")).removeprefix("sha256:")
-    if expected and digest != expected:
+    if expected and facts.digest != expected:
         problems.append(Problem(relative, "checksum", "sha256 does not match datapackage.json",
-                                value=digest))
-    if "bytes" in entry and entry["bytes"] != len(raw):
+                                value=facts.digest))
+    if "bytes" in entry and entry["bytes"] != facts.size:
         problems.append(Problem(relative, "byte-count",
-                                f"file has {len(raw)} bytes, datapackage.json says "
+                                f"file has {facts.size} bytes, datapackage.json says "
                                 f"{entry['bytes']}"))
     return problems
 
@@ -95,13 +125,13 @@ def _header_problem(resource: Resource, header: list[str], relative: str) -> Pro
                    value=",".join(header))
 
 
-def _read_fast(resource: Resource, raw: bytes) -> pd.DataFrame | None:
+def _read_fast(resource: Resource, source: BinaryIO | pa.NativeFile) -> pd.DataFrame | None:
     """Arrow's multithreaded reader for a well-formed file (Arrow checks the UTF-8 itself);
     None sends it to the careful one."""
     names = list(resource.field_names)
     try:
         table = pa_csv.read_csv(
-            pa.BufferReader(raw),
+            source,
             parse_options=pa_csv.ParseOptions(newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
@@ -116,19 +146,20 @@ def _read_fast(resource: Resource, raw: bytes) -> pd.DataFrame | None:
 def read_csv(resource: Resource, text: str, relative: str,
              ) -> tuple[pd.DataFrame | None, list[int] | None, list[Problem]]:
     """The table as text cells, the line of each row (None: row + 2), structural problems."""
-    fast = _read_fast(resource, text.encode("utf-8"))
+    fast = _read_fast(resource, pa.BufferReader(text.encode("utf-8")))
     if fast is not None and text.count("\n") == len(fast) + 1:
         return fast, None, []
     return _read_careful(resource, text, relative)
 
 
-def _well_formed(resource: Resource, raw: bytes) -> pd.DataFrame | None:
-    """The text cells of a file with nothing for ``_decode`` to report, read from its bytes
-    without decoding them in Python (None: decode and read it with every check)."""
-    if raw.startswith(BOM) or b"\r" in raw or not raw.endswith(b"\n"):
+def _well_formed(resource: Resource, handle: BinaryIO, facts: FileFacts) -> pd.DataFrame | None:
+    """The text cells of a file with nothing for ``_decode`` to report, read by Arrow from
+    the file itself (None: decode and read it with every check)."""
+    if facts.starts_with_bom or facts.has_carriage_return or not facts.ends_with_newline:
         return None
-    fast = _read_fast(resource, raw)
-    return fast if fast is not None and raw.count(b"\n") == len(fast) + 1 else None
+    handle.seek(0)
+    fast = _read_fast(resource, handle)
+    return fast if fast is not None and facts.newlines == len(fast) + 1 else None
 
 
 def _read_careful(resource: Resource, text: str, relative: str,
@@ -254,6 +285,10 @@ def parquet_frame(resource: Resource, table: pa.Table) -> pd.DataFrame:
     return frame
 
 
+def _chunked(array: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
+    return array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
+
+
 def compare_formats(resource: Resource, csv_frame: pd.DataFrame, parquet: ParquetColumns,
                     relative: str) -> list[Problem]:
     """Problems where the Parquet file's content differs from the CSV file's: compared as
@@ -263,8 +298,7 @@ def compare_formats(resource: Resource, csv_frame: pd.DataFrame, parquet: Parque
         return [Problem(relative, "format-mismatch",
                         f"{parquet.num_rows} rows in Parquet, {len(csv_frame)} in CSV")]
     # A column at a time, of both: neither file's copy is whole in memory beside the frame.
-    if all(parquet.column(f.name).equals(
-            pa.chunked_array([f.column_type.arrow_array(csv_frame[f.name])]))
+    if all(parquet.column(f.name).equals(_chunked(f.column_type.arrow_chunks(csv_frame[f.name])))
            for f in resource.fields):
         return []
     problems = []
@@ -309,11 +343,12 @@ def _memo_key(resource: Resource, relative: str, digest: str) -> tuple[object, .
     return (resource.name, relative, model, digest)
 
 
-def _parse(resource: Resource, raw: bytes, relative: str) -> ParsedCsv:
-    cells, lines = _well_formed(resource, raw), None
+def _parse(resource: Resource, handle: BinaryIO, facts: FileFacts, relative: str) -> ParsedCsv:
+    cells, lines = _well_formed(resource, handle, facts), None
     problems: list[Problem] = []
     if cells is None:
-        text, problems = _decode(raw, relative)
+        handle.seek(0)
+        text, problems = _decode(handle.read(), relative)
         if text is None:
             return ParsedCsv(None, None, problems, [])
         cells, lines, more = read_csv(resource, text, relative)
@@ -377,16 +412,21 @@ def _read_entry(published: Published, resource: Resource, entry: dict, parquet: 
         published.problems.append(Problem(relative, "missing-file",
                                           "the file datapackage.json names is not there"))
         return None
-    raw = path.read_bytes()
-    digest = digests[path] = hashlib.sha256(raw).hexdigest()
-    published.problems += _check_bytes(entry, relative, raw, digest)
-    if parquet:
-        columns, problems = _PARSED_PARQUET.get(_memo_key(resource, relative, digest),
-                                                lambda: read_parquet(resource, raw, relative))
-        published.problems += problems
-        return columns  # Arrow data is immutable: a remembered file is safe to share
-    parsed = _PARSED_CSV.get(_memo_key(resource, relative, digest),
-                             lambda: _parse(resource, raw, relative))
+    # One open file for its facts and its parse: a file replaced meanwhile is not read half
+    # old, half new.
+    with path.open("rb") as handle:
+        facts = file_facts(handle)
+        digests[path] = facts.digest
+        published.problems += _check_bytes(entry, relative, facts)
+        key = _memo_key(resource, relative, facts.digest)
+        if parquet:
+            handle.seek(0)
+            data = handle.read()  # compressed: small beside its CSV file
+            columns, problems = _PARSED_PARQUET.get(
+                key, lambda: read_parquet(resource, data, relative))
+            published.problems += problems
+            return columns  # Arrow data is immutable: a remembered file is safe to share
+        parsed = _PARSED_CSV.get(key, lambda: _parse(resource, handle, facts, relative))
     published.problems += parsed.problems
     if parsed.frame is None:
         return None

@@ -73,14 +73,18 @@ class ColumnType:
         fmt = self.format_value
         return ["" if is_missing(v) else fmt(v) for v in column.tolist()]
 
-    def arrow_array(self, column: pd.Series) -> pa.Array:
-        """The column as one Arrow array of ``arrow_type``, converted by Arrow (no Python
-        value per cell; one chunk, so the Parquet bytes do not depend on how it was built)."""
+    def arrow_chunks(self, column: pd.Series) -> pa.Array | pa.ChunkedArray:
+        """The column in Arrow, of ``arrow_type``, converted by Arrow (no Python value per
+        cell), in the chunks pandas holds it in (no copy of the data to make one)."""
         if self.name == DATE:
             days = column if column.dtype.kind == "M" else pd.to_datetime(column)
-            array = pa.array(days, from_pandas=True).cast(self.arrow_type)
-        else:
-            array = pa.array(column, type=self.arrow_type, from_pandas=True)
+            return pa.array(days, from_pandas=True).cast(self.arrow_type)
+        return pa.array(column, type=self.arrow_type, from_pandas=True)
+
+    def arrow_array(self, column: pd.Series) -> pa.Array:
+        """The column as one Arrow array of ``arrow_type`` (one chunk, so the Parquet bytes do
+        not depend on how it was built)."""
+        array = self.arrow_chunks(column)
         return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
     def from_arrow(self, column: pd.Series) -> pd.Series:
