@@ -305,40 +305,59 @@ def _derived_dates(name: str, frame: pd.DataFrame, prefix: str) -> list[Finding]
 
 
 def _row_quotes(frames: dict[str, pd.DataFrame], name: str) -> pd.Series:
-    """Each row's evidence quotes (a tuple, empty when it has none), by row."""
+    """Each row's evidence quotes (a tuple in evidence row order, empty when it has none), by
+    row. Rows with the same quotes share one tuple, and each distinct quote is one string."""
     return _once(frames, ("quotes", name), lambda: _quotes_by_row(frames, name))
 
 
-def _quotes_by_row(frames: dict[str, pd.DataFrame], name: str) -> pd.Series:
-    by_record = _once(frames, ("quotes by table",), lambda: _quotes_by_table(frames)).get(name, {})
-    ids = frames[name][RESOURCES[name].primary_key].astype(object).tolist()
-    return pd.Series([by_record.get(i, ()) for i in ids], index=frames[name].index, dtype=object)
-
-
-def _quotes_by_table(frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, tuple[str, ...]]]:
-    """Every table's quotes by record, in evidence row order, from one pass over the evidence
-    (a groupby into lists costs a pandas call per group, a filter per table a pass each)."""
+def _evidence_codes(frames: dict[str, pd.DataFrame]) -> tuple[Any, ...]:
+    """The evidence once as numbers (no Python string per row): each row's quote and record
+    as codes into their distinct values, and its row positions by table."""
     evidence = frames[EVIDENCE]
-    found: dict[str, dict[str, list[str]]] = {}
-    for table, record, quote in zip(evidence["table_name"].tolist(),
-                                    evidence["record_id"].tolist(),
-                                    evidence["quote"].tolist(), strict=True):
-        found.setdefault(table, {}).setdefault(record, []).append(quote)
-    return {table: {record: tuple(quotes) for record, quotes in records.items()}
-            for table, records in found.items()}
+    quote_codes, quotes = pd.factorize(evidence["quote"])
+    record_codes, records = pd.factorize(evidence["record_id"])
+    by_table = evidence.groupby("table_name", sort=False, observed=True).indices
+    return quote_codes, quotes.tolist(), record_codes, pd.Index(records), by_table
+
+
+def _quotes_by_row(frames: dict[str, pd.DataFrame], name: str) -> pd.Series:
+    quote_codes, quotes, record_codes, records, by_table = _once(
+        frames, ("evidence codes",), lambda: _evidence_codes(frames))
+    rows = by_table.get(name, np.empty(0, dtype=np.intp))
+    rows = rows[quote_codes[rows] >= 0]  # a missing quote is no quote (Pandera reports it)
+    cited = record_codes[rows]
+    order = np.argsort(cited, kind="stable")  # grouped by record, in evidence order within
+    cited = cited[order]
+    said = quote_codes[rows][order].tolist()
+    wanted = records.get_indexer(frames[name][RESOURCES[name].primary_key])
+    starts = np.searchsorted(cited, wanted, "left").tolist()
+    ends = np.searchsorted(cited, wanted, "right").tolist()
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    values = [shared.setdefault(these, these) for these in
+              (tuple(quotes[q] for q in said[start:end]) if code >= 0 else ()
+               for code, start, end in zip(wanted.tolist(), starts, ends, strict=True))]
+    return pd.Series(values, index=frames[name].index, dtype=object)
+
+
+def _per_distinct(quotes: pd.Series, make: Callable[[tuple[str, ...]], Any]) -> pd.Series:
+    """``make`` of each row's quotes, worked out once per distinct tuple of them."""
+    made = {these: make(these) for these in set(quotes)}
+    return pd.Series([made[these] for these in quotes], index=quotes.index, dtype=object)
 
 
 def _row_folded(frames: dict[str, pd.DataFrame], name: str) -> pd.Series:
     """``_row_quotes`` under the quote normalisation, each distinct quote normalised once."""
     def fold() -> pd.Series:
         quotes = _row_quotes(frames, name)
-        folded: dict[str, str] = {}
-        for these in set(quotes):
-            for quote in these:
-                if quote not in folded:
-                    folded[quote] = normalise_quote(quote)
-        return quotes.map(lambda these: tuple(folded[q] for q in these))
+        folded = {q: normalise_quote(q) for these in set(quotes) for q in these}
+        return _per_distinct(quotes, lambda these: tuple(folded[q] for q in these))
     return _once(frames, ("folded", name), fold)
+
+
+def _row_joined(frames: dict[str, pd.DataFrame], name: str) -> pd.Series:
+    """Each row's quotes as one text, " | " between them ("" for none)."""
+    return _once(frames, ("joined", name),
+                 lambda: _per_distinct(_row_quotes(frames, name), " | ".join))
 
 
 def _naming_words(frames: dict[str, pd.DataFrame], name: str, rule: Any) -> pd.Series:
@@ -346,8 +365,7 @@ def _naming_words(frames: dict[str, pd.DataFrame], name: str, rule: Any) -> pd.S
     quotes joined (a phrase may stand in any of them)."""
     if rule.words is not None:
         return frames[name][rule.words].astype(object)
-    joined = _row_quotes(frames, name).map(lambda q: " | ".join(q) if q else None)
-    return joined.astype(object)
+    return _row_joined(frames, name).replace("", None)
 
 
 def codes_named_by_words(frames: dict[str, pd.DataFrame]) -> list[Finding]:
@@ -371,7 +389,7 @@ def codes_supported_by_words(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     found = []
     for name, frame, rule in _declared(frames, "supported_by"):
         parent = _reference(name, rule.via)
-        texts = _row_quotes(frames, parent).map(" | ".join)
+        texts = _row_joined(frames, parent)
         by_text = {text: rule.supported(text) for text in set(texts)}  # texts repeat
         supported = dict(zip(frames[parent][RESOURCES[parent].primary_key].astype(object),
                              texts.map(by_text), strict=True))
