@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -108,6 +109,17 @@ def test_readme_generated_blocks_are_current():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for start, end, render in BLOCKS:
         assert f"{start}\n{render(ROOT)}\n{end}" in readme, f"{start}: run make build"
+
+
+def test_the_readmes_layout_names_every_module_of_the_library():
+    """The layout section is how a newcomer finds a module: one it does not name is lost."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout"):].split("\n## ", 1)[0]
+    library = ROOT / "src" / "hanoi_coop"
+    modules = {p.name for p in library.glob("*.py") if p.name != "__init__.py"}
+    packages = {f"{p.name}/" for p in library.iterdir() if (p / "__init__.py").is_file()}
+    named = set(re.findall(r"[a-z_]+\.py|[a-z_]+/", layout))
+    assert modules | packages <= named, sorted((modules | packages) - named)
 
 
 def test_a_build_failing_after_writing_its_files_publishes_nothing(workspace: Path,
