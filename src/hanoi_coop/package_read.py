@@ -134,13 +134,14 @@ def _read_fast(resource: Resource, source: BinaryIO | pa.NativeFile) -> pd.DataF
             source,
             parse_options=pa_csv.ParseOptions(newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                # large_string: pandas' own string layout, so no copy of the offsets follows
+                column_types=dict.fromkeys(names, pa.large_string()), strings_can_be_null=False,
                 quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
     if table.column_names != names:
         return None
-    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
+    return table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype()}.get)
 
 
 def read_csv(resource: Resource, text: str, relative: str,
