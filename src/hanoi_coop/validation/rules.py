@@ -311,25 +311,38 @@ def _row_quotes(frames: dict[str, pd.DataFrame], name: str) -> pd.Series:
 
 
 def _evidence_codes(frames: dict[str, pd.DataFrame]) -> tuple[Any, ...]:
-    """The evidence once as numbers (no Python string per row): each row's quote and record
-    as codes into their distinct values, and its row positions by table."""
+    """The evidence's quotes once as numbers (no Python string per row): each row's quote as
+    a code into the distinct quotes, and the evidence's row positions by table."""
     evidence = frames[EVIDENCE]
     quote_codes, quotes = pd.factorize(evidence["quote"])
-    record_codes, records = pd.factorize(evidence["record_id"])
     by_table = evidence.groupby("table_name", sort=False, observed=True).indices
-    return quote_codes, quotes.tolist(), record_codes, pd.Index(records), by_table
+    return quote_codes, quotes.tolist(), by_table
+
+
+def _citations(frames: dict[str, pd.DataFrame], name: str,
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The evidence rows that cite table ``name`` (positions), each row's id and each of
+    those rows' record id, as codes into the same distinct values (-1: missing): one
+    factorisation of the two together, in Arrow, per table (a hash table of every record id
+    of 10^7 evidence rows took seconds to build and would not fit the processor's caches)."""
+    def make() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        by_table = _once(frames, ("evidence codes",), lambda: _evidence_codes(frames))[2]
+        rows = by_table.get(name, np.empty(0, dtype=np.intp))
+        ids = frames[name][RESOURCES[name].primary_key].reset_index(drop=True)
+        cited = frames[EVIDENCE]["record_id"].iloc[rows].reset_index(drop=True)
+        codes, _ = pd.factorize(pd.concat([ids, cited], ignore_index=True))
+        return rows, codes[:len(ids)], codes[len(ids):]
+    return _once(frames, ("citations", name), make)
 
 
 def _quotes_by_row(frames: dict[str, pd.DataFrame], name: str) -> pd.Series:
-    quote_codes, quotes, record_codes, records, by_table = _once(
-        frames, ("evidence codes",), lambda: _evidence_codes(frames))
-    rows = by_table.get(name, np.empty(0, dtype=np.intp))
-    rows = rows[quote_codes[rows] >= 0]  # a missing quote is no quote (Pandera reports it)
-    cited = record_codes[rows]
+    quote_codes, quotes, _ = _once(frames, ("evidence codes",), lambda: _evidence_codes(frames))
+    rows, wanted, cited = _citations(frames, name)
+    said = quote_codes[rows]
+    cited = cited[said >= 0]  # a missing quote is no quote (Pandera reports it)
+    said = said[said >= 0]
     order = np.argsort(cited, kind="stable")  # grouped by record, in evidence order within
-    cited = cited[order]
-    said = quote_codes[rows][order].tolist()
-    wanted = records.get_indexer(frames[name][RESOURCES[name].primary_key])
+    cited, said = cited[order], said[order].tolist()
     starts = np.searchsorted(cited, wanted, "left").tolist()
     ends = np.searchsorted(cited, wanted, "right").tolist()
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -568,18 +581,20 @@ def search_keys(frames: dict[str, pd.DataFrame]) -> list[Finding]:
 
 
 def evidence_links(frames: dict[str, pd.DataFrame]) -> list[Finding]:
-    """Every row that needs evidence has a quote, and every quote's row exists. The evidence
-    is grouped by table once, so each quote is looked up once (not once per table)."""
+    """Every row that needs evidence has a quote, and every quote's row exists: per table,
+    ids and cited records as codes into the same values (``_citations``), then flags."""
     evidence = frames[EVIDENCE]
-    by_table = evidence.groupby("table_name", sort=False, observed=True).indices
     known = np.zeros(len(evidence), dtype=bool)  # a quote whose table is none stays unknown
     found = []
     for name in [n for n, r in RESOURCES.items() if r.needs_evidence]:
-        ids = frames[name][RESOURCES[name].primary_key]
-        rows = by_table.get(name, np.empty(0, dtype=np.intp))
-        cited = evidence["record_id"].iloc[rows]
-        known[rows] = isin(cited, ids).to_numpy(dtype=bool)
-        found += _findings(name, ~isin(ids, cited), frames[name], RESOURCES[name].primary_key,
+        rows, ids, cited = _citations(frames, name)
+        size = 1 + max(ids.max(initial=0), cited.max(initial=0))
+        is_row, is_cited = np.zeros(size, dtype=bool), np.zeros(size, dtype=bool)
+        is_row[ids[ids >= 0]] = True
+        is_cited[cited[cited >= 0]] = True
+        known[rows] = (cited >= 0) & is_row[np.maximum(cited, 0)]
+        uncited = (ids < 0) | ~is_cited[np.maximum(ids, 0)]
+        found += _findings(name, uncited, frames[name], RESOURCES[name].primary_key,
                            "no-evidence", "no quote in the evidence table supports this row")
     found += _findings(EVIDENCE, ~known, evidence, "record_id", "evidence-target",
                        "the row this quote claims to support does not exist")
