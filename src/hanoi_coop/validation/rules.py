@@ -38,25 +38,37 @@ def _findings(table: str, mask: pd.Series | np.ndarray | list[bool], frame: pd.D
                     None if field is None else frame.at[i, field]) for i in rows]
 
 
-def _value_set(allowed: pd.Series) -> pa.Array:
-    return pc.drop_null(pc.unique(pa.array(allowed, from_pandas=True)))
-
-
-def isin(values: pd.Series, allowed: pd.Series | pa.Array) -> pd.Series:
+def isin(values: pd.Series, allowed: pd.Series) -> pd.Series:
     """``values.isin(allowed)`` as one Arrow hash join (pandas' isin on Arrow strings loops
-    over the allowed values in Python, which is slow for a large key set); ``allowed`` may be
-    a value set already made (``_keys``)."""
+    over the allowed values in Python, which is slow for a large key set)."""
     if values.dtype.kind in "iufb":
-        return values.isin(allowed.to_pylist() if isinstance(allowed, pa.Array) else allowed)
-    value_set = allowed if isinstance(allowed, pa.Array) else _value_set(allowed)
+        return values.isin(allowed)
+    value_set = pc.drop_null(pc.unique(pa.array(allowed, from_pandas=True)))
     found = pc.is_in(pa.array(values, from_pandas=True), value_set=value_set)
     return pd.Series(pc.fill_null(found, False).to_numpy(zero_copy_only=False),
                      index=values.index)
 
 
+def same_codes(*columns: pd.Series) -> list[np.ndarray]:
+    """Each column's values as codes into the distinct values of them all (-1: missing):
+    one factorisation (a hash pass in Arrow for text) instead of a hash table per pair."""
+    codes, _ = pd.factorize(pd.concat([c.reset_index(drop=True) for c in columns],
+                                      ignore_index=True))
+    ends = np.cumsum([len(c) for c in columns])
+    return np.split(codes, ends[:-1])
+
+
+def present(codes: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """Whether each code (from ``same_codes``) is one of ``among`` (missing: never)."""
+    flags = np.zeros(1 + max(codes.max(initial=0), among.max(initial=0)), dtype=bool)
+    flags[among[among >= 0]] = True
+    return (codes >= 0) & flags[np.maximum(codes, 0)]
+
+
 class RuleInput(dict):
     """The frames of one ``check_rules`` call, with what several rules derive from them
-    (each table's quotes by row, each key column's values) worked out once for the call."""
+    (each table's quotes by row, the evidence rows that cite it) worked out once for the
+    call."""
 
     def __init__(self, frames: dict[str, pd.DataFrame]) -> None:
         super().__init__(frames)
@@ -73,12 +85,6 @@ def _once(frames: dict[str, pd.DataFrame], key: tuple, make: Callable[[], Any]) 
     return frames.memo[key]
 
 
-def _keys(frames: dict[str, pd.DataFrame], table: str, column: str) -> pa.Array:
-    """The distinct values of a key column, as a value set for ``isin`` (once per call:
-    eleven references name sources.source_id)."""
-    return _once(frames, ("keys", table, column), lambda: _value_set(frames[table][column]))
-
-
 Declared = tuple[str, pd.DataFrame, Any]  # table, its frame, one declaration of the model
 
 
@@ -93,11 +99,21 @@ def _declared(frames: dict[str, pd.DataFrame], kind: str) -> Iterator[Declared]:
 
 
 def foreign_keys(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """Each reference names a row. The references to one key column are coded together with
+    it (eleven name sources.source_id, seven places.place_id); findings in the model's order."""
+    declared = list(_declared(frames, "foreign_keys"))
+    by_target: dict[tuple[str, str], list[int]] = {}
+    for number, (_, _, fk) in enumerate(declared):
+        by_target.setdefault((fk.resource, fk.reference), []).append(number)
+    missing: dict[int, np.ndarray] = {}
+    for (table, column), numbers in by_target.items():
+        keys, *codes = same_codes(frames[table][column],
+                                  *(declared[n][1][declared[n][2].fields] for n in numbers))
+        for number, these in zip(numbers, codes, strict=True):
+            missing[number] = (these >= 0) & ~present(these, keys)
     found = []
-    for name, frame, fk in _declared(frames, "foreign_keys"):
-        values = frame[fk.fields]
-        mask = values.notna() & ~isin(values, _keys(frames, fk.resource, fk.reference))
-        found += _findings(name, mask, frame, fk.fields, "foreign-key",
+    for number, (name, frame, fk) in enumerate(declared):
+        found += _findings(name, missing[number], frame, fk.fields, "foreign-key",
                            f"no {fk.resource} row has {fk.reference} equal to this value")
     return found
 
@@ -328,10 +344,9 @@ def _citations(frames: dict[str, pd.DataFrame], name: str,
     def make() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         by_table = _once(frames, ("evidence codes",), lambda: _evidence_codes(frames))[2]
         rows = by_table.get(name, np.empty(0, dtype=np.intp))
-        ids = frames[name][RESOURCES[name].primary_key].reset_index(drop=True)
-        cited = frames[EVIDENCE]["record_id"].iloc[rows].reset_index(drop=True)
-        codes, _ = pd.factorize(pd.concat([ids, cited], ignore_index=True))
-        return rows, codes[:len(ids)], codes[len(ids):]
+        ids, cited = same_codes(frames[name][RESOURCES[name].primary_key],
+                                frames[EVIDENCE]["record_id"].iloc[rows])
+        return rows, ids, cited
     return _once(frames, ("citations", name), make)
 
 
@@ -582,20 +597,16 @@ def search_keys(frames: dict[str, pd.DataFrame]) -> list[Finding]:
 
 def evidence_links(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """Every row that needs evidence has a quote, and every quote's row exists: per table,
-    ids and cited records as codes into the same values (``_citations``), then flags."""
+    ids and cited records as codes into the same values (``_citations``)."""
     evidence = frames[EVIDENCE]
     known = np.zeros(len(evidence), dtype=bool)  # a quote whose table is none stays unknown
     found = []
     for name in [n for n, r in RESOURCES.items() if r.needs_evidence]:
         rows, ids, cited = _citations(frames, name)
-        size = 1 + max(ids.max(initial=0), cited.max(initial=0))
-        is_row, is_cited = np.zeros(size, dtype=bool), np.zeros(size, dtype=bool)
-        is_row[ids[ids >= 0]] = True
-        is_cited[cited[cited >= 0]] = True
-        known[rows] = (cited >= 0) & is_row[np.maximum(cited, 0)]
-        uncited = (ids < 0) | ~is_cited[np.maximum(ids, 0)]
-        found += _findings(name, uncited, frames[name], RESOURCES[name].primary_key,
-                           "no-evidence", "no quote in the evidence table supports this row")
+        known[rows] = present(cited, ids)
+        found += _findings(name, ~present(ids, cited), frames[name],
+                           RESOURCES[name].primary_key, "no-evidence",
+                           "no quote in the evidence table supports this row")
     found += _findings(EVIDENCE, ~known, evidence, "record_id", "evidence-target",
                        "the row this quote claims to support does not exist")
     return found
