@@ -123,3 +123,19 @@ def test_the_free_text_check_says_what_its_pattern_says(value):
     for pattern, (_, check) in PATTERN_CHECKS.items():
         verdict = check(pd.Series([value], dtype=pd.StringDtype())).tolist()
         assert verdict == [re.match(pattern, value) is not None], (pattern, value)
+
+
+# Keys and references coded together (foreign keys, citations): a value is present exactly when
+# pandas' isin finds it among the keys, whatever the values and missing cells.
+_KEY_TEXT = st.one_of(st.none(), st.sampled_from(["a", "b", "c", "A", " a", "a "]))
+
+
+@given(st.lists(_KEY_TEXT, max_size=8), st.lists(_KEY_TEXT, max_size=8))
+def test_values_coded_with_their_keys_are_present_as_isin_says(keys, values):
+    from hanoi_coop.validation.rules import present, same_codes
+
+    key_column = pd.Series(keys, dtype=pd.StringDtype())
+    value_column = pd.Series(values, dtype=pd.StringDtype())
+    key_codes, value_codes = same_codes(key_column, value_column)
+    expected = value_column.isin(key_column.dropna()) & value_column.notna()
+    assert present(value_codes, key_codes).tolist() == expected.tolist()
