@@ -660,14 +660,14 @@ ALL_RULES = [foreign_keys, same_as, entailed, sides_by_host, date_bounds, dates_
 def check_rules(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     found: list[Finding] = []
     shared = RuleInput(frames)
-    with _without_cycle_collection():
+    with without_cycle_collection():
         for rule in ALL_RULES:
             found += rule(shared)
     return found
 
 
 @contextlib.contextmanager
-def _without_cycle_collection() -> Iterator[None]:
+def without_cycle_collection() -> Iterator[None]:
     """The rules make millions of tuples, lists and dicts, none in a reference cycle; Python's
     cycle collector would walk every live one again each time its counters fill, which made
     the rules grow faster than the rows (121 s at 10^7 rows, 8.6 s at 10^6). Reference
