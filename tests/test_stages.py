@@ -410,3 +410,26 @@ def test_file_facts_in_chunks_are_the_facts_of_the_whole_bytes(monkeypatch, data
     for chunk in (1, 2, 3, 5, 1 << 24):
         monkeypatch.setattr(package_read, "_CHUNK", chunk)
         assert package_read.file_facts(io.BytesIO(data)) == whole, chunk
+
+
+def test_only_small_tables_are_remembered_and_large_ones_compare_a_column_at_a_time(
+        built: Path, monkeypatch):
+    """With "small" set at 10 rows, the valid package still validates (every table over 10
+    rows compared with its CSV file a column at a time, no false mismatch), and nothing read
+    holds on to a table over 10 rows."""
+    from hanoi_coop import package_read
+    from hanoi_coop.memo import ContentMemo
+    from hanoi_coop.metadata import RESOURCES
+    from hanoi_coop.validation.validate import validate_package
+
+    monkeypatch.setattr(package_read, "MEMO_ROWS", 10)
+    for name in ("_PARSED_CSV", "_PARSED_PARQUET"):  # empty, with the module's own rule
+        monkeypatch.setattr(package_read, name,
+                            ContentMemo(256, keep=getattr(package_read, name)._keep))
+    assert validate_package(built, with_frictionless=False).problems == []
+    csv = list(package_read._PARSED_CSV._seen.values())
+    parquet = list(package_read._PARSED_PARQUET._seen.values())
+    assert csv and parquet  # the small tables were remembered
+    assert all(len(parsed.frame) <= 10 for parsed in csv)
+    assert all(read[0].num_rows <= 10 and read[0].whole is not None for read in parquet)
+    assert len(parquet) < len(RESOURCES)  # and the others were not
