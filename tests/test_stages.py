@@ -244,6 +244,12 @@ def test_a_derived_table_follows_the_tables_it_is_made_from(built: Path):
     renamed = derive(officials, {**frames, "persons": persons})
     assert renamed.loc[renamed["person_id"] == person, "name"].unique().tolist() == [
         "Renamed Person"]
+    # A derived table whose other declarations hold dicts (a code named by words) is derived
+    # too: the model's tables need not be hashable.
+    import dataclasses
+
+    naming = dataclasses.replace(officials, named_by=RESOURCES["positions"].named_by)
+    pd.testing.assert_frame_equal(derive(naming, frames), frames["officials"])
 
 
 @pytest.mark.parametrize(("words", "comparator"), [

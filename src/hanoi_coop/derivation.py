@@ -43,7 +43,10 @@ def derive(resource: Resource, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     digests = tuple(frame_digest(frames[table]) for table in spec.reads)
     if None in digests:
         return _derive(resource, spec, frames)
-    made = _DERIVED.get((resource, digests), lambda: _derive(resource, spec, frames))
+    # The derivation and the fields it casts to, as the key: a table whose other
+    # declarations hold dicts (named_by) is not hashable itself.
+    key = (resource.name, spec, repr(resource.fields), digests)
+    made = _DERIVED.get(key, lambda: _derive(resource, spec, frames))
     return made.copy()  # the caller's to change
 
 
