@@ -108,6 +108,34 @@ def test_no_text_makes_the_validator_crash(frames, data):
         assert _reported(findings, table, row, field.name)
 
 
+def _anew(frames) -> list:
+    """Every rule's findings worked out from scratch: a plain dict reaches no memo."""
+    from hanoi_coop.validation.rules import ALL_RULES
+
+    return [f for rule in ALL_RULES for f in rule(dict(frames))]
+
+
+@settings(max_examples=15)
+@given(data=st.data())
+def test_the_rules_remembered_findings_are_the_findings_worked_out_anew(frames, data):
+    """The rules remember findings by the tables each one read: after a check of the valid
+    package, a cell of any table (evidence included) taking another row's value or none must
+    reach every rule that reads that table."""
+    from hanoi_coop.validation.rules import check_rules
+
+    assert check_rules(frames) == []
+    table = data.draw(st.sampled_from(sorted(RESOURCES)))
+    frame = frames[table]
+    field = data.draw(st.sampled_from(RESOURCES[table].fields))
+    row, other = data.draw(st.integers(0, len(frame) - 1)), data.draw(
+        st.integers(0, len(frame) - 1))
+    value = data.draw(st.sampled_from([frame.at[other, field.name], None]))
+    mutated = _mutated(frames, table, row, field.name, value)
+    expected = _anew(mutated)
+    assert check_rules(mutated) == expected, (table, row, field.name, value)
+    assert check_rules(mutated) == expected  # now from the memo
+
+
 # Free text as Pandera checks it (Arrow passes) and as the Table Schema's pattern says it
 # (Python's re, as Frictionless and pandas run it): the same verdict on any text, including
 # the tokens, formula starts and signed numbers it is about, with and without a final newline.

@@ -252,6 +252,57 @@ def test_a_derived_table_follows_the_tables_it_is_made_from(built: Path):
     pd.testing.assert_frame_equal(derive(naming, frames), frames["officials"])
 
 
+def test_the_rules_remembered_findings_follow_the_model(built: Path, monkeypatch):
+    """The same frames under another declaration are checked anew: a reference pointed at
+    another table's key is a foreign-key finding on every row, not the remembered none."""
+    import dataclasses
+
+    from hanoi_coop.metadata import RESOURCES
+    from hanoi_coop.package_open import open_package
+    from hanoi_coop.package_read import read_package
+    from hanoi_coop.validation.rules import check_rules
+    from hanoi_coop.validation.validate import _frames
+
+    with open_package(built) as published:
+        read_package(published)
+        frames = _frames(published)
+    assert check_rules(frames) == []
+    positions = RESOURCES["positions"]
+    to_person = next(fk for fk in positions.foreign_keys if fk.resource == "persons")
+    elsewhere = dataclasses.replace(to_person, resource="organizations",
+                                    reference="organization_id")
+    monkeypatch.setitem(RESOURCES, "positions", dataclasses.replace(
+        positions, foreign_keys=tuple(elsewhere if fk is to_person else fk
+                                      for fk in positions.foreign_keys)))
+    found = {(f.table, f.row, f.rule) for f in check_rules(frames)}
+    assert {("positions", row, "foreign-key") for row in range(len(frames["positions"]))} <= found
+
+
+def test_a_rule_reads_the_tables_it_asks_for_however_it_asks():
+    """Every way of reaching a frame counts as reading it, and a value worked out once for
+    the call is read by each rule that uses it."""
+    from hanoi_coop.validation.rules import RuleInput
+
+    frames = RuleInput({"a": pd.DataFrame(), "b": pd.DataFrame(), "c": pd.DataFrame()})
+    with frames.recording() as read:
+        frames["a"]
+    assert read == {"a"}
+    with frames.recording() as read:
+        frames.get("b")
+        _ = "z" in frames
+    assert read == {"b", "z"}
+    for ask in (lambda: list(frames), frames.items, frames.values, frames.keys):
+        with frames.recording() as read:
+            ask()
+        assert read == {"a", "b", "c"}
+    with frames.recording() as first:
+        frames.once(("shared",), lambda: frames["c"])
+    with frames.recording() as second:
+        frames.once(("shared",), lambda: frames["a"])  # remembered: not made again
+    assert first == second == {"c"}
+    assert frames.content(["z"]) == (("z", b""),)  # an absent table is content too
+
+
 @pytest.mark.parametrize(("words", "comparator"), [
     ("over 32 million people", "gt"), ("a roughly 70-kilometer corridor", "approx"),
     ("the central government", "eq"),  # "over" and "around" only as whole words

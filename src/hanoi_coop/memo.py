@@ -40,12 +40,22 @@ class ContentMemo(Generic[Value]):
         self._limit = limit
         self._keep = keep
 
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._seen
+
+    def __getitem__(self, key: Hashable) -> Value:
+        return self._seen[key]
+
     def get(self, key: Hashable, make: Callable[[], Value]) -> Value:
         if key in self._seen:
             return self._seen[key]
         made = make()
-        if self._keep is None or self._keep(made):
+        self.put(key, made)
+        return made
+
+    def put(self, key: Hashable, value: Value) -> None:
+        """Remember ``value`` by ``key`` (unless ``keep`` refuses it)."""
+        if self._keep is None or self._keep(value):
             if len(self._seen) >= self._limit:
                 self._seen.clear()
-            self._seen[key] = made
-        return made
+            self._seen[key] = value

@@ -9,8 +9,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ import pyarrow.compute as pc
 from hanoi_coop import dates
 from hanoi_coop.derivation import derive
 from hanoi_coop.errors import Finding
+from hanoi_coop.memo import ContentMemo, frame_digest
 from hanoi_coop.metadata import CLUE_DATE, EVIDENCE, RESOURCES, YEAR_CLUES
 from hanoi_coop.metadata.inputs import DATE_GROUPS
 from hanoi_coop.metadata.resources import has_whole_words
@@ -68,11 +70,80 @@ def present(codes: np.ndarray, among: np.ndarray) -> np.ndarray:
 class RuleInput(dict):
     """The frames of one ``check_rules`` call, with what several rules derive from them
     (each table's quotes by row, the evidence rows that cite it) worked out once for the
-    call."""
+    call, and the tables each rule reads recorded as it reads them (``recording``)."""
 
     def __init__(self, frames: dict[str, pd.DataFrame]) -> None:
         super().__init__(frames)
-        self.memo: dict[tuple, Any] = {}
+        self.memo: dict[tuple, tuple[Any, frozenset[str]]] = {}
+        self._reading: list[set[str]] = []
+        self._digests: dict[str, bytes | None] = {}
+
+    def _read(self, names: Iterable[str]) -> None:
+        if self._reading:
+            self._reading[-1].update(names)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        self._read([name])
+        return super().__getitem__(name)
+
+    def __contains__(self, name: object) -> bool:
+        self._read([name] if isinstance(name, str) else [])
+        return super().__contains__(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        self._read([name])
+        return super().get(name, default)
+
+    def __iter__(self) -> Iterator[str]:
+        self._read(super().keys())
+        return super().__iter__()
+
+    def keys(self) -> Any:
+        self._read(super().keys())
+        return super().keys()
+
+    def values(self) -> Any:
+        self._read(super().keys())
+        return super().values()
+
+    def items(self) -> Any:
+        self._read(super().keys())
+        return super().items()
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[set[str]]:
+        """The names of the tables read inside the block (an enclosing block reads them
+        too)."""
+        tables: set[str] = set()
+        self._reading.append(tables)
+        try:
+            yield tables
+        finally:
+            self._reading.pop()
+            self._read(tables)
+
+    def once(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """``make()``, worked out once for the call; whoever uses it reads what it read."""
+        if key not in self.memo:
+            with self.recording() as read:
+                made = make()
+            self.memo[key] = (made, frozenset(read))
+        value, tables = self.memo[key]
+        self._read(tables)
+        return value
+
+    def content(self, tables: Iterable[str]) -> tuple | None:
+        """The tables by name and content digest (an absent one by an empty digest), or None
+        when one is too large to remember."""
+        pairs = []
+        for name in sorted(tables):
+            if name not in self._digests:
+                frame = dict.get(self, name)
+                self._digests[name] = b"" if frame is None else frame_digest(frame)
+            if self._digests[name] is None:
+                return None
+            pairs.append((name, self._digests[name]))
+        return tuple(pairs)
 
 
 def _once(frames: dict[str, pd.DataFrame], key: tuple, make: Callable[[], Any]) -> Any:
@@ -80,9 +151,7 @@ def _once(frames: dict[str, pd.DataFrame], key: tuple, make: Callable[[], Any]) 
     on its own, as the tests do, works it out each time)."""
     if not isinstance(frames, RuleInput):
         return make()
-    if key not in frames.memo:
-        frames.memo[key] = make()
-    return frames.memo[key]
+    return frames.once(key, make)
 
 
 Declared = tuple[str, pd.DataFrame, Any]  # table, its frame, one declaration of the model
@@ -657,12 +726,43 @@ ALL_RULES = [foreign_keys, same_as, entailed, sides_by_host, date_bounds, dates_
              search_keys, evidence_links, quote_offsets, derived_tables]
 
 
+# Each rule's findings by the content of the tables it read and by the model: a build or a
+# check in which one table changed runs again only the rules that read it. What a rule reads
+# is recorded as it runs, never declared by hand; a rule that read the same content of the
+# same tables under the same model reads the same again and finds the same.
+_FINDINGS: ContentMemo[tuple[Finding, ...]] = ContentMemo(4096)
+_READS: ContentMemo[frozenset[str]] = ContentMemo(1024)
+
+
+def _model_key() -> str:
+    """The model as the rules read it: any change to a declaration is another key."""
+    return hashlib.sha256(repr((RESOURCES, DATE_GROUPS)).encode()).hexdigest()
+
+
+def _remembered(rule: Callable[[dict[str, pd.DataFrame]], list[Finding]], shared: RuleInput,
+                model: str) -> list[Finding]:
+    """The rule's findings, remembered when the tables it read last time are unchanged."""
+    name = (rule.__name__, model)
+    if name in _READS:
+        key = shared.content(_READS[name])
+        if key is not None and (name, key) in _FINDINGS:
+            return list(_FINDINGS[(name, key)])
+    with shared.recording() as tables:
+        found = rule(shared)
+    _READS.put(name, frozenset(tables))
+    key = shared.content(tables)
+    if key is not None:
+        _FINDINGS.put((name, key), tuple(found))
+    return found
+
+
 def check_rules(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     found: list[Finding] = []
     shared = RuleInput(frames)
+    model = _model_key()
     with without_cycle_collection():
         for rule in ALL_RULES:
-            found += rule(shared)
+            found += _remembered(rule, shared, model)
     return found
 
 
