@@ -411,6 +411,41 @@ def test_an_officials_row_added_or_missing(package: Path):
     assert problem.value == rows[1][0] and "missing" in problem.message
 
 
+def test_frictionless_checks_a_table_again_when_a_table_its_keys_name_changes(package: Path):
+    """Frictionless's report is kept resource by resource: positions' file is the same bytes,
+    but the person its first row names is gone, so positions is checked again."""
+    from hanoi_coop.validation.validate import frictionless_problems
+
+    descriptor = package / "datapackage.json"
+    assert frictionless_problems(descriptor, ["positions"]) == []
+    person = read_rows(package, "positions")[1][read_rows(package, "positions")[0].index(
+        "person_id")]
+    persons = read_rows(package, "persons")
+    write_rows(package, "persons", [r for r in persons if r[0] != person])
+    problems = frictionless_problems(descriptor, ["positions"])
+    assert ("data/csv/positions.csv", "frictionless:foreign-key", 2) in {
+        (p.file, p.rule, p.line) for p in problems}
+
+
+def test_frictionless_checks_the_descriptor_again_when_no_file_changed(package: Path):
+    """Every file's report is remembered, but a descriptor whose own properties turned
+    invalid is refused by Frictionless (``validate`` says it cannot read the package), not
+    answered with the remembered valid reports."""
+    import json
+
+    from frictionless import FrictionlessException
+
+    from hanoi_coop.validation.validate import frictionless_problems
+
+    path = package / "datapackage.json"
+    assert frictionless_problems(path, ["persons"]) == []
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["licenses"] = "CC-BY-4.0"  # a list of licences in the standard
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    with pytest.raises(FrictionlessException, match="licenses"):
+        frictionless_problems(path, ["persons"])
+
+
 def test_frictionless_is_run_again_when_one_file_changes_under_the_same_descriptor(
         package: Path):
     """Frictionless's report is kept by the bytes it read: the same descriptor over a file

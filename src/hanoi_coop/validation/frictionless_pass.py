@@ -3,6 +3,7 @@ too. The same functions back the Pandera checks (``checks.py``): one rule, two e
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Collection, Iterable
 from pathlib import Path
@@ -14,6 +15,7 @@ from frictionless import errors
 from hanoi_coop.custom_checks import CHECKS
 from hanoi_coop.layout import PARQUET_SUFFIX
 from hanoi_coop.metadata import RESOURCES
+from hanoi_coop.package_open import inside_package, safe_relative
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -47,17 +49,69 @@ def with_references(tables: Collection[str]) -> set[str]:
     return found
 
 
-def validate_with_frictionless(descriptor_path: str,
-                               tables: Collection[str] | None = None) -> frictionless.Report:
-    """Frictionless on the whole package, or on the CSV files of ``tables`` and of the tables
-    their foreign keys need (what a check of a few tables costs, not of all)."""
+def selected(descriptor: dict, tables: Collection[str] | None) -> dict:
+    """What Frictionless is run on: the whole package, or the CSV resources of ``tables`` and
+    of the tables their foreign keys need (what a check of a few tables costs, not of all)."""
     if tables is None:
-        package = frictionless.Package(descriptor_path)
-    else:
-        path = Path(descriptor_path)
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
-        needed = with_references(tables)
-        descriptor["resources"] = [r for r in descriptor["resources"]
-                                   if r["name"] in needed and r.get("format") == "csv"]
-        package = frictionless.Package(descriptor, basepath=str(path.parent))
-    return package.validate(checklist=frictionless.Checklist(checks=[ModelChecks()]))
+        return descriptor
+    needed = with_references(tables)
+    return {**descriptor, "resources": [
+        r for r in descriptor["resources"]
+        if isinstance(r, dict) and r.get("name") in needed and r.get("format") == "csv"]}
+
+
+def _file_digest(root: Path, relative: object) -> str:
+    """The sha256 of a file the descriptor names (checked as ``open_package`` checks it:
+    nothing outside the package is read); empty when there is none."""
+    if not isinstance(relative, str):
+        return ""
+    path = inside_package(root, str(safe_relative(relative)))
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+def _read_by(entry: object, resources: list) -> list:
+    """The resource descriptor and those its foreign keys read rows from."""
+    schema = entry.get("schema") if isinstance(entry, dict) else None
+    keys = schema.get("foreignKeys", []) if isinstance(schema, dict) else []
+    targets = {fk["reference"].get("resource") for fk in keys if isinstance(fk, dict)
+               and isinstance(fk.get("reference"), dict)} if isinstance(keys, list) else set()
+    return [entry, *(r for r in resources if isinstance(r, dict) and r.get("name") in targets
+                     and r is not entry)]
+
+
+def descriptor_key(descriptor: dict) -> str:
+    """A digest of the descriptor, which Frictionless checks as a whole before any row."""
+    return hashlib.sha256(json.dumps(descriptor, sort_keys=True, default=str).encode()
+                          ).hexdigest()
+
+
+def resource_keys(descriptor: dict, root: Path) -> list[str]:
+    """For each resource, a digest of everything its rows' report depends on: its own
+    descriptor and those of the resources its foreign keys read, and the bytes of their
+    files (and of a schema or dialect given as a file). The package's other properties are
+    the descriptor's check (``descriptor_key``)."""
+    resources = descriptor["resources"]
+    keys = []
+    for entry in resources:
+        digest = hashlib.sha256()
+        for read in _read_by(entry, resources):
+            digest.update(json.dumps(read, sort_keys=True, default=str).encode())
+            if isinstance(read, dict):
+                for part in ("path", "schema", "dialect"):
+                    digest.update(_file_digest(root, read.get(part)).encode())
+        keys.append(digest.hexdigest())
+    return keys
+
+
+def validate_resources(descriptor: dict, root: Path, positions: Collection[int]
+                       ) -> frictionless.Report | list[frictionless.Report]:
+    """Frictionless on the resources at ``positions`` of the package: the package's report
+    when its descriptor is invalid (nothing else is read), else one report per resource.
+    Each resource reads the rows its foreign keys need from the others, as in a whole run."""
+    package = frictionless.Package(descriptor, basepath=str(root))
+    try:
+        package.to_descriptor(validate=True)  # what Package.validate checks first
+    except frictionless.FrictionlessException as exception:
+        return frictionless.Report.from_validation(errors=exception.to_errors())
+    checklist = frictionless.Checklist(checks=[ModelChecks()])
+    return [package.resources[i].validate(checklist=checklist) for i in positions]

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -23,9 +24,7 @@ from hanoi_coop.metadata import EVIDENCE, RESOURCES, SOURCES
 from hanoi_coop.package_open import (
     Published,
     Unreadable,
-    inside_package,
     open_package,
-    resource_paths,
 )
 from hanoi_coop.package_read import read_package
 from hanoi_coop.schemas import all_pandera_schemas, typed_frame
@@ -83,38 +82,41 @@ def frame_findings(frames: dict[str, pd.DataFrame],
     return pandera_findings(frames, changed) + check_rules(frames)
 
 
-# Frictionless's problems by the bytes it reads: the same descriptor and files always give the
-# same report, and a build or release run again in one process need not pay for the
-# row-by-row pass twice.
-_FRICTIONLESS_SEEN: ContentMemo[tuple[Problem, ...]] = ContentMemo(16)
-
-
-def _content_key(descriptor_path: Path, tables: Collection[str] | None) -> str:
-    """A digest of the descriptor, the tables asked for and every file the descriptor names
-    (each path checked as ``open_package`` checks it: nothing outside the package is read)."""
-    digest = hashlib.sha256(descriptor_path.read_bytes())
-    digest.update(repr(None if tables is None else sorted(tables)).encode())
-    root = descriptor_path.parent
-    for relative in resource_paths(json.loads(descriptor_path.read_text(encoding="utf-8"))):
-        path = inside_package(root, relative)
-        digest.update(relative.encode() + b"\0")
-        if path.is_file():
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+# Frictionless's problems resource by resource, by what each report depends on: a build or a
+# check in which one file changed runs the row-by-row pass on that file (and on those whose
+# foreign keys read it), not on the whole package again.
+_FRICTIONLESS_SEEN: ContentMemo[tuple[Problem, ...]] = ContentMemo(512)
 
 
 def frictionless_problems(descriptor_path: Path,
                           tables: Collection[str] | None = None) -> list[Problem]:
     """Frictionless's report on a package (or on some tables of it), one problem per error."""
-    return list(_FRICTIONLESS_SEEN.get(_content_key(descriptor_path, tables), lambda: tuple(
-        _frictionless_run(descriptor_path, tables))))
-
-
-def _frictionless_run(descriptor_path: Path, tables: Collection[str] | None) -> list[Problem]:
     # Imported here: Frictionless is slow to import and only this optional pass needs it.
-    from hanoi_coop.validation.frictionless_pass import validate_with_frictionless
+    from hanoi_coop.validation.frictionless_pass import (
+        descriptor_key,
+        resource_keys,
+        selected,
+        validate_resources,
+    )
 
-    report = validate_with_frictionless(str(descriptor_path), tables)
+    root = descriptor_path.parent
+    descriptor = selected(json.loads(descriptor_path.read_text(encoding="utf-8")), tables)
+    checked = ("descriptor", descriptor_key(descriptor))
+    keys = resource_keys(descriptor, root)
+    found = {key: _FRICTIONLESS_SEEN[key] for key in keys if key in _FRICTIONLESS_SEEN}
+    missing = [i for i, key in enumerate(keys) if key not in found]
+    if missing or checked not in _FRICTIONLESS_SEEN:
+        reports = validate_resources(descriptor, root, missing)
+        if not isinstance(reports, list):  # the descriptor itself is invalid: no row is read
+            return _report_problems(reports, descriptor_path)
+        _FRICTIONLESS_SEEN.put(checked, ())
+        for i, report in zip(missing, reports, strict=True):
+            found[keys[i]] = tuple(_report_problems(report, descriptor_path))
+            _FRICTIONLESS_SEEN.put(keys[i], found[keys[i]])
+    return [problem for key in keys for problem in found[key]]
+
+
+def _report_problems(report: Any, descriptor_path: Path) -> list[Problem]:
     problems = []
     for task in report.tasks:
         for error in task.errors:
