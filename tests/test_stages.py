@@ -252,6 +252,30 @@ def test_a_derived_table_follows_the_tables_it_is_made_from(built: Path):
     pd.testing.assert_frame_equal(derive(naming, frames), frames["officials"])
 
 
+def test_a_typed_frame_follows_its_rows_and_its_declaration(monkeypatch):
+    """Typed frames are remembered by the table's fields and rows: a changed value, a value
+    of another Python type, or another column type is typed anew, and what a caller does to
+    its frame is not what the next caller gets."""
+    import dataclasses
+
+    from hanoi_coop.metadata import FIELDS, RESOURCES
+    from hanoi_coop.schemas import typed_frame
+
+    resource = RESOURCES["figures"]
+    rows = [{f.name: None for f in resource.fields} | {"figure_id": f"fig-{i}", "value": i}
+            for i in (2, 1)]
+    first = typed_frame(resource, rows)
+    assert first["figure_id"].tolist() == ["fig-1", "fig-2"]  # sorted by key
+    first.loc[0, "value"] = 99.0
+    assert typed_frame(resource, rows)["value"].tolist() == [1.0, 2.0]
+    changed = [rows[0], rows[1] | {"value": 7}]
+    assert typed_frame(resource, changed)["value"].tolist() == [7.0, 2.0]
+    monkeypatch.setitem(FIELDS, "value", dataclasses.replace(FIELDS["value"], type="string"))
+    assert typed_frame(resource, rows)["value"].tolist() == ["1", "2"]
+    assert typed_frame(resource, [rows[0], rows[1] | {"value": 1.0}])["value"].tolist() == [
+        "1.0", "2"]
+
+
 def test_the_rules_remembered_findings_follow_the_model(built: Path, monkeypatch):
     """The same frames under another declaration are checked anew: a reference pointed at
     another table's key is a foreign-key finding on every row, not the remembered none."""

@@ -31,6 +31,14 @@ def frame_digest(frame: pd.DataFrame) -> bytes | None:
     return hashlib.sha256(pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)).digest()
 
 
+def rows_digest(rows: list[dict]) -> bytes | None:
+    """The digest of rows of Python values (their pickle: True and 1, 1 and 1.0 apart), or
+    None for too many rows."""
+    if len(rows) > MEMO_ROWS:
+        return None
+    return hashlib.sha256(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)).digest()
+
+
 class ContentMemo(Generic[Value]):
     """At most ``limit`` results by key (emptied when full: the work is cheap to redo), and
     only those ``keep`` accepts (a result too large to hold on to is made each time)."""
