@@ -221,6 +221,26 @@ def test_pandera_findings_follow_the_frame_not_an_earlier_check_of_its_table(bui
     assert pandera_findings(frames, ["meetings", "evidence"]) == []
 
 
+def test_a_text_column_of_another_dtype_is_a_type_finding(built: Path):
+    """Text held as objects with a number among them, or in Python's string storage, fails
+    the dtype check; the package's own text columns pass it whole."""
+    from hanoi_coop.package_open import open_package
+    from hanoi_coop.package_read import read_package
+    from hanoi_coop.validation.validate import _frames, pandera_findings
+
+    with open_package(built) as published:
+        read_package(published)
+        frames = _frames(published)
+    assert pandera_findings(frames, ["meetings"]) == []
+    as_objects = frames["meetings"].astype({"title": object})
+    as_objects.loc[2, "title"] = 5
+    found = pandera_findings({**frames, "meetings": as_objects}, ["meetings"])
+    assert (2, "type") in [(f.row, f.rule) for f in found if f.field == "title"]
+    python = frames["meetings"].astype({"title": pd.StringDtype("python")})
+    found = pandera_findings({**frames, "meetings": python}, ["meetings"])
+    assert {(f.field, f.rule) for f in found} == {("title", "type")}
+
+
 def test_a_derived_table_follows_the_tables_it_is_made_from(built: Path):
     """Derived again after a joined table changed, it holds the change; what a caller does to
     a derived frame is not what the next caller gets."""
