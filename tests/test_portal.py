@@ -19,6 +19,15 @@ from .conftest import ROOT, copy_releases
 from .portal_server import running_portal
 
 ARTIFACTS = ROOT / "test-artifacts"
+# Full-page screenshots of the portal for a person to look at (a third of the browser test's
+# time, and nothing asserts on them): taken when this is set, e.g. SCREENSHOTS=1 make test.
+SCREENSHOTS = bool(os.environ.get("SCREENSHOTS"))
+
+
+def _shot(page, name: str) -> None:
+    if SCREENSHOTS:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"portal-{name}.png"), full_page=True)
 CHROMIUM = Path("/usr/bin/chromium")
 
 
@@ -106,20 +115,19 @@ def test_installed_data_loads_offline_with_dtypes():
 def test_browser_sees_tables_versions_descriptions_and_verified_downloads(portal, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run"])
         page = browser.new_page(accept_downloads=True)
         page.goto(portal + "/")
-        page.screenshot(path=str(ARTIFACTS / "portal-home.png"), full_page=True)
+        _shot(page, "home")
         home = page.inner_text("body")
         assert "Versions: " in home and "1.0.0" in home
         assert all(name in home for name in hanoi_coop.tables())
 
         page.goto(portal + "/hanoi-coop-1~2E0~2E0/meetings")
-        page.screenshot(path=str(ARTIFACTS / "portal-table.png"), full_page=True)
+        _shot(page, "table")
         assert "mtg-thang-he-wei" in page.inner_text("body")
         assert "PLOVER event type." in page.content()  # column description
 
@@ -132,7 +140,7 @@ def test_browser_sees_tables_versions_descriptions_and_verified_downloads(portal
             page.click("a[href='/releases/1.0.0/data/csv/targets.csv']", modifiers=["Alt"])
         saved = tmp_path / "targets.csv"
         info.value.save_as(saved)
-        page.screenshot(path=str(ARTIFACTS / "portal-downloads.png"), full_page=True)
+        _shot(page, "downloads")
         _pictures_show_the_newest_release(page, portal)
         browser.close()
     assert hashlib.sha256(saved.read_bytes()).hexdigest() == _manifest("1.0.0")[
@@ -155,7 +163,7 @@ def _pictures_show_the_newest_release(page, portal: str) -> None:
 
     version = released_versions(ROOT)[-1]
     page.goto(portal + "/pictures")
-    page.screenshot(path=str(ARTIFACTS / "portal-pictures.png"), full_page=True)
+    _shot(page, "pictures")
     dated = []  # (id, EDTF, earliest) of every meeting and target
     for table, key, prefix in (("meetings", "meeting_id", "date"),
                                ("targets", "target_id", "deadline")):
