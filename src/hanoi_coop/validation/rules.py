@@ -730,7 +730,9 @@ ALL_RULES = [foreign_keys, same_as, entailed, sides_by_host, date_bounds, dates_
 # check in which one table changed runs again only the rules that read it. What a rule reads
 # is recorded as it runs, never declared by hand; a rule that read the same content of the
 # same tables under the same model reads the same again and finds the same.
-_FINDINGS: ContentMemo[tuple[Finding, ...]] = ContentMemo(4096)
+# A long list of findings (a damaged table) is worked out again rather than held.
+_FINDINGS: ContentMemo[tuple[Finding, ...]] = ContentMemo(
+    4096, keep=lambda found: len(found) <= 1_000)
 _READS: ContentMemo[frozenset[str]] = ContentMemo(1024)
 
 
