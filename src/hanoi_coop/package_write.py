@@ -71,7 +71,7 @@ def parquet_bytes(resource: Resource, frame: pd.DataFrame) -> bytes:
     return sink.getvalue()
 
 
-def _resource_descriptor(resource: Resource, path: str, written: Written, rows: int,
+def resource_descriptor(resource: Resource, path: str, written: Written, rows: int,
                          parquet: bool) -> dict:
     return {
         "name": resource.name + (PARQUET_SUFFIX if parquet else ""),
@@ -129,7 +129,7 @@ def write_package(frames: dict[str, pd.DataFrame], root: Path, version: str) -> 
                                      else _csv_batches(resource, frame))
             sha256[path] = written.sha256
             (parquet_resources if parquet else csv_resources).append(
-                _resource_descriptor(resource, path, written, len(frame), parquet))
+                resource_descriptor(resource, path, written, len(frame), parquet))
     write_schemas(root / "schemas")
     descriptor = package_descriptor(csv_resources + parquet_resources, frames[SOURCES],
                                     version)

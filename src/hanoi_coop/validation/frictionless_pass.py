@@ -108,8 +108,8 @@ def validate_resources(descriptor: dict, root: Path, positions: Collection[int]
     """Frictionless on the resources at ``positions`` of the package: the package's report
     when its descriptor is invalid (nothing else is read), else one report per resource.
     Each resource reads the rows its foreign keys need from the others, as in a whole run."""
-    package = frictionless.Package(descriptor, basepath=str(root))
-    try:
+    try:  # a descriptor Frictionless refuses to open is its report too, not a crash
+        package = frictionless.Package(descriptor, basepath=str(root))
         package.to_descriptor(validate=True)  # what Package.validate checks first
     except frictionless.FrictionlessException as exception:
         return frictionless.Report.from_validation(errors=exception.to_errors())
