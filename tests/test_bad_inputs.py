@@ -154,7 +154,9 @@ def _field(descriptor: dict, table: str, name: str) -> dict:
      "resources.positions.schema.foreignKeys"),
     (lambda d: d["resources"].append({**_resource(d, "persons"), "name": "people"}),
      "resources.people"),
-], ids=["licence", "title", "field type", "codelist", "foreign keys", "extra resource"])
+    (lambda d: d["resources"].append(_resource(d, "persons")), "resources.persons"),
+], ids=["licence", "title", "field type", "codelist", "foreign keys", "extra resource",
+        "a resource twice"])
 def test_a_descriptor_that_says_what_the_model_does_not(package: Path, edit, path):
     """The data may be right while the metadata users read is not: datapackage.json must say
     what the model says (its files' hashes, sizes and rows are checked against the files)."""

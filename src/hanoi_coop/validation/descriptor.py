@@ -24,6 +24,16 @@ _FACTS = ("bytes", "hash", "rows")
 SHOWN = 10  # differences listed one by one; the rest are counted
 
 
+class _Absent:
+    """A key one side does not have (``None`` is a value a descriptor may hold)."""
+
+    def __repr__(self) -> str:
+        return "absent"
+
+
+_ABSENT = _Absent()
+
+
 def _expected_resources(published: dict[str, dict]) -> dict[str, dict]:
     """The model's descriptor of each table's CSV and Parquet resource that the published
     descriptor has (a missing one is its own problem), with the published facts."""
@@ -57,14 +67,6 @@ def _differences(path: str, actual: Any, expected: Any) -> list[tuple[str, Any, 
     return [] if same else [(path, actual, expected)]
 
 
-class _Absent:
-    def __repr__(self) -> str:
-        return "absent"
-
-
-_ABSENT = _Absent()
-
-
 def descriptor_problems(descriptor: dict, sources: pd.DataFrame | None) -> list[Problem]:
     """Where ``descriptor`` differs from what the model writes for the same files (``sources``:
     the package's sources table, which its ``sources`` list names; None when unreadable)."""
@@ -78,7 +80,10 @@ def descriptor_problems(descriptor: dict, sources: pd.DataFrame | None) -> list[
     if sources is None:  # the sources table is reported unreadable on its own
         actual.pop("sources", None)
         expected.pop("sources", None)
-    found = _differences("", actual, expected)
+    names = [str(r.get("name")) for r in entries]
+    found = [(f"resources.{name}", "named twice", "once")
+             for name in sorted({n for n in names if names.count(n) > 1})]
+    found += _differences("", actual, expected)
     problems = [Problem(DESCRIPTOR, "descriptor-mismatch",
                         f"is {_shown(value)}; the model says {_shown(model)}", field=path)
                 for path, value, model in found[:SHOWN]]
