@@ -174,6 +174,40 @@ def test_a_descriptor_written_out_again_says_the_same(package: Path):
     assert {p.rule for p in _problems(package)} == {"checksum"}
 
 
+def _edit_croissant(package: Path, edit) -> None:
+    import json
+
+    path = package / "croissant.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    edit(document)
+    path.write_text(json.dumps(document, indent=1, sort_keys=True), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("edit", "path"), [
+    (lambda d: d.update(license="https://example.org/all-rights-reserved"), "license"),
+    (lambda d: d["recordSet"][0]["field"][0].update(dataType="sc:Integer"),
+     "recordSet[0].field[0].dataType"),
+    (lambda d: d["recordSet"][0]["field"][0]["source"]["extract"].update(column="sha256"),
+     "recordSet[0].field[0].source.extract.column"),
+    (lambda d: d.update(version="9.9.9"), "version"),
+], ids=["licence", "data type", "column", "version"])
+def test_croissant_metadata_that_says_what_the_model_does_not(package: Path, edit, path):
+    """croissant.json is read by ML tools without datapackage.json: it too must say what the
+    model says (the sha256 it records is checked against each file)."""
+    _edit_croissant(package, edit)
+    problems = [p for p in _problems(package) if p.rule == "descriptor-mismatch"]
+    assert [(p.file, p.field) for p in problems][:1] == [("croissant.json", path)], problems
+    if path != "version":  # the version also stands in citeAs
+        assert len(problems) == 1
+
+
+def test_croissant_metadata_written_out_again_says_the_same(package: Path):
+    _edit_croissant(package, lambda d: None)
+    assert _problems(package) == []
+    _edit_croissant(package, lambda d: d["distribution"][0].update(sha256="0" * 64))
+    assert {p.rule for p in _problems(package)} == {"checksum"}
+
+
 def test_byte_order_mark(package: Path):
     edit_bytes(package, "places", lambda b: b"\xef\xbb\xbf" + b)
     problem = _only(_problems(package), "byte-order-mark")

@@ -48,6 +48,7 @@ class Published:
     # Where the Parquet file says otherwise than the CSV file: reported after the CSV's own
     # problems, which are usually the cause.
     mismatches: list[Problem] = field(default_factory=list)
+    croissant: dict | None = None  # croissant.json, once read and found well-formed
     cleanup: Path | None = None
 
     def close(self) -> None:

@@ -481,6 +481,7 @@ def croissant_problems(published: Published, digests: dict[Path, str] | None = N
             raise ValueError("distribution is not a list")
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as exc:
         return [_croissant_problem(f"cannot be read as Croissant JSON-LD: {exc}")]
+    published.croissant = document
     problems = []
     for item in files:
         problems += _distribution_problems(published.root, item, digests or {})

@@ -151,10 +151,10 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "sha256 is checked as a checksum).", _FILE),
     Rule("missing-resource", "Table missing from the descriptor", "datapackage.json lists no "
          "CSV or Parquet resource for a table.", _FILE),
-    Rule("descriptor-mismatch", "Descriptor differs from the model", "datapackage.json says "
-         "something of the package or of a table (a title, licence, field, type, constraint or "
-         "key) that the model does not, or has a resource the model does not have; the field "
-         "is the JSON path.", _FILE),
+    Rule("descriptor-mismatch", "Descriptor differs from the model", "datapackage.json or "
+         "croissant.json says something of the package or of a table (a title, licence, "
+         "field, type, constraint or key) that the model does not, or names a resource twice "
+         "or one the model does not have; the field is the JSON path.", _FILE),
     Rule("zip-path-escape", "Archive entry escapes", "A zip entry with an absolute path or "
          "'..' (nothing is unpacked).", _FILE),
     Rule("zip-duplicate-entry", "Archive entry twice", "Two zip entries with the same name "

@@ -1,10 +1,10 @@
-"""Stage 5c, the descriptor: datapackage.json must say what the model says of the package.
+"""Stage 5c, the descriptors: datapackage.json and croissant.json must say what the model says.
 
 The data files are checked against the model; so is the metadata users and other tools read
 (titles, descriptions, licence, each table's fields, types, constraints and keys). The
-descriptor the build would write for these very files (their hashes, sizes and row counts, and
-the package's own version, which other checks cover) is compared with the one published, and
-each difference is a problem at its JSON path.
+descriptors the build would write for these very files (their hashes, sizes and row counts,
+which other checks compare with the files, and the package's own version) are compared with
+the published ones, and each difference is a problem at its JSON path.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from typing import Any
 
 import pandas as pd
 
+from hanoi_coop.croissant import croissant
 from hanoi_coop.errors import Problem
-from hanoi_coop.layout import DESCRIPTOR, csv_path, parquet_path
+from hanoi_coop.layout import CROISSANT, DESCRIPTOR, csv_path, parquet_path
 from hanoi_coop.metadata import RESOURCES
 from hanoi_coop.package_write import Written, package_descriptor, resource_descriptor
 
@@ -84,11 +85,35 @@ def descriptor_problems(descriptor: dict, sources: pd.DataFrame | None) -> list[
     found = [(f"resources.{name}", "named twice", "once")
              for name in sorted({n for n in names if names.count(n) > 1})]
     found += _differences("", actual, expected)
-    problems = [Problem(DESCRIPTOR, "descriptor-mismatch",
+    return _mismatches(DESCRIPTOR, found)
+
+
+class _Published(dict):
+    """A file's published sha256 by path (one the document lacks: absent)."""
+
+    def __missing__(self, path: str) -> object:
+        return _ABSENT
+
+
+def croissant_mismatches(document: dict, version: object) -> list[Problem]:
+    """Where croissant.json differs from what the model writes for the same files (their
+    sha256 as it records them) at the package's ``version`` (its own, when the package's is
+    not given: that is the release's check)."""
+    if not isinstance(version, str):
+        version = str(document.get("version"))
+    files = document.get("distribution")
+    sha256 = _Published({str(item.get("contentUrl")): item.get("sha256")
+                         for item in files if isinstance(item, dict)}
+                        if isinstance(files, list) else {})
+    return _mismatches(CROISSANT, _differences("", document, croissant(version, sha256)))
+
+
+def _mismatches(file: str, found: list[tuple[str, Any, Any]]) -> list[Problem]:
+    problems = [Problem(file, "descriptor-mismatch",
                         f"is {_shown(value)}; the model says {_shown(model)}", field=path)
                 for path, value, model in found[:SHOWN]]
     if len(found) > SHOWN:
-        problems.append(Problem(DESCRIPTOR, "descriptor-mismatch",
+        problems.append(Problem(file, "descriptor-mismatch",
                                 f"and {len(found) - SHOWN} more differences from the model"))
     return problems
 

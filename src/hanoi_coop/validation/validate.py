@@ -28,7 +28,7 @@ from hanoi_coop.package_open import (
 )
 from hanoi_coop.package_read import read_package
 from hanoi_coop.schemas import all_pandera_schemas, typed_frame
-from hanoi_coop.validation.descriptor import descriptor_problems
+from hanoi_coop.validation.descriptor import croissant_mismatches, descriptor_problems
 from hanoi_coop.validation.rules import check_rules
 
 Locator = Callable[[Finding], Problem]
@@ -266,6 +266,9 @@ def validate_package(path: Path, with_frictionless: bool = True,
         findings = published.findings + _without_duplicates(checked, published.findings)
         published.problems += descriptor_problems(
             published.descriptor, frames[SOURCES] if SOURCES in published.csv else None)
+        if published.croissant is not None:
+            published.problems += croissant_mismatches(
+                published.croissant, published.descriptor.get("version"))
         if texts is not None:
             findings += provenance_against_texts(frames, texts)
         locate = published_locator(published, frames)
