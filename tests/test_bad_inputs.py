@@ -509,6 +509,23 @@ def test_frictionless_checks_a_table_again_when_a_table_its_keys_name_changes(pa
         (p.file, p.rule, p.line) for p in problems}
 
 
+def test_frictionless_checks_a_table_again_when_its_model_checks_change(package: Path,
+                                                                       monkeypatch):
+    """The model's own checks run inside Frictionless too: the same descriptor and files
+    under a field that must now be an EDTF date are checked anew, not remembered valid."""
+    import dataclasses
+
+    from hanoi_coop.metadata import FIELDS
+    from hanoi_coop.validation.validate import frictionless_problems
+
+    descriptor = package / "datapackage.json"
+    assert frictionless_problems(descriptor, ["persons"]) == []
+    monkeypatch.setitem(FIELDS, "name", dataclasses.replace(FIELDS["name"], checks=("edtf",)))
+    problems = frictionless_problems(descriptor, ["persons"])
+    assert "frictionless:constraint-error" in {p.rule for p in problems
+                                               if p.file == "data/csv/persons.csv"}
+
+
 def test_frictionless_checks_the_descriptor_again_when_no_file_changed(package: Path):
     """Every file's report is remembered, but a descriptor whose own properties turned
     invalid is Frictionless's problem with the descriptor, not the remembered valid reports."""

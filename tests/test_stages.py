@@ -298,10 +298,11 @@ def test_a_typed_frame_follows_its_rows_and_its_declaration(monkeypatch):
 
 def test_the_rules_remembered_findings_follow_the_model(built: Path, monkeypatch):
     """The same frames under another declaration are checked anew: a reference pointed at
-    another table's key is a foreign-key finding on every row, not the remembered none."""
+    another table's key is a foreign-key finding on every row, and a field of another type is
+    a derived finding, not the remembered none."""
     import dataclasses
 
-    from hanoi_coop.metadata import RESOURCES
+    from hanoi_coop.metadata import FIELDS, RESOURCES
     from hanoi_coop.package_open import open_package
     from hanoi_coop.package_read import read_package
     from hanoi_coop.validation.rules import check_rules
@@ -320,6 +321,14 @@ def test_the_rules_remembered_findings_follow_the_model(built: Path, monkeypatch
                                       for fk in positions.foreign_keys)))
     found = {(f.table, f.row, f.rule) for f in check_rules(frames)}
     assert {("positions", row, "foreign-key") for row in range(len(frames["positions"]))} <= found
+    monkeypatch.undo()
+    assert check_rules(frames) == []
+    # A field's declaration (in the model's field registry, not in any table's): the derived
+    # officials are cast to its type, so a date read as text is not what the files hold.
+    monkeypatch.setitem(FIELDS, "as_of_earliest",
+                        dataclasses.replace(FIELDS["as_of_earliest"], type="string"))
+    assert ("officials", "as_of_earliest", "derived") in {
+        (f.table, f.field, f.rule) for f in check_rules(frames)}
 
 
 def test_a_rule_reads_the_tables_it_asks_for_however_it_asks():

@@ -14,8 +14,13 @@ from frictionless import errors
 
 from hanoi_coop.custom_checks import CHECKS
 from hanoi_coop.layout import PARQUET_SUFFIX
-from hanoi_coop.metadata import RESOURCES
+from hanoi_coop.metadata import RESOURCES, Resource
 from hanoi_coop.package_open import inside_package, safe_relative
+
+
+def _model_table(resource_name: str) -> Resource | None:
+    """The model's table a resource (CSV or Parquet) holds, if any."""
+    return RESOURCES.get(resource_name.removesuffix(PARQUET_SUFFIX))
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -26,7 +31,7 @@ class ModelChecks(frictionless.Check):
     Errors = [errors.ConstraintError]
 
     def validate_row(self, row: frictionless.Row) -> Iterable[frictionless.Error]:
-        resource = RESOURCES.get(self.resource.name.removesuffix(PARQUET_SUFFIX))
+        resource = _model_table(self.resource.name)
         if resource is None:
             return
         for field in resource.fields:
@@ -85,15 +90,22 @@ def descriptor_key(descriptor: dict) -> str:
                           ).hexdigest()
 
 
+def _model_checks(entry: object) -> str:
+    """The checks ``ModelChecks`` applies to a resource's fields, as text."""
+    resource = _model_table(str(entry.get("name")) if isinstance(entry, dict) else "")
+    return "" if resource is None else repr([(f.name, f.checks) for f in resource.fields])
+
+
 def resource_keys(descriptor: dict, root: Path) -> list[str]:
     """For each resource, a digest of everything its rows' report depends on: its own
-    descriptor and those of the resources its foreign keys read, and the bytes of their
-    files (and of a schema or dialect given as a file). The package's other properties are
-    the descriptor's check (``descriptor_key``)."""
+    descriptor and those of the resources its foreign keys read, the bytes of their files
+    (and of a schema or dialect given as a file), and the model's checks of its fields
+    (``ModelChecks``). The package's other properties are the descriptor's check
+    (``descriptor_key``)."""
     resources = descriptor["resources"]
     keys = []
     for entry in resources:
-        digest = hashlib.sha256()
+        digest = hashlib.sha256(_model_checks(entry).encode())
         for read in _read_by(entry, resources):
             digest.update(json.dumps(read, sort_keys=True, default=str).encode())
             if isinstance(read, dict):

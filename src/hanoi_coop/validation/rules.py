@@ -23,7 +23,7 @@ from hanoi_coop import dates
 from hanoi_coop.derivation import derive
 from hanoi_coop.errors import Finding
 from hanoi_coop.memo import ContentMemo, frame_digest
-from hanoi_coop.metadata import CLUE_DATE, EVIDENCE, RESOURCES, YEAR_CLUES
+from hanoi_coop.metadata import CLUE_DATE, EVIDENCE, FIELDS, RESOURCES, YEAR_CLUES
 from hanoi_coop.metadata.inputs import DATE_GROUPS
 from hanoi_coop.metadata.resources import has_whole_words
 from hanoi_coop.metadata.types import is_missing
@@ -737,8 +737,10 @@ _READS: ContentMemo[frozenset[str]] = ContentMemo(1024)
 
 
 def _model_key() -> str:
-    """The model as the rules read it: any change to a declaration is another key."""
-    return hashlib.sha256(repr((RESOURCES, DATE_GROUPS)).encode()).hexdigest()
+    """The model as the rules read it: any change to a declaration is another key (the
+    tables' and their fields', which live in their own registry: a derived table is cast to
+    its fields' types)."""
+    return hashlib.sha256(repr((RESOURCES, FIELDS, DATE_GROUPS)).encode()).hexdigest()
 
 
 def _remembered(rule: Callable[[dict[str, pd.DataFrame]], list[Finding]], shared: RuleInput,
