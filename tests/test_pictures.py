@@ -30,5 +30,5 @@ def test_a_release_without_place_links_still_has_its_pictures():
     from .conftest import ROOT
 
     frames = read_frames(ROOT / "releases" / "2.10.0")
-    page = pictures_page(frames, "2.10.0")
+    page = pictures_page(frames)
     assert "no place links (from 2.11.0)" in page and 'class="mark ' in page

@@ -192,8 +192,10 @@ svg { background: #fff; border: 1px solid #ddd; margin-bottom: 1em; font: 11px s
 </style>"""
 
 
-def pictures_page(frames: dict[str, pd.DataFrame], version: str) -> str:
-    """The Datasette page template: three pictures of release ``version``."""
+def pictures_page(frames: dict[str, pd.DataFrame]) -> str:
+    """The pictures of one release as an HTML fragment: every text from the package in it is
+    escaped where it is written, and the fragment reaches the page as a value, never as
+    template source (see ``portal_plugin``)."""
     meetings = timeline(dated_rows(frames["meetings"], "meeting_id", "title", "date"),
                         "Meetings by date")
     targets = timeline(dated_rows(frames["targets"], "target_id", "summary", "deadline"),
@@ -211,8 +213,4 @@ def pictures_page(frames: dict[str, pd.DataFrame], version: str) -> str:
         "(<code>meeting_participants</code>); hover a line for the meetings.</p>",
         network(frames["meeting_participants"], frames["organizations"]),
     ]
-    body = "\n".join(sections)
-    return ('{% extends "base.html" %}\n{% block title %}Pictures{% endblock %}\n'
-            f"{{% block extra_head %}}{STYLE}{{% endblock %}}\n"
-            f"{{% block content %}}\n<h1>Pictures of release {version}</h1>\n"
-            f"{{% raw %}}{body}{{% endraw %}}\n{{% endblock %}}\n")
+    return "\n".join(sections)

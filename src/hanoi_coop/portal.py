@@ -14,13 +14,14 @@ from hanoi_coop.layout import RELEASES, release_stem
 from hanoi_coop.metadata import RESOURCES, package
 from hanoi_coop.package_read import read_frames
 from hanoi_coop.package_write import json_bytes
-from hanoi_coop.pictures import pictures_page
+from hanoi_coop.pictures import STYLE, pictures_page
 from hanoi_coop.release import released_versions
 
 SQL_TIME_LIMIT_MS = 1000
 MAX_RETURNED_ROWS = 1000
 RELEASE_METADATA = "release-metadata.json"
-RELEASE_METADATA_OPTION = "--release-metadata"  # read by ``main``, not Datasette
+PAGES = "pages.json"  # the portal's own pages (``pages``), served by ``portal_plugin``
+PORTAL_FILES_OPTION = "--portal-files"  # the folder ``prepare`` wrote; read by ``main``
 
 
 def database_name(version: str) -> str:
@@ -94,15 +95,16 @@ def release_metadata(root: Path) -> dict:
 
 
 def downloads_page(root: Path) -> str:
-    """A Datasette page template listing every version's files with sha256 and size."""
+    """Every version's files with sha256 and size, as an HTML fragment (each value escaped)."""
     sections = []
     newest = released_versions(root)[-1:]
     for version in reversed(released_versions(root)):
         manifest = json.loads((root / RELEASES / version / "manifest.json").read_text())
         rows = "\n".join(
             f'<tr><td><a href="/{RELEASES}/{version}/{html.escape(f["path"])}">'
-            f'{html.escape(f["path"])}</a></td><td>{f["bytes"]}</td>'
-            f'<td>{f.get("rows", "")}</td><td><code>{f["sha256"]}</code></td></tr>'
+            f'{html.escape(f["path"])}</a></td><td>{html.escape(str(f["bytes"]))}</td>'
+            f'<td>{html.escape(str(f.get("rows", "")))}</td>'
+            f'<td><code>{html.escape(str(f["sha256"]))}</code></td></tr>'
             for f in manifest["files"])
         # Older versions folded (plain HTML, no script): the page lists every file of
         # every release, over a thousand rows by now.
@@ -113,28 +115,37 @@ def downloads_page(root: Path) -> str:
             "<table class=\"rows-and-columns\"><thead><tr><th>file</th><th>bytes</th>"
             f"<th>rows</th><th>sha256</th></tr></thead><tbody>\n{rows}\n</tbody></table>"
             "</details>")
-    body = "\n".join(sections) or "<p>No release yet.</p>"
-    return ('{% extends "base.html" %}\n{% block title %}Downloads{% endblock %}\n'
-            "{% block content %}\n<h1>Downloads</h1>\n"
-            "<p>Every released version, file by file, with its SHA-256.</p>\n"
-            f"{body}\n{{% endblock %}}\n")
+    return ("<p>Every released version, file by file, with its SHA-256.</p>\n"
+            + ("\n".join(sections) or "<p>No release yet.</p>"))
+
+
+def pages(root: Path) -> dict[str, dict[str, str]]:
+    """The portal's own pages by route: title and heading as plain text; head and body as
+    HTML fragments in which every value from the package was escaped where it was written."""
+    found = {"downloads": {"title": "Downloads", "heading": "Downloads", "head": "",
+                           "body": downloads_page(root)}}
+    newest = released_versions(root)[-1:]
+    if newest:
+        found["pictures"] = {
+            "title": "Pictures", "heading": f"Pictures of release {newest[0]}", "head": STYLE,
+            "body": pictures_page(read_frames(root / RELEASES / newest[0]))}
+    return found
 
 
 def prepare(root: Path, out: Path) -> list[str]:
-    """Write metadata and templates under ``out``; return the datasette command line."""
-    (out / "templates" / "pages").mkdir(parents=True, exist_ok=True)
+    """Write metadata, pages and the page template under ``out``; return the datasette
+    command line."""
+    from hanoi_coop import portal_plugin  # Datasette's handlers: imported where served
+
+    (out / "templates").mkdir(parents=True, exist_ok=True)
     (out / "metadata.json").write_bytes(json_bytes(metadata(root)))
     (out / RELEASE_METADATA).write_bytes(json_bytes(release_metadata(root)))
-    (out / "templates" / "pages" / "downloads.html").write_text(downloads_page(root))
-    newest = released_versions(root)[-1:]
-    if newest:
-        (out / "templates" / "pages" / "pictures.html").write_text(
-            pictures_page(read_frames(root / RELEASES / newest[0]), newest[0]),
-            encoding="utf-8")
+    (out / PAGES).write_bytes(json_bytes(pages(root)))
+    (out / "templates" / portal_plugin.PAGE_TEMPLATE).write_text(
+        portal_plugin.PAGE_TEMPLATE_TEXT, encoding="utf-8")
     databases = [str(root / RELEASES / v / f"{database_name(v)}.sqlite")
                  for v in released_versions(root)]
-    command = [sys.executable, "-m", "hanoi_coop.portal", "serve",
-               RELEASE_METADATA_OPTION, str(out / RELEASE_METADATA)]
+    command = [sys.executable, "-m", "hanoi_coop.portal", "serve", PORTAL_FILES_OPTION, str(out)]
     for database in databases:
         command += ["-i", database]
     return command + [
@@ -153,9 +164,10 @@ def main(argv: list[str]) -> None:
 
     from hanoi_coop import portal_plugin
 
-    if RELEASE_METADATA_OPTION in argv:
-        at = argv.index(RELEASE_METADATA_OPTION)
-        portal_plugin.serve_release_metadata(Path(argv[at + 1]))
+    if PORTAL_FILES_OPTION in argv:
+        at = argv.index(PORTAL_FILES_OPTION)
+        folder = Path(argv[at + 1])
+        portal_plugin.serve_portal_files(folder / RELEASE_METADATA, folder / PAGES)
         argv = argv[:at] + argv[at + 2:]
     pm.register(portal_plugin, name="hanoi-coop-portal")
     cli.main(args=argv, prog_name="datasette")

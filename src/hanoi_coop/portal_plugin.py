@@ -16,6 +16,7 @@ import datasette.handle_exception
 from datasette import Response, hookimpl
 from datasette.utils import tilde_encode
 from datasette.utils.asgi import Base400
+from markupsafe import Markup
 
 # The 1-second time limit counts SQLite VM steps; one randomblob(999999999) is a single step
 # that allocates a gigabyte. Capping the size of any value (and of statements) stops that, and
@@ -105,10 +106,34 @@ def _databases(datasette):  # type: ignore[no-untyped-def]
 
 
 _RELEASES: dict[str, dict] = {}  # database name -> its metadata (``portal.release_metadata``)
+# The one template of the portal's own pages, fixed text: a page's parts arrive as variables
+# (title and heading autoescaped, head and body as markup escaped value by value where they
+# were written), so nothing from the package ever reaches Jinja's compiler.
+PAGE_TEMPLATE = "hanoi-coop-page.html"
+PAGE_TEMPLATE_TEXT = (
+    '{% extends "base.html" %}\n{% block title %}{{ page_title }}{% endblock %}\n'
+    "{% block extra_head %}{{ page_head }}{% endblock %}\n"
+    "{% block content %}\n<h1>{{ page_heading }}</h1>\n{{ page_body }}\n{% endblock %}\n")
+_PAGES: dict[str, dict[str, str]] = {}  # route -> its parts (``portal.pages``)
 
 
-def serve_release_metadata(path: Path) -> None:
-    _RELEASES.update(json.loads(path.read_text(encoding="utf-8")))
+def serve_portal_files(release_metadata: Path, pages: Path) -> None:
+    _RELEASES.update(json.loads(release_metadata.read_text(encoding="utf-8")))
+    _PAGES.update(json.loads(pages.read_text(encoding="utf-8")))
+
+
+def _page(datasette):  # type: ignore[no-untyped-def]
+    """One of the portal's own pages through the fixed page template: title and heading are
+    text (autoescaped); head and body were escaped value by value when they were written."""
+    async def view(request):  # type: ignore[no-untyped-def]
+        parts = _PAGES.get(request.url_vars["page"])
+        if parts is None:
+            return Response.text("no such page", status=404)
+        return Response.html(await datasette.render_template(PAGE_TEMPLATE, {
+            "page_title": parts["title"], "page_heading": parts["heading"],
+            "page_head": Markup(parts["head"]), "page_body": Markup(parts["body"]),
+        }, request=request))
+    return view
 
 
 @hookimpl
@@ -146,6 +171,7 @@ def register_routes(datasette):  # type: ignore[no-untyped-def]
     return [
         # Datasette's own page lists each database's path on the server: answer without it.
         (r"^/-/databases(\.json)?$", _databases(datasette)),
+        (r"^/(?P<page>pictures|downloads)$", _page(datasette)),
         # /latest/meetings: the newest release's table, an address that stays the same.
         (r"^/latest(?P<rest>/.*)?$", _latest),
         # /hanoi-coop-1.1.1/meetings, as users type it, to Datasette's /hanoi-coop-1~2E1~2E1/.
