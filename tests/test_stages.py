@@ -522,24 +522,74 @@ def test_file_facts_in_chunks_are_the_facts_of_the_whole_bytes(monkeypatch, data
         assert package_read.file_facts(io.BytesIO(data)) == whole, chunk
 
 
-def test_only_small_tables_are_remembered_and_large_ones_compare_a_column_at_a_time(
-        built: Path, monkeypatch):
-    """With "small" set at 10 rows, the valid package still validates (every table over 10
-    rows compared with its CSV file a column at a time, no false mismatch), and nothing read
-    holds on to a table over 10 rows."""
+
+
+def test_large_tables_compare_a_column_at_a_time(built: Path, monkeypatch):
+    """With "small" set at 10 rows, the valid package still validates: every table over 10
+    rows is compared with its CSV file a column at a time, with no false mismatch."""
     from hanoi_coop import package_read
-    from hanoi_coop.memo import ContentMemo
-    from hanoi_coop.metadata import RESOURCES
     from hanoi_coop.validation.validate import validate_package
 
     monkeypatch.setattr(package_read, "MEMO_ROWS", 10)
-    for name in ("_PARSED_CSV", "_PARSED_PARQUET"):  # empty, with the module's own rule
-        monkeypatch.setattr(package_read, name,
-                            ContentMemo(256, keep=getattr(package_read, name)._keep))
+    read = []
+    original = package_read.read_parquet
+    monkeypatch.setattr(package_read, "read_parquet",
+                        lambda *a: read.append(original(*a)) or read[-1])
     assert validate_package(built, with_frictionless=False).problems == []
-    csv = list(package_read._PARSED_CSV._seen.values())
-    parquet = list(package_read._PARSED_PARQUET._seen.values())
-    assert csv and parquet  # the small tables were remembered
-    assert all(len(parsed.frame) <= 10 for parsed in csv)
-    assert all(read[0].num_rows <= 10 and read[0].whole is not None for read in parquet)
-    assert len(parquet) < len(RESOURCES)  # and the others were not
+    assert {columns.whole is None for columns, _ in read} == {True, False}
+
+
+class _ChangedWhileRead:
+    """A file handle whose file a writer rewrites (same inode) right after the first read."""
+
+    def __init__(self, handle, path: Path, new: bytes) -> None:
+        self.handle, self.path, self.new, self.done = handle, path, new, False
+
+    def read(self, *size):
+        data = self.handle.read(*size)
+        if data and not self.done:
+            self.path.write_bytes(self.new)
+            self.done = True
+        return data
+
+    def __getattr__(self, name):
+        return getattr(self.handle, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.handle.close()
+
+
+def test_the_bytes_hashed_are_the_bytes_parsed(built: Path, monkeypatch, tmp_path: Path):
+    """A writer changes a file while validate reads it: the checksum and the values come from
+    one read of the same bytes, so the table read is the one whose checksum was checked (it
+    was hashed in one read and parsed in a second: the checksum passed on the old bytes and
+    the values came from the new)."""
+    from hanoi_coop.package_open import open_package
+    from hanoi_coop.package_read import read_package
+
+    from .corruption import copy_published, csv_file, refresh_checksums
+
+    package = copy_published(built, tmp_path / "package")
+    target = csv_file(package, "persons")
+    # bytes no other test reads, so that nothing remembered answers for them
+    target.write_bytes(target.read_bytes().replace(b"Xu Jian", b"Xu Jian" + bytes(
+        str(tmp_path)[-6:], "ascii").replace(b"/", b"")))
+    refresh_checksums(package)
+    old = target.read_bytes()
+    new = old.replace(b"Xu Jian", b"Xu Jiam")
+    assert new != old
+    real_open = Path.open
+
+    def opened(path: Path, *args, **kwargs):
+        handle = real_open(path, *args, **kwargs)
+        return _ChangedWhileRead(handle, path, new) if path == target else handle
+
+    monkeypatch.setattr(Path, "open", opened)
+    with open_package(package) as published:
+        read_package(published)
+    names = " ".join(published.csv["persons"].frame["name"])
+    checksum = [p for p in published.problems if p.rule == "checksum"]
+    assert ("Xu Jian" in names and not checksum) or ("Xu Jiam" in names and checksum)

@@ -30,7 +30,7 @@ class Problem:
             parts.append(f"record {printable(self.record)}")
         if self.field:
             parts.append(f"field {printable(self.field)}")
-        text = ", ".join(parts) + f": [{self.rule}] {self.message}"
+        text = ", ".join(parts) + f": [{self.rule}] {printable(self.message)}"
         if self.value is not None:
             text += f" (value: {self.value!r})"
         return text

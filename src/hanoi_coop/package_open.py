@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import stat
+import struct
 import tempfile
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -15,12 +18,16 @@ from zlib import error as zlib_error
 
 import pandas as pd
 
-from hanoi_coop.errors import Finding, Problem
+from hanoi_coop.errors import Finding, Problem, printable
 from hanoi_coop.layout import CROISSANT
 
 
 class Unreadable(Exception):
-    """The input cannot be read as a package at all (exit code 2)."""
+    """The input cannot be read as a package at all (exit code 2). Its message is safe to
+    print: names from the input (a zip member's) show their control characters escaped."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(printable(message))
 
 
 @dataclass
@@ -116,19 +123,91 @@ def inside_package(root: Path, relative: str) -> Path:
     return target
 
 
-def _zip_problems(archive: Path, infos: list[zipfile.ZipInfo]) -> list[Problem]:
-    problems = []
-    names = [i.filename for i in infos]
-    for twice in sorted({n for n in names if names.count(n) > 1}):
-        problems.append(Problem(archive.name, "zip-duplicate-entry", "two archive entries have "
-                                "this name: which one a tool reads is not defined", value=twice))
+def extracted_as(name: str) -> str:
+    """The path common extractors (unzip, Python's ``extractall``, Frictionless) write an
+    entry to: backslashes as folders, empty and '.' parts dropped; compared without case and
+    in NFC, as a case-insensitive or normalising file system would store it."""
+    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
+    return unicodedata.normalize("NFC", "/".join(parts)).casefold()
+
+
+def _plain_name_problem(archive: Path, info: zipfile.ZipInfo) -> Problem | None:
+    name = info.filename
+    pure = PurePosixPath(name)
+    if pure.is_absolute() or ".." in pure.parts or "\\" in name:
+        return Problem(archive.name, "zip-path-escape", "archive entry escapes the package "
+                       "folder", value=name)
+    stem = name.removesuffix("/") if info.is_dir() else name
+    if stem != "/".join(p for p in stem.split("/") if p not in ("", ".")) or not all(
+            c.isprintable() for c in name):
+        return Problem(archive.name, "zip-entry-name", "archive entry name is not a plain "
+                       "path ('.' or empty parts, control characters): extractors write it "
+                       f"as {extracted_as(name)!r}", value=name)
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return Problem(archive.name, "zip-entry-name", "archive entry is a symbolic link: "
+                       "extractors would create a link instead of a file", value=name)
+    return None
+
+
+def _zip_problems(archive: Path, zipped: zipfile.ZipFile) -> list[Problem]:
+    """Entries that two readers could see differently: a name that is not a plain path, a
+    link, two entries that an extractor writes to one path, or entries hidden from the
+    directory."""
+    infos = zipped.infolist()
+    problems = [p for p in (_plain_name_problem(archive, i) for i in infos) if p is not None]
+    by_path: dict[str, list[str]] = {}
     for info in infos:
-        name = PurePosixPath(info.filename)
-        if name.is_absolute() or ".." in name.parts or "\\" in info.filename:
-            problems.append(Problem(archive.name, "zip-path-escape",
-                                    "archive entry escapes the package folder",
-                                    value=info.filename))
+        by_path.setdefault(extracted_as(info.filename), []).append(info.filename)
+    for names in sorted(by_path.values()):
+        if len(names) > 1:
+            problems.append(Problem(archive.name, "zip-duplicate-entry", "archive entries an "
+                                    "extractor writes to one path: which one a tool reads is "
+                                    "not defined", value=" | ".join(names)))
+    return problems + _layout_problems(archive, infos, zipped.start_dir)
+
+
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
+_DESCRIPTOR_SIZES = (12, 16, 20, 24)  # data descriptor, with or without signature, zip64
+
+
+def _layout_problems(archive: Path, infos: list[zipfile.ZipInfo], directory: int,
+                     ) -> list[Problem]:
+    """The central directory (what zipfile and unzip list) and the local headers (what
+    streaming readers follow) must describe the same entries: each local header names its
+    entry, and the entries tile the file from its first byte to the directory, so nothing
+    is hidden between, before or inside them."""
+    problems = []
+    position = 0
+    with archive.open("rb") as handle:
+        for info in sorted(infos, key=lambda i: i.header_offset):
+            handle.seek(info.header_offset)
+            header = handle.read(_LOCAL_HEADER.size)
+            if len(header) < _LOCAL_HEADER.size:
+                raise Unreadable(f"{archive}: damaged archive: entry {info.filename} lies past "
+                                 "the end of the file")
+            fields = _LOCAL_HEADER.unpack(header)
+            name = handle.read(fields[9])
+            named = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437",
+                                              "replace")
+            if name != named or not _adjacent(position, info.header_offset):
+                problems.append(_hidden(archive, info.filename))
+            position = (info.header_offset + _LOCAL_HEADER.size + fields[9] + fields[10]
+                        + info.compress_size)
+    if not _adjacent(position, directory):
+        problems.append(_hidden(archive, "(after the last entry)"))
     return problems
+
+
+def _adjacent(end: int, start: int) -> bool:
+    """Whether ``start`` follows an entry ending at ``end`` (0: the file's start) with at
+    most its data descriptor between."""
+    return start - end in ((0, *_DESCRIPTOR_SIZES) if end else (0,))
+
+
+def _hidden(archive: Path, where: str) -> Problem:
+    return Problem(archive.name, "zip-hidden-entry", "the archive's directory and its "
+                   "entries' own headers disagree (bytes before, between or after the "
+                   "entries, or another name): streaming readers see other files", value=where)
 
 
 def _zip_descriptor(archive: Path, zipped: zipfile.ZipFile) -> tuple[str, zipfile.ZipInfo]:
@@ -159,6 +238,21 @@ def _check_member_size(archive: Path, info: zipfile.ZipInfo, cap: int) -> None:
                          f"{MAX_RATIO}:1 (a zip bomb?); nothing was unpacked")
 
 
+def _check_total_size(archive: Path, members: list[zipfile.ZipInfo]) -> None:
+    """The whole of what would be unpacked, by the sizes the archive declares (each member's
+    copy stops at its declared size): under the cap, and at most MAX_RATIO times the archive
+    (many small members, each under the per-member ratio's floor, are a bomb too)."""
+    total = sum(m.file_size for m in members)
+    if total > MAX_TOTAL_BYTES:
+        raise Unreadable(f"{archive}: the named files unpack to more than "
+                         f"{MAX_TOTAL_BYTES} bytes; nothing was unpacked")
+    size = archive.stat().st_size
+    if total > RATIO_FLOOR and total > MAX_RATIO * size:
+        raise Unreadable(f"{archive}: the named files unpack to {total} bytes from an archive "
+                         f"of {size}, over the limit of {MAX_RATIO}:1 (a zip bomb?); nothing "
+                         "was unpacked")
+
+
 def _unpack_member(archive: Path, zipped: zipfile.ZipFile, info: zipfile.ZipInfo,
                    target: Path, budget: int) -> int:
     """Copy one member in chunks, never past its declared size or the budget; bytes written."""
@@ -179,7 +273,7 @@ def _open_zip(archive: Path, folder: Path) -> tuple[Path, dict, list[Problem]]:
     """Unpack only the descriptor and the files it names into ``folder``, within the limits."""
     try:
         with zipfile.ZipFile(archive) as zipped:
-            problems = _zip_problems(archive, zipped.infolist())
+            problems = _zip_problems(archive, zipped)
             if problems:
                 return folder, {}, problems
             prefix, info = _zip_descriptor(archive, zipped)
@@ -198,9 +292,7 @@ def _open_zip(archive: Path, folder: Path) -> tuple[Path, dict, list[Problem]]:
                      if prefix + p in members]
             for member in named:
                 _check_member_size(archive, member, MAX_MEMBER_BYTES)
-            if sum(m.file_size for m in named) > MAX_TOTAL_BYTES:
-                raise Unreadable(f"{archive}: the named files unpack to more than "
-                                 f"{MAX_TOTAL_BYTES} bytes; nothing was unpacked")
+            _check_total_size(archive, named)
             budget = MAX_TOTAL_BYTES
             for member in named:
                 relative = member.filename[len(prefix):]

@@ -14,7 +14,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pandas as pd
 import pyarrow as pa
@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from hanoi_coop.errors import Finding, Problem
 from hanoi_coop.layout import CROISSANT, PARQUET_SUFFIX, parquet_path
-from hanoi_coop.memo import MEMO_ROWS, ContentMemo
+from hanoi_coop.memo import MEMO_ROWS
 from hanoi_coop.metadata import RESOURCES, Field, Resource
 from hanoi_coop.package_open import (
     MAX_DESCRIPTOR_BYTES,
@@ -59,18 +59,63 @@ class FileFacts:
 _CHUNK = 1 << 24
 
 
+class _FactsOf:
+    """The facts of bytes seen chunk by chunk, as they pass (never held)."""
+
+    def __init__(self) -> None:
+        self.digest, self.size, self.newlines = hashlib.sha256(), 0, 0
+        self.first, self.last, self.carriage_return = b"", b"", False
+
+    def update(self, chunk: bytes) -> bytes:
+        if chunk:
+            self.digest.update(chunk)
+            self.first += chunk[:len(BOM) - len(self.first)]
+            self.size, self.newlines = self.size + len(chunk), self.newlines + chunk.count(b"\n")
+            self.last = chunk[-1:]
+            self.carriage_return = self.carriage_return or b"\r" in chunk
+        return chunk
+
+    def facts(self) -> FileFacts:
+        return FileFacts(self.digest.hexdigest(), self.size, self.newlines,
+                         self.first.startswith(BOM), self.carriage_return, self.last == b"\n")
+
+
 def file_facts(handle: BinaryIO) -> FileFacts:
     """The sha256, size and line-end facts of an open file, read 16 MB at a time (a CSV file
     of 10^7 rows is never whole in memory)."""
-    digest, size, newlines = hashlib.sha256(), 0, 0
-    first, last, carriage_return = b"", b"", False
-    while chunk := handle.read(_CHUNK):
-        digest.update(chunk)
-        first += chunk[:len(BOM) - len(first)]
-        size, newlines, last = size + len(chunk), newlines + chunk.count(b"\n"), chunk[-1:]
-        carriage_return = carriage_return or b"\r" in chunk
-    return FileFacts(digest.hexdigest(), size, newlines, first.startswith(BOM),
-                     carriage_return, last == b"\n")
+    seen = _FactsOf()
+    while seen.update(handle.read(_CHUNK)):
+        pass
+    return seen.facts()
+
+
+class _Witnessed(io.RawIOBase):
+    """A file read once, its facts taken from exactly the bytes handed to the parser: a
+    writer changing the file meanwhile cannot make the checksum pass on other bytes."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        super().__init__()
+        self.handle, self.seen = handle, _FactsOf()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        chunk = self.seen.update(self.handle.read(len(buffer)))
+        buffer[:len(chunk)] = chunk
+        return len(chunk)
+
+    def facts(self) -> FileFacts:
+        """The facts of the whole file: what the parser left unread is read (and counted)."""
+        while self.seen.update(self.handle.read(_CHUNK)):
+            pass
+        return self.seen.facts()
+
+
+def facts_of(data: bytes) -> FileFacts:
+    seen = _FactsOf()
+    seen.update(data)
+    return seen.facts()
 
 
 def _check_bytes(entry: dict, relative: str, facts: FileFacts) -> list[Problem]:
@@ -151,16 +196,6 @@ def read_csv(resource: Resource, text: str, relative: str,
     if fast is not None and text.count("\n") == len(fast) + 1:
         return fast, None, []
     return _read_careful(resource, text, relative)
-
-
-def _well_formed(resource: Resource, handle: BinaryIO, facts: FileFacts) -> pd.DataFrame | None:
-    """The text cells of a file with nothing for ``_decode`` to report, read by Arrow from
-    the file itself (None: decode and read it with every check)."""
-    if facts.starts_with_bom or facts.has_carriage_return or not facts.ends_with_newline:
-        return None
-    handle.seek(0)
-    fast = _read_fast(resource, handle)
-    return fast if fast is not None and facts.newlines == len(fast) + 1 else None
 
 
 def _read_careful(resource: Resource, text: str, relative: str,
@@ -324,40 +359,30 @@ class ParsedCsv:
     findings: list[Finding]
 
 
-# A file's parse by its bytes and the model's columns: one process often reads the same small
-# files again (a build, then a release; a test session). Only small tables are remembered, by
-# their rows (a file's bytes say little: 400 KB of Parquet can hold 200 MB of Arrow columns).
-def _small(rows: int | None) -> bool:
-    return rows is not None and rows <= MEMO_ROWS
-
-
-_PARSED_CSV: ContentMemo[ParsedCsv] = ContentMemo(
-    256, keep=lambda parsed: _small(None if parsed.frame is None else len(parsed.frame)))
-
-
-_PARSED_PARQUET: ContentMemo[tuple[ParquetColumns | None, list[Problem]]] = ContentMemo(
-    256, keep=lambda read: read[0] is not None and read[0].whole is not None)
-
-
-def _memo_key(resource: Resource, relative: str, digest: str) -> tuple[object, ...]:
-    model = tuple((f.name, f.type, id(f.column_type)) for f in resource.fields)
-    return (resource.name, relative, model, digest)
-
-
-def _parse(resource: Resource, handle: BinaryIO, facts: FileFacts, relative: str) -> ParsedCsv:
-    cells, lines = _well_formed(resource, handle, facts), None
+def _parse(resource: Resource, handle: BinaryIO, relative: str,
+           ) -> tuple[FileFacts, ParsedCsv]:
+    """The file's facts and its table, both from one read of its bytes: Arrow's reader over
+    the file as it is read; a file that is not well formed (or that Arrow refuses) is read
+    once more, whole, and both its facts and its table come from that second read."""
+    witnessed = _Witnessed(handle)
+    cells = _read_fast(resource, witnessed)
+    facts = witnessed.facts()
+    lines: list[int] | None = None
     problems: list[Problem] = []
-    if cells is None:
+    if cells is None or facts.starts_with_bom or facts.has_carriage_return or (
+            not facts.ends_with_newline) or facts.newlines != len(cells) + 1:
         handle.seek(0)
-        text, problems = _decode(handle.read(), relative)
+        data = handle.read()
+        facts = facts_of(data)
+        text, problems = _decode(data, relative)
         if text is None:
-            return ParsedCsv(None, None, problems, [])
+            return facts, ParsedCsv(None, None, problems, [])
         cells, lines, more = read_csv(resource, text, relative)
         problems += more
-    if cells is None:
-        return ParsedCsv(None, lines, problems, [])
+        if cells is None:
+            return facts, ParsedCsv(None, lines, problems, [])
     frame, found = typed_from_text(resource, cells)
-    return ParsedCsv(frame, lines, problems, found)
+    return facts, ParsedCsv(frame, lines, problems, found)
 
 
 def _entries(descriptor: dict) -> dict[str, dict]:
@@ -413,31 +438,26 @@ def _read_entry(published: Published, resource: Resource, entry: dict, parquet: 
         published.problems.append(Problem(relative, "missing-file",
                                           "the file datapackage.json names is not there"))
         return None
-    # One open file for its facts and its parse: a file replaced meanwhile is not read half
-    # old, half new.
     with path.open("rb") as handle:
-        facts = file_facts(handle)
-        digests[path] = facts.digest
-        published.problems += _check_bytes(entry, relative, facts)
-        key = _memo_key(resource, relative, facts.digest)
         if parquet:
-            handle.seek(0)
             data = handle.read()  # compressed: small beside its CSV file
-            columns, problems = _PARSED_PARQUET.get(
-                key, lambda: read_parquet(resource, data, relative))
-            published.problems += problems
-            return columns  # Arrow data is immutable: a remembered file is safe to share
-        parsed = _PARSED_CSV.get(key, lambda: _parse(resource, handle, facts, relative))
+            facts = facts_of(data)
+            columns, problems = read_parquet(resource, data, relative)
+        else:
+            facts, parsed = _parse(resource, handle, relative)
+    digests[path] = facts.digest
+    published.problems += _check_bytes(entry, relative, facts)
+    if parquet:
+        published.problems += problems
+        return columns
     published.problems += parsed.problems
     if parsed.frame is None:
         return None
-    frame = parsed.frame.copy()  # callers may change theirs; the remembered one stays
     published.findings += parsed.findings
-    published.csv[resource.name] = Table(frame, parsed.lines, relative)
-    problems = parsed.problems
-    if "rows" in entry and entry["rows"] != len(frame) and not problems:
+    published.csv[resource.name] = Table(parsed.frame, parsed.lines, relative)
+    if "rows" in entry and entry["rows"] != len(parsed.frame) and not parsed.problems:
         published.problems.append(Problem(relative, "row-count",
-                                          f"{len(frame)} rows, datapackage.json says "
+                                          f"{len(parsed.frame)} rows, datapackage.json says "
                                           f"{entry['rows']}"))
     return None
 

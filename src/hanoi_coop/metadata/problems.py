@@ -157,8 +157,15 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "or one the model does not have; the field is the JSON path.", _FILE),
     Rule("zip-path-escape", "Archive entry escapes", "A zip entry with an absolute path or "
          "'..' (nothing is unpacked).", _FILE),
-    Rule("zip-duplicate-entry", "Archive entry twice", "Two zip entries with the same name "
-         "(nothing is unpacked).", _FILE),
+    Rule("zip-duplicate-entry", "Archive entry twice", "Two zip entries that an extractor "
+         "writes to one path: the same name, or names equal once '.' and empty parts are "
+         "dropped, case is folded and Unicode is normalised (nothing is unpacked).", _FILE),
+    Rule("zip-entry-name", "Archive entry not a plain path", "A zip entry whose name has '.' or "
+         "empty parts or control characters, or that is a symbolic link: extractors write it "
+         "elsewhere than its name says (nothing is unpacked).", _FILE),
+    Rule("zip-hidden-entry", "Archive entry hidden", "The zip's directory and its entries' own "
+         "headers disagree (bytes before, between or after the entries, or another name), so "
+         "streaming readers see other files (nothing is unpacked).", _FILE),
 ]}
 
 FRICTIONLESS_PREFIX = "frictionless:"

@@ -1,0 +1,191 @@
+"""The attacker's corpus: inputs built to make a reader see other bytes than validate checked,
+to run as code, to exhaust the machine or to forge output. Each asserts the exit code, the
+located message, no traceback, and that the input was left as it was (validate only reads).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from hanoi_coop import cli
+from hanoi_coop import package_open as opening
+from hanoi_coop.package_open import extracted_as
+
+from .conftest import ROOT
+from .corruption import csv_file, read_rows
+
+RELEASE = "2.13.5"
+
+
+def _cli(capsys, *args: str) -> tuple[int, str]:
+    code = cli.main(list(args))
+    captured = capsys.readouterr()
+    output = captured.out + captured.err
+    assert "Traceback" not in output
+    return code, output
+
+
+@pytest.fixture
+def scratch_tmp(tmp_path: Path, monkeypatch) -> Path:
+    """The temporary folder validate unpacks into, to prove it is always removed."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(folder))
+    return folder
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _validate_zip(capsys, archive: Path, scratch: Path) -> tuple[int, str]:
+    before = _digest(archive)
+    code, output = _cli(capsys, "validate", str(archive))
+    assert _digest(archive) == before and list(scratch.iterdir()) == []
+    return code, output
+
+
+def _bad_meetings() -> bytes:
+    """meetings.csv of the release with an event type outside the codelist."""
+    rows = read_rows(ROOT / "releases" / RELEASE, "meetings")
+    rows[1][rows[0].index("event_type")] = "FIGHT"
+    return ("\n".join(",".join(f'"{c}"' for c in row) for row in rows) + "\n").encode()
+
+
+def _release_zip(tmp_path: Path, extra: dict[str, bytes] | None = None,
+                 link: str | None = None) -> Path:
+    """The published release zip, copied with more members appended."""
+    source = ROOT / "releases" / RELEASE / f"hanoi-coop-{RELEASE}.zip"
+    archive = tmp_path / "release.zip"
+    archive.write_bytes(source.read_bytes())
+    with zipfile.ZipFile(archive, "a") as zipped:
+        for name, data in (extra or {}).items():
+            zipped.writestr(name, data)
+        if link:
+            info = zipfile.ZipInfo(link)
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            zipped.writestr(info, "/etc/passwd")
+    return archive
+
+
+def test_the_release_zip_as_published_is_valid(capsys, tmp_path: Path, scratch_tmp: Path):
+    code, output = _validate_zip(capsys, _release_zip(tmp_path), scratch_tmp)
+    assert code == 0, output
+
+
+@pytest.mark.parametrize(("name", "rule"), [
+    ("data/./csv/meetings.csv", "zip-entry-name"),      # unzip and extractall write it over
+    ("data//csv/meetings.csv", "zip-entry-name"),       # the checked data/csv/meetings.csv
+    ("./data/csv/meetings.csv", "zip-entry-name"),
+    ("data/csv/./meetings.csv", "zip-entry-name"),
+    ("Data/CSV/meetings.csv", "zip-duplicate-entry"),   # one file on macOS and Windows
+    ("data/csv/MEETINGS.csv", "zip-duplicate-entry"),
+    ("data\\csv\\meetings.csv", "zip-path-escape"),     # a folder path on Windows
+])
+def test_a_member_other_readers_write_over_a_checked_file(capsys, tmp_path: Path,
+                                                          scratch_tmp: Path, name, rule):
+    archive = _release_zip(tmp_path, {name: _bad_meetings()})
+    code, output = _validate_zip(capsys, archive, scratch_tmp)
+    assert code == 1 and f"[{rule}]" in output and "meetings.csv" in output, output
+    assert output.startswith("invalid:")
+
+
+def test_names_are_compared_as_extractors_write_them():
+    assert extracted_as("data/./csv//meetings.csv") == extracted_as("data/csv/meetings.csv")
+    assert extracted_as("Caf\u00e9.csv") == extracted_as("Cafe\u0301.csv")  # NFC and NFD
+    assert extracted_as("a/b.csv") != extracted_as("a/c.csv")
+
+
+def test_a_symbolic_link_member(capsys, tmp_path: Path, scratch_tmp: Path):
+    archive = _release_zip(tmp_path, link="data/csv/notes.csv")
+    code, output = _validate_zip(capsys, archive, scratch_tmp)
+    assert code == 1 and "[zip-entry-name]" in output and "symbolic link" in output
+
+
+def test_an_entry_hidden_before_the_archive(capsys, tmp_path: Path, scratch_tmp: Path):
+    """Bytes before the first entry (a second meetings.csv with its own local header): a
+    streaming reader meets it first; the directory does not list it."""
+    hidden = tmp_path / "hidden.zip"
+    with zipfile.ZipFile(hidden, "w") as zipped:
+        zipped.writestr("data/csv/meetings.csv", _bad_meetings())
+    archive = _release_zip(tmp_path)
+    archive.write_bytes(hidden.read_bytes()[:-22] + archive.read_bytes())  # no second EOCD
+    code, output = _validate_zip(capsys, archive, scratch_tmp)
+    assert code == 1 and "[zip-hidden-entry]" in output, output
+
+
+def test_an_entry_hidden_between_entries(capsys, tmp_path: Path, scratch_tmp: Path):
+    archive = _release_zip(tmp_path)
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zipped:
+        second = sorted(i.header_offset for i in zipped.infolist())[1]
+    hidden = b"PK\x03\x04" + b"\0" * 60
+    data[second:second] = hidden
+    # shift the directory's offsets so that zipfile and unzip still list every entry
+    with zipfile.ZipFile(archive) as zipped:
+        start = zipped.start_dir
+    directory = bytes(data[start + len(hidden):])
+    fixed = bytearray(directory)
+    at = 0
+    while fixed[at:at + 4] == b"PK\x01\x02":
+        offset = int.from_bytes(fixed[at + 42:at + 46], "little")
+        if offset >= second:
+            fixed[at + 42:at + 46] = (offset + len(hidden)).to_bytes(4, "little")
+        at += 46 + sum(int.from_bytes(fixed[at + k:at + k + 2], "little") for k in (28, 30, 32))
+    eocd = fixed.rindex(b"PK\x05\x06")
+    fixed[eocd + 16:eocd + 20] = (start + len(hidden)).to_bytes(4, "little")
+    archive.write_bytes(bytes(data[:start + len(hidden)]) + bytes(fixed))
+    with zipfile.ZipFile(archive) as zipped:  # every entry still reads
+        assert zipped.testzip() is None
+    code, output = _validate_zip(capsys, archive, scratch_tmp)
+    assert code == 1 and "[zip-hidden-entry]" in output, output
+
+
+@pytest.mark.parametrize("control", ["\x1b[2J", "\x07", "\nFAKE LINE: valid", "\u202e"])
+def test_member_names_with_control_characters_are_shown_escaped(capsys, tmp_path: Path,
+                                                               scratch_tmp: Path, control):
+    archive = _release_zip(tmp_path, {f"data/csv/x{control}.csv": b"a\n"})
+    code, output = _validate_zip(capsys, archive, scratch_tmp)
+    assert code == 1 and "[zip-entry-name]" in output
+    assert control not in output and "\nFAKE LINE" not in output
+
+
+@pytest.mark.parametrize("control", ["\x1b]0;pwned\x07", "\nFAKE LINE: valid"])
+def test_control_characters_in_an_unreadable_message_are_escaped(capsys, tmp_path: Path,
+                                                                 control):
+    """A path from the command line or an archive in an 'unreadable' message (exit 2)."""
+    code, output = _cli(capsys, "validate", str(tmp_path / f"x{control}.zip"))
+    assert code == 2 and "no such file" in output
+    assert control not in output and "\nFAKE LINE" not in output
+
+
+def test_many_small_members_are_a_bomb_too(capsys, tmp_path: Path, scratch_tmp: Path):
+    """Each member is under the per-member ratio's 1 MiB floor; together they unpack to
+    hundreds of times the archive (1,500 of them unpacked 1.57 GB)."""
+    size = opening.RATIO_FLOOR
+    descriptor = {"name": "bomb", "resources": [
+        {"name": f"t{i}", "path": f"data/t{i}.csv"} for i in range(40)]}
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("datapackage.json", json.dumps(descriptor))
+        for i in range(40):
+            zipped.writestr(f"data/t{i}.csv", b"\0" * size)
+    code, output = _validate_zip(capsys, archive, scratch_tmp)
+    assert code == 2 and "zip bomb" in output and f"over the limit of {opening.MAX_RATIO}:1" in (
+        output)
+
+
+def test_a_checked_file_is_what_every_reader_extracts(tmp_path: Path):
+    """The valid release zip: Python's extractall writes exactly the files validate reads."""
+    archive = _release_zip(tmp_path)
+    with zipfile.ZipFile(archive) as zipped:
+        zipped.extractall(tmp_path / "out")
+        names = [i.filename for i in zipped.infolist()]
+    assert all(extracted_as(n) == n.lower() for n in names)
+    assert csv_file(tmp_path / "out", "meetings").is_file()
