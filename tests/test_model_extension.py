@@ -22,7 +22,6 @@ from hanoi_coop.metadata.fields import ID_PATTERN
 from hanoi_coop.metadata.inputs import CURATED_FILES, CuratedFile
 from hanoi_coop.metadata.resources import EVIDENCE, ForeignKey
 from hanoi_coop.metadata.types import TYPES, ColumnType
-from hanoi_coop.schemas import all_pandera_schemas
 from hanoi_coop.sqlite_export import write_sqlite
 from hanoi_coop.validation.validate import validate_package
 
@@ -60,14 +59,12 @@ def _declare(monkeypatch, resource: Resource, fields: list[Field]) -> dict:
     RESOURCES[resource.name] = resource
     RESOURCES[EVIDENCE] = saved[EVIDENCE]
     monkeypatch.setitem(CURATED_FILES, resource.name, CuratedFile(resource.name, resource.name))
-    all_pandera_schemas.cache_clear()
     return saved
 
 
 def _restore(saved: dict) -> None:
     RESOURCES.clear()
     RESOURCES.update(saved)
-    all_pandera_schemas.cache_clear()
 
 
 @pytest.fixture
@@ -179,3 +176,22 @@ def test_a_column_type_declared_in_the_model_alone(model_with_a_year_type, works
     problems = validate_package(workspace, with_frictionless=False).problems
     assert ("data/csv/horizons.csv", 2, "horizon_year", "type") in {
         (p.file, p.line, p.field, p.rule) for p in problems}
+
+
+def test_a_narrowed_codelist_is_checked_at_once_in_the_same_process(monkeypatch, built: Path):
+    """Validate, narrow a codelist in the model, validate the same frames again: the answer
+    follows the model (the Pandera findings were remembered by table name and frame digest,
+    and a model change in one process answered "valid")."""
+    from hanoi_coop.package_read import read_frames
+    from hanoi_coop.validation.validate import pandera_findings
+
+    frames = read_frames(built)
+    assert pandera_findings(frames) == []
+    used = sorted(set(frames["meetings"]["event_type"].dropna()))
+    event_type = FIELDS["event_type"]
+    monkeypatch.setitem(FIELDS, "event_type",
+                        replace(event_type, enum=tuple(c for c in event_type.enum
+                                                       if c != used[0])))
+    found = pandera_findings(frames)
+    assert {(f.table, f.field, f.rule) for f in found} == {("meetings", "event_type",
+                                                            "codelist")}

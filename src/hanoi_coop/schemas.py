@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from typing import Any
 
@@ -13,7 +12,7 @@ from pandera.engines import pandas_engine
 
 from hanoi_coop.custom_checks import PATTERN_CHECKS  # (and registers the Pandera checks)
 from hanoi_coop.memo import ContentMemo, rows_digest
-from hanoi_coop.metadata import RESOURCES, Field, Resource
+from hanoi_coop.metadata import Field, Resource
 
 MISSING_VALUES = [""]
 
@@ -109,11 +108,6 @@ def pandera_schema(resource: Resource) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, name=resource.name, strict=True, ordered=True,
                               unique=[resource.primary_key], report_duplicates="exclude_first",
                               description=resource.description)
-
-
-@functools.cache
-def all_pandera_schemas() -> dict[str, pa.DataFrameSchema]:
-    return {name: pandera_schema(resource) for name, resource in RESOURCES.items()}
 
 
 # --- Arrow and pandas ------------------------------------------------------------------------

@@ -6,7 +6,6 @@ Used twice: by the build on the frames it made (errors located in the curated fi
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from collections.abc import Callable, Collection
@@ -19,7 +18,7 @@ import pandera.pandas as pa
 
 from hanoi_coop.errors import Finding, Problem
 from hanoi_coop.layout import parquet_path
-from hanoi_coop.memo import ContentMemo, frame_digest
+from hanoi_coop.memo import ContentMemo
 from hanoi_coop.metadata import EVIDENCE, RESOURCES, SOURCES
 from hanoi_coop.package_open import (
     Published,
@@ -27,7 +26,7 @@ from hanoi_coop.package_open import (
     open_package,
 )
 from hanoi_coop.package_read import read_package
-from hanoi_coop.schemas import all_pandera_schemas, typed_frame
+from hanoi_coop.schemas import pandera_schema, typed_frame
 from hanoi_coop.validation.descriptor import croissant_mismatches, descriptor_problems
 from hanoi_coop.validation.rules import check_rules
 
@@ -44,10 +43,6 @@ RULE_NAMES = {
 
 
 # --- engines -------------------------------------------------------------------------------------
-# Pandera's findings by table content: its fixed cost per column dominates on small frames.
-_PANDERA_SEEN: ContentMemo[tuple[Finding, ...]] = ContentMemo(256)
-
-
 def _pandera_table(name: str, schema: pa.DataFrameSchema,
                    frame: pd.DataFrame) -> tuple[Finding, ...]:
     found = []
@@ -67,12 +62,11 @@ def pandera_findings(frames: dict[str, pd.DataFrame],
                      tables: Collection[str] | None = None) -> list[Finding]:
     """Pandera's column checks on every frame, or on ``tables`` only."""
     found: list[Finding] = []
-    for name, schema in all_pandera_schemas().items():
+    for name, resource in RESOURCES.items():
         if name not in frames or (tables is not None and name not in tables):
             continue
-        digest = frame_digest(frames[name])
-        check = functools.partial(_pandera_table, name, schema, frames[name])
-        found += check() if digest is None else _PANDERA_SEEN.get((name, digest), check)
+        # The schema as the model says now: nothing of an earlier answer is kept.
+        found += _pandera_table(name, pandera_schema(resource), frames[name])
     return found
 
 
