@@ -16,11 +16,12 @@ import pytest
 from hanoi_coop import cli
 from hanoi_coop import package_open as opening
 from hanoi_coop.package_open import extracted_as
+from hanoi_coop.release import released_versions
 
 from .conftest import ROOT
 from .corruption import csv_file, read_rows
 
-RELEASE = "2.13.5"
+RELEASE = released_versions(ROOT)[-1]  # the newest, checked by the current model
 
 
 def _cli(capsys, *args: str) -> tuple[int, str]:
@@ -189,3 +190,105 @@ def test_a_checked_file_is_what_every_reader_extracts(tmp_path: Path):
         names = [i.filename for i in zipped.infolist()]
     assert all(extracted_as(n) == n.lower() for n in names)
     assert csv_file(tmp_path / "out", "meetings").is_file()
+
+
+# --- what a file says of itself --------------------------------------------------------------
+def test_parquet_metadata_that_lies_about_the_table(capsys, tmp_path: Path):
+    """A meetings.parquet whose values are right but whose own metadata (which the README tells
+    users to read) lies: a codelist, a description, the primary key, a nullability."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .corruption import copy_package, refresh_checksums
+
+    package = copy_package(tmp_path / "package")
+    path = package / "data" / "parquet" / "meetings.parquet"
+    table = pq.read_table(path)
+    fields = []
+    for f in table.schema:
+        metadata = dict(f.metadata)
+        if f.name == "event_type":
+            metadata[b"codelist"] = b'["MEET"]'
+        if f.name == "title":
+            metadata[b"description"] = b"Whatever the file says."
+        fields.append(pa.field(f.name, f.type, nullable=f.nullable if f.name != "meeting_id"
+                               else True, metadata=metadata))
+    schema = pa.schema(fields, metadata={**table.schema.metadata, b"primary_key": b"title"})
+    pq.write_table(table.cast(schema), path)
+    refresh_checksums(package)
+    code, output = _cli(capsys, "validate", str(package))
+    assert code == 1, output
+    lines = [line for line in output.splitlines() if "[parquet-metadata]" in line]
+    assert len(lines) == 4, output
+    assert any("field event_type" in line and 'codelist: ["MEET"]' in line for line in lines)
+    assert any("field title" in line and "description: Whatever" in line for line in lines)
+    assert any("field meeting_id" in line and "nullable: True" in line for line in lines)
+    assert any("primary_key: title" in line for line in lines)
+    assert all(line.strip().startswith("data/parquet/meetings.parquet") for line in lines)
+
+
+# --- free text that acts instead of showing, or that readers take as missing ----------------
+FREE_TEXT = {
+    "NUL": "Ambassador\x00He Wei", "terminal escape": "He Wei\x1b[2J", "RLO": "\u202eieW eH",
+    "line separator": "He\u2028Wei", "paragraph separator": "He\u2029Wei", "BOM": "\ufeffHe",
+    "DEL": "He\x7fWei", "C1 control": "He\x9bWei", "bell": "He\x07Wei",
+    "tab formula": '\t=HYPERLINK("http://127.0.0.1")', "fullwidth equals": "\uff1d1+1",
+    "fullwidth at": "\uff20SUM(A1)", "fullwidth plus": "\uff0bcmd", "fullwidth minus": "\uff0d2+3",
+    "n/a": "n/a", "#N/A": "#N/A", "<NA>": "<NA>", "#NA": "#NA", "1.#IND": "1.#IND",
+    "-1.#QNAN": "-1.#QNAN", "#N/A N/A": "#N/A N/A",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FREE_TEXT))
+def test_free_text_that_acts_or_reads_as_missing_is_refused_by_validate(capsys, tmp_path: Path,
+                                                                       kind: str):
+    from .corruption import copy_package, set_cell
+
+    package = copy_package(tmp_path / "package")
+    line = set_cell(package, "meetings", 0, "title", FREE_TEXT[kind])
+    code, output = _cli(capsys, "validate", str(package))
+    assert code == 1, output
+    located = [o for o in output.splitlines() if f"data/csv/meetings.csv:{line}" in o
+               and "field title" in o and "[pattern]" in o]
+    assert located, output
+    assert all(c.isprintable() or c == "\n" for c in output), "a raw control character"
+
+
+def test_pandas_missing_tokens_are_all_refused():
+    from pandas._libs.parsers import STR_NA_VALUES
+
+    from hanoi_coop.metadata.fields import MISSING_VALUE_TOKENS
+
+    assert set(STR_NA_VALUES) - {""} <= set(MISSING_VALUE_TOKENS)
+
+
+@pytest.mark.parametrize("kind", ["NUL", "RLO", "tab formula", "n/a", "terminal escape"])
+def test_free_text_that_acts_or_reads_as_missing_fails_the_build(workspace: Path, kind: str):
+    from hanoi_coop.build import build
+    from hanoi_coop.errors import InputError
+
+    from .conftest import replace_in
+
+    quoted = json.dumps(FREE_TEXT[kind])  # a YAML double-quoted string, escapes included
+    replace_in(workspace / "curated" / "meetings.yaml",
+               "  title: Chairman Vu Dai Thang meets Chinese Ambassador He Wei\n",
+               f"  title: {quoted}\n")
+    with pytest.raises(InputError) as caught:
+        build(workspace)
+    problems = [p for p in caught.value.problems if p.field == "title"]
+    assert [(p.file, p.record) for p in problems] == [("curated/meetings.yaml",
+                                                       "mtg-thang-he-wei")], caught.value
+    assert problems[0].line == 8 and all(c.isprintable() for c in str(problems[0]))
+
+
+def test_a_descriptor_with_a_key_written_twice(capsys, tmp_path: Path):
+    """Python keeps the last value, other readers the first: which one was checked?"""
+    from .corruption import copy_package
+
+    package = copy_package(tmp_path / "package")
+    path = package / "datapackage.json"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"name": "hanoi-coop",', '"name": "hanoi-coop", '
+                                 '"name": "other",', 1), encoding="utf-8")
+    code, output = _cli(capsys, "validate", str(package))
+    assert code == 2 and "'name' is written twice" in output

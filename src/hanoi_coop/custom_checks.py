@@ -19,10 +19,12 @@ import pyarrow.compute as pc
 
 from hanoi_coop import dates, names
 from hanoi_coop.metadata.fields import (
+    FORBIDDEN_CHARACTERS,
     FORMULA_STARTS,
     MISSING_VALUE_TOKENS,
     SAFE_TEXT_PATTERN,
     SIGNED_NUMBER_REST,
+    character_ranges,
 )
 
 
@@ -55,11 +57,12 @@ def column_check(function: Callable[[str], bool], column: pd.Series) -> pd.Serie
 # passes; the tests hold each to its pattern on any text.
 _MISSING_TOKENS = pa.array(list(MISSING_VALUE_TOKENS))
 _FORMULA = f"^[{FORMULA_STARTS}]"
+_FORBIDDEN = "[" + character_ranges(FORBIDDEN_CHARACTERS, r"\x{{{:x}}}") + "]"  # RE2's form
 
 
 def _safe_text(column: pd.Series) -> pd.Series:
     """``SAFE_TEXT_PATTERN``: not empty, not a missing-value token, no formula start unless
-    a signed number."""
+    a signed number, no character that acts instead of showing."""
     cells = pa.array(column, type=pa.string(), from_pandas=True)
     bare = pc.replace_substring_regex(cells, r"\n\z", "", max_replacements=1)
     token = pc.is_in(bare, value_set=_MISSING_TOKENS)
@@ -67,6 +70,7 @@ def _safe_text(column: pd.Series) -> pd.Series:
                       pc.invert(pc.match_substring_regex(
                           cells, rf"{_FORMULA}{SIGNED_NUMBER_REST}\n?\z")))
     bad = pc.or_(pc.or_(token, formula), pc.equal(pc.utf8_length(cells), 0))
+    bad = pc.or_(bad, pc.match_substring_regex(cells, _FORBIDDEN))
     return pd.Series(pc.fill_null(pc.invert(bad), True).to_numpy(zero_copy_only=False),
                      index=column.index)
 

@@ -303,12 +303,32 @@ def _open_zip(archive: Path, folder: Path) -> tuple[Path, dict, list[Problem]]:
         raise Unreadable(f"{archive}: damaged archive: {exc}") from None
 
 
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    seen: dict = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ValueError(f"the key {key!r} is written twice in one object (readers keep "
+                             "either value)")
+        seen[key] = value
+    return seen
+
+
+def strict_json(text: str) -> object:
+    """JSON as every reader reads it: a key written twice in one object is refused (Python
+    keeps the last value, other readers the first), as is nesting deeper than Python can
+    follow (ValueError)."""
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
 def _read_descriptor(path: Path) -> dict:
     try:
         if path.stat().st_size > MAX_DESCRIPTOR_BYTES:
             raise Unreadable(f"{path}: over {MAX_DESCRIPTOR_BYTES} bytes: not a descriptor")
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        descriptor = strict_json(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise Unreadable(f"{path.name}: cannot be read as JSON: {exc}") from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise Unreadable(f"{path.name}: not a Data Package descriptor (no resources)")

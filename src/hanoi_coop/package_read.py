@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -33,6 +32,7 @@ from hanoi_coop.package_open import (
     inside_package,
     open_package,
     safe_relative,
+    strict_json,
 )
 from hanoi_coop.schemas import arrow_schema
 
@@ -304,13 +304,44 @@ def read_parquet(resource: Resource, data: bytes, relative: str,
                               "Parquet schema differs from the Table Schema",
                               field=", ".join(d.split(":")[0] for d in diff) or None,
                               value="; ".join(diff) or ",".join(n for n, _ in got))]
+    described = metadata_problems(relative, schema, arrow_schema(resource))
     columns = ParquetColumns(file, relative)
     if columns.num_rows > MEMO_ROWS:
-        return columns, []
+        return columns, described
     try:
-        return ParquetColumns(file, relative, columns.table()), []
+        return ParquetColumns(file, relative, columns.table()), described
     except ParquetUnreadable as exc:
-        return None, [exc.problem]
+        return None, [*described, exc.problem]
+
+
+def _shown(value: bytes | None) -> str:
+    text = "(none)" if value is None else value.decode("utf-8", "replace")
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _metadata_differences(got: dict | None, want: dict | None) -> list[str]:
+    got, want = got or {}, want or {}
+    return [f"{key.decode('utf-8', 'replace')}: {_shown(got.get(key))}"
+            for key in sorted(set(got) | set(want)) if got.get(key) != want.get(key)]
+
+
+def metadata_problems(relative: str, got: pa.Schema, want: pa.Schema) -> list[Problem]:
+    """What the Parquet file says of itself (a table's title, description and primary key;
+    a column's title, description, codelist and nullability) where the model says otherwise:
+    readers of the file (pyarrow, DuckDB, polars) show these words, so they are checked."""
+    problems = [Problem(relative, "parquet-metadata", "the file describes its table otherwise "
+                        "than the model", value=difference)
+                for difference in _metadata_differences(got.metadata, want.metadata)]
+    for have, should in zip(got, want, strict=True):
+        if have.nullable != should.nullable:
+            problems.append(Problem(relative, "parquet-metadata", "the file says the column "
+                                    f"{'may' if have.nullable else 'may not'} be empty; the "
+                                    "model says otherwise", field=have.name,
+                                    value=f"nullable: {have.nullable}"))
+        problems += [Problem(relative, "parquet-metadata", "the file describes the column "
+                             "otherwise than the model", field=have.name, value=difference)
+                     for difference in _metadata_differences(have.metadata, should.metadata)]
+    return problems
 
 
 def parquet_frame(resource: Resource, table: pa.Table) -> pd.DataFrame:
@@ -495,7 +526,9 @@ def croissant_problems(published: Published, digests: dict[Path, str] | None = N
     try:
         if path.stat().st_size > MAX_DESCRIPTOR_BYTES:
             raise ValueError(f"over {MAX_DESCRIPTOR_BYTES} bytes")
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = strict_json(path.read_text(encoding="utf-8"))
+        if not isinstance(document, dict):
+            raise ValueError("not a JSON object")
         files = document["distribution"]
         if not isinstance(files, list):
             raise ValueError("distribution is not a list")

@@ -21,16 +21,40 @@ _EDTF_ONE = r"(?:[0-9X]{4}(?:-(?:[0-9X]{2}|2[1-9]|3[0-9]|4[01])(?:-[0-9X]{2})?)?
 EDTF_PATTERN = rf"^{_EDTF_ONE}(?:/{_EDTF_ONE})?$"
 ISO_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
-# Free text may not be a missing-value token (pandas reads "NA" or "null" as missing) nor start
-# like a spreadsheet formula (=, +, -, @) unless it is a number. Applied to every free-text field
-# so Frictionless and Pandera both reject such cells. Said once, as its parts: the Table Schema
+# Free text may not be a missing-value token (pandas reads "NA", "n/a" or "#N/A" as missing:
+# its whole default list, and "none") nor start like a spreadsheet formula (=, +, -, @, a tab
+# or carriage return, or their fullwidth forms, as OWASP lists them) unless it is a number,
+# nor hold a character that acts instead of showing: a control character (NUL, a terminal's
+# escape codes; a line break "\n" is text), a line or paragraph separator, or a Unicode
+# control that reorders what a reader sees (RLO). Applied to every free-text field so
+# Frictionless and Pandera both reject such cells. Said once, as its parts: the Table Schema
 # pattern is made from them, and so is the Arrow check Pandera runs (``custom_checks``).
-MISSING_VALUE_TOKENS = ("NA", "N/A", "NaN", "nan", "null", "NULL", "None", "none")
-FORMULA_STARTS = "=+@-"
+MISSING_VALUE_TOKENS = (
+    "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null", "none")
+FORMULA_STARTS = "=+@\\t\\r\uff1d\uff0b\uff0d\uff20-"  # a regex class's body
 SIGNED_NUMBER_REST = "[0-9][0-9.,]*"  # what may follow a formula start: a number
+FORBIDDEN_CHARACTERS = ((0x00, 0x09), (0x0B, 0x1F), (0x7F, 0x9F), (0x2028, 0x2029),
+                        (0x202A, 0x202E), (0x2066, 0x2069), (0xFEFF, 0xFEFF))
+
+
+def character_ranges(ranges: tuple[tuple[int, int], ...], form: str = "\\u{:04x}") -> str:
+    """A regex class body of code-point ranges, each end written in ``form`` (Python's and
+    JSON Schema's \\uXXXX; RE2 takes \\x{XXXX})."""
+    return "".join(form.format(a) + ("" if a == b else "-" + form.format(b))
+                   for a, b in ranges)
+
+
+def _literal(text: str) -> str:
+    """``text`` as a regex that matches it (only the metacharacters escaped: JSON Schema's
+    regex dialect refuses Python's escapes of '#' and '<')."""
+    return "".join("\\" + c if c in ".^$*+?()[]{}|\\" else c for c in text)
+
+
 SAFE_TEXT_PATTERN = (
-    rf"^(?!(?:{'|'.join(MISSING_VALUE_TOKENS)})$)"
-    rf"(?![{FORMULA_STARTS}](?!{SIGNED_NUMBER_REST}$))[\s\S]+$"
+    rf"^(?!(?:{'|'.join(_literal(t) for t in MISSING_VALUE_TOKENS)})$)"
+    rf"(?![{FORMULA_STARTS}](?!{SIGNED_NUMBER_REST}$))"
+    rf"[^{character_ranges(FORBIDDEN_CHARACTERS)}]+$"
 )
 SEARCH_KEY_PATTERN = r"^[a-z0-9 .,'()&/\-]+$"
 

@@ -142,6 +142,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "header.", _FILE),
     Rule("parquet-unreadable", "Parquet file unreadable", "The Parquet file cannot be read.",
          _FILE),
+    Rule("parquet-metadata", "Parquet describes itself otherwise", "A Parquet file's own "
+         "metadata (a table's title, description or primary key; a column's title, "
+         "description, codelist or nullability) differs from the model's.", _FILE),
     Rule("parquet-schema", "Parquet schema differs", "The Parquet file's Arrow schema is not "
          "the Table Schema's.", _FILE),
     Rule("format-mismatch", "CSV and Parquet disagree", "A value differs between a table's "
