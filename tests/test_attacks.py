@@ -5,6 +5,7 @@ located message, no traceback, and that the input was left as it was (validate o
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import stat
@@ -292,3 +293,155 @@ def test_a_descriptor_with_a_key_written_twice(capsys, tmp_path: Path):
                                  '"name": "other",', 1), encoding="utf-8")
     code, output = _cli(capsys, "validate", str(package))
     assert code == 2 and "'name' is written twice" in output
+
+
+# --- a hostile portal: the loader's deadline and byte counts --------------------------------
+class _Hostile:
+    """A loopback server that serves a real release's manifest and answers the table file
+    as ``mode`` says: a byte at a time ('drip'), more bytes than published ('flood', without
+    a length), or a length over the published one ('announce'). Bounded: it stops by itself."""
+
+    def __init__(self, mode: str) -> None:
+        import http.server
+        import threading
+
+        self.mode, self.requests, self.sent = mode, [], 0
+        manifest = (ROOT / "releases" / "1.0.0" / "manifest.json").read_bytes()
+        hostile = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):  # noqa: N802 (the stdlib's name)
+                hostile.requests.append(self.path)
+                if self.path.endswith("manifest.json"):
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(manifest)))
+                    self.end_headers()
+                    self.wfile.write(manifest)
+                    return
+                self.send_response(200)
+                if hostile.mode == "announce":
+                    self.send_header("Content-Length", str(10**9))
+                self.end_headers()
+                with contextlib.suppress(OSError):  # the loader hung up, as it should
+                    hostile.answer(self.wfile)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def answer(self, out) -> None:
+        import time
+
+        if self.mode == "drip":
+            for _ in range(40):  # 12 s at most
+                out.write(b"x")
+                out.flush()
+                self.sent += 1
+                time.sleep(0.3)
+        elif self.mode in ("flood", "announce"):
+            for _ in range(200):  # 13 MB at most
+                out.write(b"\0" * 65536)
+                self.sent += 65536
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize(("mode", "words"), [
+    ("drip", "was not complete after 1.5 s"),
+    ("flood", "sent more than the"),
+    ("announce", "announces 1000000000 bytes"),
+])
+def test_a_hostile_portal_ends_in_a_download_error_at_once(tmp_path: Path, monkeypatch, mode,
+                                                          words):
+    import time
+
+    import hanoi_coop
+    from hanoi_coop.loader import CACHE_ENV, PORTAL_ENV, TIMEOUT_ENV, DownloadError
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(TIMEOUT_ENV, "1.5")
+    hostile = _Hostile(mode)
+    with hostile as url:
+        monkeypatch.setenv(PORTAL_ENV, url)
+        started = time.monotonic()
+        with pytest.raises(DownloadError, match=words) as caught:
+            hanoi_coop.load("persons", version="1.0.0")
+        elapsed = time.monotonic() - started
+    assert "persons.parquet" in str(caught.value) and str(tmp_path / "cache") in str(
+        caught.value)
+    assert elapsed < 10  # not the server's 12 s, let alone forever
+    tables = [r for r in hostile.requests if r.endswith("persons.parquet")]
+    assert len(tables) == 1  # refused once, not downloaded again
+    assert not list((tmp_path / "cache" / "1.0.0" / "data").rglob("*.parquet"))
+
+
+# --- located errors where the README promises them, never a traceback -----------------------
+def test_a_curated_value_nested_900_levels_deep(workspace: Path):
+    from hanoi_coop.build import build
+    from hanoi_coop.errors import InputError
+
+    from .conftest import replace_in
+
+    replace_in(workspace / "curated" / "meetings.yaml",
+               "  title: Chairman Vu Dai Thang meets Chinese Ambassador He Wei\n",
+               "  title: " + "[" * 900 + "]" * 900 + "\n")
+    with pytest.raises(InputError) as caught:
+        build(workspace)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line, problem.rule) == ("curated/meetings.yaml", 8, "yaml")
+    assert "nested deeper than" in problem.message
+
+
+def _edit_resource(package: Path, table: str, edit) -> None:
+    path = package / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    edit(next(r for r in descriptor["resources"] if r["name"] == table))
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("damage", "words"), [
+    ("string schema", "its schema is not an object"),
+    ("field without a name", "fields each have a name"),
+    ("field named twice", "names a field twice"),
+    ("key not a field", "primary key 'nowhere' is not one of its fields"),
+    ("duplicate keys", "the primary key person_id repeats (xu-jian)"),
+])
+def test_diff_of_a_package_it_cannot_match_is_exit_2_saying_why(capsys, tmp_path: Path, damage,
+                                                                 words):
+    from .corruption import copy_package, read_rows, write_rows
+
+    package = copy_package(tmp_path / "package")
+    if damage == "string schema":
+        _edit_resource(package, "persons", lambda r: r.update(schema="persons.schema.json"))
+    elif damage == "field without a name":
+        _edit_resource(package, "persons", lambda r: r["schema"]["fields"][1].pop("name"))
+    elif damage == "field named twice":
+        _edit_resource(package, "persons", lambda r: r["schema"]["fields"].append(
+            r["schema"]["fields"][0]))
+    elif damage == "key not a field":
+        _edit_resource(package, "persons", lambda r: r["schema"].update(primaryKey=["nowhere"]))
+    else:
+        rows = read_rows(package, "persons")
+        xu = next(r for r in rows if r[0] == "xu-jian")
+        write_rows(package, "persons", rows + [xu])
+    code, output = _cli(capsys, "diff", str(package), str(ROOT), "--root", str(ROOT))
+    assert code == 2 and words in output, output
+
+
+def test_download_to_a_file_that_is_there(capsys, tmp_path: Path, monkeypatch):
+    from hanoi_coop.loader import PORTAL_ENV
+
+    monkeypatch.setenv(PORTAL_ENV, "http://127.0.0.1:9")
+    there = tmp_path / "there.txt"
+    there.write_text("mine\n")
+    code, output = _cli(capsys, "download", RELEASE, "--to", str(there))
+    assert code == 2 and "a file is there, not a folder" in output
+    assert there.read_text() == "mine\n"

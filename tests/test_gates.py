@@ -24,6 +24,7 @@ from hanoi_coop import build as build_module
 from hanoi_coop import cli
 from hanoi_coop import package_open as published_module
 from hanoi_coop import release as release_module
+from hanoi_coop.layout import REGISTRY
 from hanoi_coop.metadata import RESOURCES
 
 from .conftest import ROOT, copy_releases, replace_in
@@ -606,9 +607,8 @@ def checkout(published_workspace: Path, tmp_path: Path, monkeypatch) -> Path:
     root = published_workspace
     copy_releases(root, "1.1.1")  # the newest, and one a test tries to rewrite
     shutil.copy(ROOT / "CHANGELOG.md", root / "CHANGELOG.md")
-    registry = tmp_path / "registry.json"
-    shutil.copy(ROOT / "src" / "hanoi_coop" / "registry.json", registry)
-    monkeypatch.setattr(release_module, "REGISTRY", registry)
+    (root / REGISTRY).parent.mkdir(parents=True)
+    shutil.copy(ROOT / REGISTRY, root / REGISTRY)
     return root
 
 
@@ -629,11 +629,11 @@ def _correct_one_summary(root: Path) -> None:
 def test_release_of_hand_edited_invalid_data_is_refused(checkout: Path, capsys, monkeypatch):
     version = _next_patch(monkeypatch)
     set_cell(checkout, "meetings", 0, "event_type", "BOGUS_CODE")
-    before = _hashes(checkout) | {"registry": release_module.REGISTRY.read_text()}
+    before = _hashes(checkout) | {"registry": (checkout / REGISTRY).read_text()}
     code, output = _cli(capsys, "release", version, "--root", str(checkout))
     assert code == 1 and "not what a build of sources/ and curated/ makes" in output
     assert "data/csv/meetings.csv" in output and "datapackage.json" in output
-    assert _hashes(checkout) | {"registry": release_module.REGISTRY.read_text()} == before
+    assert _hashes(checkout) | {"registry": (checkout / REGISTRY).read_text()} == before
     assert not list((checkout / "releases").glob(".*"))
 
 
@@ -646,11 +646,11 @@ def test_release_of_files_the_build_did_not_make_is_refused(checkout: Path, caps
         replace_in(checkout / edit, '"name": "hanoi-coop"', '"name": "hanoi-coop-edited"')
     else:
         (checkout / edit).write_text("id\nx\n", encoding="utf-8")
-    before = _hashes(checkout) | {"registry": release_module.REGISTRY.read_text()}
+    before = _hashes(checkout) | {"registry": (checkout / REGISTRY).read_text()}
     code, output = _cli(capsys, "release", version, "--root", str(checkout))
     assert code == 1 and "not what a build of sources/ and curated/ makes" in output
     assert edit in output
-    assert _hashes(checkout) | {"registry": release_module.REGISTRY.read_text()} == before
+    assert _hashes(checkout) | {"registry": (checkout / REGISTRY).read_text()} == before
 
 
 def test_release_of_inputs_that_do_not_build_is_refused(checkout: Path, capsys, monkeypatch):
@@ -694,10 +694,10 @@ def test_interrupted_release_is_finished_by_a_retry(checkout: Path, monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         release_module.release(checkout, version)
     assert (checkout / "releases" / version).is_dir()
-    assert version not in json.loads(release_module.REGISTRY.read_text())
+    assert version not in json.loads((checkout / REGISTRY).read_text())
     monkeypatch.setattr(release_module, "_finish", finish)
     release_module.release(checkout, version)  # the retry finishes the release
-    assert version in json.loads(release_module.REGISTRY.read_text())
+    assert version in json.loads((checkout / REGISTRY).read_text())
     assert f"## {version}" in (checkout / "CHANGELOG.md").read_text()
     assert not list((checkout / "releases").glob(".*"))
 
@@ -706,7 +706,7 @@ def test_release_stopped_before_its_commit_point_leaves_nothing(checkout: Path, 
     version = _next_patch(monkeypatch)
     _correct_one_summary(checkout)
     build_module.build(checkout)
-    before = _hashes(checkout) | {"registry": release_module.REGISTRY.read_text()}
+    before = _hashes(checkout) | {"registry": (checkout / REGISTRY).read_text()}
 
     def killed(*args, **kwargs):
         raise KeyboardInterrupt
@@ -714,7 +714,7 @@ def test_release_stopped_before_its_commit_point_leaves_nothing(checkout: Path, 
     monkeypatch.setattr(release_module, "write_sqlite", killed)
     with pytest.raises(KeyboardInterrupt):
         release_module.release(checkout, version)
-    assert _hashes(checkout) | {"registry": release_module.REGISTRY.read_text()} == before
+    assert _hashes(checkout) | {"registry": (checkout / REGISTRY).read_text()} == before
     assert not list((checkout / "releases").glob(".*"))
 
 

@@ -15,6 +15,7 @@ import hanoi_coop.version
 from hanoi_coop import release as release_module
 from hanoi_coop.build import build
 from hanoi_coop.diff import diff, format_diff, snapshot
+from hanoi_coop.layout import REGISTRY
 from hanoi_coop.release import ReleaseError, check_version, released_versions, required_bump
 
 from .conftest import ROOT, copy_outputs, copy_releases, replace_in
@@ -134,8 +135,8 @@ def test_release_writes_bundle_registry_and_changelog(workspace_with_releases: P
     patch = latest.rsplit(".", 1)[0] + "." + str(int(latest.rsplit(".", 1)[1]) + 1)
     monkeypatch.setattr(hanoi_coop.version, "__version__", patch)
     build(root)
-    registry = tmp_path / "registry.json"
-    monkeypatch.setattr(release_module, "REGISTRY", registry)
+    registry = root / REGISTRY  # the released checkout's, not the running one's
+    running = (ROOT / REGISTRY).read_bytes()
     with pytest.raises(ReleaseError, match="need MAJOR"):  # an id was removed
         release_module.release(root, patch)
     major = f"{int(latest.split('.')[0]) + 1}.0.0"
@@ -144,6 +145,7 @@ def test_release_writes_bundle_registry_and_changelog(workspace_with_releases: P
     target = release_module.release(root, major)
     assert (target / f"hanoi-coop-{major}.zip").exists()
     assert set(json.loads(registry.read_text())) == {latest, major}  # the releases it has
+    assert (ROOT / REGISTRY).read_bytes() == running
     changelog = (root / "CHANGELOG.md").read_text()
     assert f"## {major}" in changelog and "- ba-vi" in changelog and "+ ba-vi-area" in changelog
     released = json.loads((target / "datapackage.json").read_text())

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hanoi_coop.errors import InputError
+from hanoi_coop.errors import InputError, printable
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader left
 
@@ -42,10 +42,19 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _unreadable(exc: Exception, where: object) -> Exception:
+    """An error reading a user's package as the 'cannot read' message says it: the Unreadable
+    it is, or any other exception (a file no check foresaw) named with its type."""
+    from hanoi_coop.package_open import Unreadable
+
+    if isinstance(exc, Unreadable):
+        return exc
+    return Unreadable(f"{where}: {type(exc).__name__}: {exc}")
+
+
 def _validate(args: argparse.Namespace) -> int:
     import json
 
-    from hanoi_coop.package_open import Unreadable
     from hanoi_coop.validation.validate import validate_package
 
     texts = Path(args.texts) if args.texts else None
@@ -53,8 +62,7 @@ def _validate(args: argparse.Namespace) -> int:
         report = validate_package(Path(args.path), with_frictionless=args.frictionless,
                                   texts=texts)
     except Exception as exc:  # a user's file must never end in a traceback
-        if not isinstance(exc, Unreadable):
-            exc = Unreadable(f"{args.path}: {type(exc).__name__}: {exc}")
+        exc = _unreadable(exc, args.path)
         if args.json:
             print(json.dumps({"valid": False, "unreadable": str(exc)}))
         else:
@@ -77,13 +85,13 @@ def _diff(args: argparse.Namespace) -> int:
     import json
 
     from hanoi_coop.diff import diff, format_diff, resolve, snapshot
-    from hanoi_coop.package_open import Unreadable
 
     root = Path(args.root)
     try:
         result = diff(snapshot(resolve(args.old, root)), snapshot(resolve(args.new, root)))
-    except Unreadable as exc:
-        print(f"cannot read package: {exc}", file=sys.stderr)
+    except Exception as exc:  # 2, never 1: 1 means "they differ"
+        print(f"cannot read package: {_unreadable(exc, f'{args.old} or {args.new}')}",
+              file=sys.stderr)
         return 2
     print(json.dumps(result.to_dict(), indent=2) if args.json else format_diff(result))
     return 0 if result.empty else 1  # as `diff` and `git diff --exit-code`: 1 means they differ
@@ -142,12 +150,11 @@ def _add_source(args: argparse.Namespace) -> int:
 
 def _history(args: argparse.Namespace) -> int:
     from hanoi_coop.history import format_history, history
-    from hanoi_coop.package_open import Unreadable
 
     try:
         events = history(args.id, Path(args.root))
-    except Unreadable as exc:
-        print(f"cannot read a release: {exc}", file=sys.stderr)
+    except Exception as exc:
+        print(f"cannot read a release: {_unreadable(exc, args.root)}", file=sys.stderr)
         return 2
     print(format_history(args.id, events))
     return 0 if events else 1
@@ -171,9 +178,9 @@ def _download(args: argparse.Namespace) -> int:
     try:
         files = download(args.version, Path(args.to) if args.to else None,
                          progress=sys.stderr.isatty())
-    except (DownloadError, KeyError) as exc:
+    except (DownloadError, KeyError, OSError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) else str(exc)
-        print(f"download failed: {message}", file=sys.stderr)
+        print(f"download failed: {printable(message)}", file=sys.stderr)
         return 2
     print(f"{len(files)} files of {args.version}, each checked against its published sha256: "
           f"{_common_folder(files)}")

@@ -53,7 +53,7 @@ class Snapshot:
     """A version of the package as the diff sees it: table schemas and CSV frames."""
 
     schemas: dict[str, dict[str, str]]  # table -> column -> type
-    keys: dict[str, str]
+    keys: dict[str, str | None]
     frames: dict[str, pd.DataFrame]
 
 
@@ -87,23 +87,47 @@ def _text_frame(path: Path, columns: list[str], label: str) -> pd.DataFrame:
                         columns=columns, dtype=object)
 
 
+def _columns(resource: dict, label: str) -> tuple[dict[str, str], str | None]:
+    """A resource's columns (name -> type) and primary key as its own descriptor states them;
+    Unreadable, saying what is wrong, where the descriptor does not state them plainly."""
+    schema = resource.get("schema") or {}
+    fields = schema.get("fields", []) if isinstance(schema, dict) else None
+    if not isinstance(fields, list) or not all(
+            isinstance(f, dict) and isinstance(f.get("name"), str) and f["name"]
+            for f in fields):
+        raise Unreadable(f"{label}: its schema is not an object whose fields each have a name")
+    columns = {f["name"]: str(f.get("type", "string")) for f in fields}
+    if len(columns) < len(fields):
+        raise Unreadable(f"{label}: its schema names a field twice")
+    stated = schema.get("primaryKey")
+    key = stated[0] if isinstance(stated, list) and stated else stated
+    if key is None:
+        return columns, None
+    if not isinstance(key, str) or key not in columns:
+        raise Unreadable(f"{label}: its primary key {key!r} is not one of its fields")
+    return columns, key
+
+
 def snapshot(path: Path) -> Snapshot:
     """A version read through its own datapackage.json, not today's model: a table whose
     columns changed since is compared as it was published."""
     with open_package(path) as published:
-        schemas, keys, frames = {}, {}, {}
+        schemas: dict[str, dict[str, str]] = {}
+        keys: dict[str, str | None] = {}
+        frames: dict[str, pd.DataFrame] = {}
         for resource in published.descriptor["resources"]:
             if not isinstance(resource, dict) or resource.get("format") != "csv":
                 continue
-            schema = resource.get("schema") or {}
             name = str(resource.get("name"))
-            columns = {str(f["name"]): str(f.get("type", "string"))
-                       for f in schema.get("fields", [])}
-            schemas[name] = columns
-            keys[name] = (schema.get("primaryKey") or [None])[0]
             relative = str(safe_relative(resource.get("path")))
-            frames[name] = _text_frame(published.root / relative, list(columns),
-                                       f"{path}: {relative}")
+            label = f"{path}: {relative}"
+            columns, key = _columns(resource, label)
+            frame = _text_frame(published.root / relative, list(columns), label)
+            if key is not None and frame[key].duplicated().any():
+                repeated = sorted(set(frame[key][frame[key].duplicated()]))[:3]
+                raise Unreadable(f"{label}: the primary key {key} repeats ({', '.join(repeated)}"
+                                 "): rows cannot be matched; hanoi-coop validate locates them")
+            schemas[name], keys[name], frames[name] = columns, key, frame
         return Snapshot(schemas, keys, frames)
 
 

@@ -8,6 +8,9 @@ RELEASES = "releases"  # releases/VERSION/ under the repository root
 DESCRIPTOR = "datapackage.json"  # the Frictionless Data Package descriptor
 CROISSANT = "croissant.json"  # the same package as schema.org Dataset / Croissant JSON-LD
 PARQUET_SUFFIX = "-parquet"  # a table's Parquet resource is named TABLE-parquet
+# The loader's registry of released files (version -> file -> sha256), in the checkout that
+# releases them: the installed package reads its own copy.
+REGISTRY = "src/hanoi_coop/registry.json"
 
 
 def csv_path(table: str) -> str:

@@ -11,11 +11,15 @@ it to the portal you use, e.g. http://127.0.0.1:8001); HANOI_COOP_CACHE the cach
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
@@ -118,18 +122,103 @@ def _fetcher(version: str) -> pooch.Pooch:
                         registry=registry[version], retry_if_failed=1)
 
 
-def fetch(version: str, path: str) -> Path:
-    """The local path of one release file, downloaded and checked against its sha256."""
-    fetcher = _fetcher(version)
+# A release file arrives whole within the deadline and never past the byte count its
+# manifest publishes: a server that drips a byte every few seconds, or answers a small file
+# with hundreds of megabytes, ends in DownloadError at once, not after hours or gigabytes.
+TIMEOUT_ENV = "HANOI_COOP_TIMEOUT"
+DEFAULT_DEADLINE_S = 300.0
+MANIFEST = "manifest.json"
+MANIFEST_MAX_BYTES = 4 * 1024**2  # the manifest itself: its sha256 is in the registry
+_CONNECT_S, _READ_S = 10, 30  # one connection attempt; one silence between bytes
+_CHUNK = 1 << 16
+
+
+def _deadline() -> float:
+    given = os.environ.get(TIMEOUT_ENV)
+    try:
+        return float(given) if given else DEFAULT_DEADLINE_S
+    except ValueError:
+        raise DownloadError(f"{TIMEOUT_ENV}={given!r} is not a number of seconds") from None
+
+
+@dataclass(frozen=True)
+class BoundedDownload:
+    """A pooch downloader that stops at ``max_bytes`` and after ``deadline`` seconds."""
+
+    max_bytes: int
+    deadline: float
+
+    def __call__(self, url: str, output_file: Any, pooch: Any = None, **_: Any) -> None:
+        import requests
+
+        started = time.monotonic()
+        with requests.get(url, stream=True, timeout=(_CONNECT_S, _READ_S)) as response:
+            response.raise_for_status()
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > self.max_bytes:
+                raise DownloadError(f"{url} announces {declared} bytes; the release publishes "
+                                    f"{self.max_bytes}: not downloaded")
+            with _opened(output_file) as sink:
+                received = 0
+                # read1: what has arrived, at most a chunk (read waits for a whole chunk,
+                # which a server sending a byte at a time would stretch without end)
+                while chunk := response.raw.read1(_CHUNK, decode_content=True):
+                    received += len(chunk)
+                    if received > self.max_bytes:
+                        raise DownloadError(f"{url} sent more than the {self.max_bytes} bytes "
+                                            "the release publishes: stopped")
+                    if time.monotonic() - started > self.deadline:
+                        raise DownloadError(f"{url} was not complete after {self.deadline:g} s "
+                                            f"({received} of {self.max_bytes} bytes; "
+                                            f"{TIMEOUT_ENV} sets the limit): stopped")
+                    sink.write(chunk)
+
+
+@contextlib.contextmanager
+def _opened(output_file: Any) -> Iterator[Any]:
+    if hasattr(output_file, "write"):
+        yield output_file
+    else:
+        with open(output_file, "wb") as sink:
+            yield sink
+
+
+def _fetched(fetcher: pooch.Pooch, path: str, max_bytes: int) -> Path:
+    """One release file through the verified cache, within its byte count and the deadline."""
     url = fetcher.get_url(path)
     cached = Path(fetcher.abspath) / path
     try:
-        return Path(fetcher.fetch(path))
+        return Path(fetcher.fetch(path, downloader=BoundedDownload(max_bytes, _deadline())))
+    except DownloadError as exc:
+        raise DownloadError(f"{exc} (cache: {cached})") from None
     except ValueError as exc:  # pooch: hash mismatch after one retry
         raise DownloadError(f"{url} does not match its published sha256 (cache: {cached}): "
                             f"{exc}") from None
     except Exception as exc:  # network errors of requests/urllib3
         raise DownloadError(f"cannot download {url} to {cached}: {exc}") from None
+
+
+def _published_sizes(fetcher: pooch.Pooch) -> dict[str, int]:
+    """Each file's byte count from the release's manifest (itself checked by its sha256)."""
+    manifest = json.loads(_fetched(fetcher, MANIFEST, MANIFEST_MAX_BYTES).read_text(
+        encoding="utf-8"))
+    return {f["path"]: int(f["bytes"]) for f in manifest["files"]} | {
+        MANIFEST: MANIFEST_MAX_BYTES}
+
+
+def _release_file(fetcher: pooch.Pooch, sizes: dict[str, int], version: str, path: str) -> Path:
+    if path not in sizes:
+        tables = sorted(p.removeprefix("data/parquet/").removesuffix(".parquet")
+                        for p in sizes if p.startswith("data/parquet/"))
+        raise DownloadError(f"release {version} has no file {path}; its tables: "
+                            f"{', '.join(tables)}")
+    return _fetched(fetcher, path, sizes[path])
+
+
+def fetch(version: str, path: str) -> Path:
+    """The local path of one release file, downloaded and checked against its sha256."""
+    fetcher = _fetcher(version)
+    return _release_file(fetcher, _published_sizes(fetcher), version, path)
 
 
 def download(version: str, to: Path | None = None, progress: bool = False) -> list[Path]:
@@ -138,15 +227,18 @@ def download(version: str, to: Path | None = None, progress: bool = False) -> li
     import pooch
     from tqdm import tqdm
 
+    if to is not None and to.exists() and not to.is_dir():
+        raise DownloadError(f"--to {to}: a file is there, not a folder; name a folder")
     fetcher = _fetcher(version)
     found = []
     # pooch logs a line per file; the bar (on a terminal) or the summary says enough
     logger, level = pooch.get_logger(), pooch.get_logger().level
     logger.setLevel("WARNING")
     try:
+        sizes = _published_sizes(fetcher)
         for relative in tqdm(sorted(fetcher.registry), desc=f"hanoi-coop {version}",
                              unit="file", disable=not progress):
-            cached = fetch(version, relative)
+            cached = _release_file(fetcher, sizes, version, relative)
             target = cached if to is None else to / version / relative
             if to is not None:
                 target.parent.mkdir(parents=True, exist_ok=True)

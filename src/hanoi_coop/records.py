@@ -174,7 +174,7 @@ def parsed_yaml(name: str, text: str) -> tuple[Any, list[Problem]]:
     """Parse once per content: the schema check and the loaders read the same files (callers
     treat the result as read-only). libyaml reads a plain file; a file with an anchor, an
     alias or a syntax error is read by the Python loader, which refuses and locates them."""
-    if yaml.__with_libyaml__ and _plain(text):
+    if _scanned(name, text) and yaml.__with_libyaml__:
         try:
             return _parse_with(_FastLineLoader, name, text)
         except (yaml.YAMLError, InputError):
@@ -182,13 +182,31 @@ def parsed_yaml(name: str, text: str) -> tuple[Any, list[Problem]]:
     return _parse_with(_LineLoader, name, text)
 
 
-def _plain(text: str) -> bool:
-    """No anchor and no alias in the document (False when libyaml cannot parse it)."""
+# Curated records nest four levels deep; the loaders build nodes recursively, so a value
+# nested hundreds of levels deep would end in RecursionError instead of a located problem.
+MAX_DEPTH = 32
+_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _scanned(name: str, text: str) -> bool:
+    """Whether the document is plain (no anchor, no alias; False when it does not parse),
+    read as a stream of events (no recursion). Raises InputError at the line where it nests
+    deeper than MAX_DEPTH."""
+    plain, depth = True, 0
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return not any(isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)
-                       for event in yaml.parse(text, Loader=yaml.CSafeLoader))
+        for event in yaml.parse(text, Loader=loader):
+            depth += isinstance(event, _OPEN) - isinstance(event, _CLOSE)
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise InputError([Problem(name, "yaml", f"values nested deeper than {MAX_DEPTH} "
+                                          "levels", line=mark.line + 1 if mark else None)])
+            plain = plain and not (isinstance(event, yaml.AliasEvent)
+                                   or getattr(event, "anchor", None))
     except yaml.YAMLError:
         return False
+    return plain
 
 
 def _parse_with(kind: type, name: str, text: str) -> tuple[Any, list[Problem]]:

@@ -20,6 +20,7 @@ from hanoi_coop.diff import PackageDiff, diff, format_diff, snapshot
 from hanoi_coop.layout import (
     CROISSANT,
     DESCRIPTOR,
+    REGISTRY,
     RELEASES,
     csv_path,
     parquet_path,
@@ -33,7 +34,6 @@ from hanoi_coop.sqlite_export import write_sqlite
 from hanoi_coop.version import package_version
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
-REGISTRY = Path(__file__).parent / "registry.json"
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 
 
@@ -162,12 +162,8 @@ def registry_bytes(root: Path, extra: dict[str, Path] | None = None) -> bytes:
     return json_bytes({v: _registry_entry(folders[v]) for v in ordered})
 
 
-def update_registry(root: Path, registry: Path | None = None) -> None:
-    """Rewrite the loader's registry from every manifest."""
-    _write_atomic(registry or REGISTRY, registry_bytes(root))
-
-
 def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     partial.write_bytes(data)
     os.replace(partial, path)
@@ -218,7 +214,7 @@ def _finish(root: Path, version: str) -> None:
     """The steps after the commit point: registry and changelog from the journal."""
     journal = _journal_path(root, version)
     pending = json.loads(journal.read_text(encoding="utf-8"))
-    _write_atomic(REGISTRY, pending["registry"].encode())
+    _write_atomic(root / REGISTRY, pending["registry"].encode())
     _write_atomic(root / "CHANGELOG.md", pending["changelog"].encode())
     journal.unlink()
 
