@@ -58,7 +58,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
     Rule("required", "Missing value", "A required value is missing or empty.", _TABLE),
     Rule("codelist", "Not in the codelist", "A code outside the field's codelist.", _TABLE),
     Rule("pattern", "Does not match the pattern", "An identifier, digest or free text of the "
-         "wrong form (free text may not look like a formula or a missing-value token).",
+         "wrong form (free text may not look like a formula, with the tab, carriage-return and "
+         "fullwidth starts spreadsheets also run, nor be a token pandas reads as missing, nor "
+         "hold a control character, a line or paragraph separator or a bidi control).",
          _TABLE),
     Rule("minimum", "Below the minimum", "A number below the field's minimum.", _TABLE),
     Rule("maximum", "Above the maximum", "A number above the field's maximum.", _TABLE),
