@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hanoi_coop.metadata import RESOURCES
-from hanoi_coop.metadata.fields import SAFE_TEXT_PATTERN
+from hanoi_coop.metadata.fields import EDTF_PATTERN, SAFE_TEXT_PATTERN
 from hanoi_coop.package_open import open_package
 from hanoi_coop.package_read import read_package
 from hanoi_coop.validation.validate import frame_findings
@@ -108,36 +108,6 @@ def test_no_text_makes_the_validator_crash(frames, data):
         assert _reported(findings, table, row, field.name)
 
 
-def _anew(frames) -> list:
-    """Every rule's findings worked out from scratch: a plain dict reaches no memo."""
-    from hanoi_coop.validation.rules import ALL_RULES
-
-    return [f for rule in ALL_RULES for f in rule(dict(frames))]
-
-
-@settings(max_examples=15)
-@given(data=st.data())
-def test_the_rules_remembered_findings_are_the_findings_worked_out_anew(frames, data):
-    """The rules remember findings by the tables each one read: after a check of the valid
-    package, a cell of any table (evidence included) taking another row's value or none must
-    reach every rule that reads that table."""
-    from hanoi_coop.validation.rules import check_rules
-
-    assert check_rules(frames) == []
-    table = data.draw(st.sampled_from(sorted(RESOURCES)))
-    frame = frames[table]
-    field = data.draw(st.sampled_from(RESOURCES[table].fields))
-    row, other = data.draw(st.integers(0, len(frame) - 1)), data.draw(
-        st.integers(0, len(frame) - 1))
-    value = data.draw(st.sampled_from([frame.at[other, field.name], None]))
-    now = frame.at[row, field.name]
-    assume(not pd.isna(now) if pd.isna(value) else pd.isna(now) or now != value)  # a change
-    mutated = _mutated(frames, table, row, field.name, value)
-    expected = _anew(mutated)
-    assert check_rules(mutated) == expected, (table, row, field.name, value)
-    assert check_rules(mutated) == expected  # now from the memo
-
-
 # Free text as Pandera checks it (Arrow passes) and as the Table Schema's pattern says it
 # (Python's re, as Frictionless and pandas run it): the same verdict on any text, including
 # the tokens, formula starts and signed numbers it is about, with and without a final newline.
@@ -169,3 +139,28 @@ def test_values_coded_with_their_keys_are_present_as_isin_says(keys, values):
     key_codes, value_codes = same_codes(key_column, value_column)
     expected = value_column.isin(key_column.dropna()) & value_column.notna()
     assert present(value_codes, key_codes).tolist() == expected.tolist()
+
+
+@settings(max_examples=100)
+@given(value=st.from_regex(EDTF_PATTERN, fullmatch=True))
+def test_dates_read_as_the_edtf_package_reads_them(value):
+    """``dates`` reads a plain date without a grammar and others with the edtf package's
+    level 0 and 1 grammars first: whether it is a date, and its bounds, are what the
+    package's whole grammar gives."""
+    import edtf
+
+    from hanoi_coop import dates
+
+    try:
+        found = edtf.parse_edtf(value)
+    except Exception:
+        assert not dates.is_edtf(value)
+        with pytest.raises(dates.DateError):
+            dates.bounds(value)
+        return
+    assert dates.is_edtf(value)
+    assert str(dates.parse(value)) == str(found)
+    expected = (None, None) if "XXXX" in value else tuple(
+        f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}"
+        for t in (found.lower_strict(), found.upper_strict()))
+    assert dates.bounds(value) == expected

@@ -195,7 +195,7 @@ def test_naming_words_may_skip_with_an_ellipsis_but_not_invent():
     assert not _quoted("...", quotes)
 
 
-# --- validation: what is remembered between checks is keyed by content -------------------------
+# --- validation: every answer follows the frames and the model in front of it --------------------
 def test_pandera_findings_follow_the_frame_not_an_earlier_check_of_its_table(built: Path):
     """The same table checked again after one cell, its row numbers or one dtype changed is
     checked anew."""
@@ -329,31 +329,6 @@ def test_the_rules_remembered_findings_follow_the_model(built: Path, monkeypatch
                         dataclasses.replace(FIELDS["as_of_earliest"], type="string"))
     assert ("officials", "as_of_earliest", "derived") in {
         (f.table, f.field, f.rule) for f in check_rules(frames)}
-
-
-def test_a_rule_reads_the_tables_it_asks_for_however_it_asks():
-    """Every way of reaching a frame counts as reading it, and a value worked out once for
-    the call is read by each rule that uses it."""
-    from hanoi_coop.validation.rules import RuleInput
-
-    frames = RuleInput({"a": pd.DataFrame(), "b": pd.DataFrame(), "c": pd.DataFrame()})
-    with frames.recording() as read:
-        frames["a"]
-    assert read == {"a"}
-    with frames.recording() as read:
-        frames.get("b")
-        _ = "z" in frames
-    assert read == {"b", "z"}
-    for ask in (lambda: list(frames), frames.items, frames.values, frames.keys):
-        with frames.recording() as read:
-            ask()
-        assert read == {"a", "b", "c"}
-    with frames.recording() as first:
-        frames.once(("shared",), lambda: frames["c"])
-    with frames.recording() as second:
-        frames.once(("shared",), lambda: frames["a"])  # remembered: not made again
-    assert first == second == {"c"}
-    assert frames.content(["z"]) == (("z", b""),)  # an absent table is content too
 
 
 @pytest.mark.parametrize(("words", "comparator"), [
@@ -530,7 +505,7 @@ def test_large_tables_compare_a_column_at_a_time(built: Path, monkeypatch):
     from hanoi_coop import package_read
     from hanoi_coop.validation.validate import validate_package
 
-    monkeypatch.setattr(package_read, "MEMO_ROWS", 10)
+    monkeypatch.setattr(package_read, "WHOLE_ROWS", 10)
     read = []
     original = package_read.read_parquet
     monkeypatch.setattr(package_read, "read_parquet",

@@ -74,7 +74,7 @@ def excused_spans(path: Path, sources: dict[str, Source]) -> tuple[dict, list[Pr
         if not values.get("reason"):
             problems.append(record.problem("missing-reason", "an exclusion needs a reason",
                                            "reason"))
-        found = find_quote(str(values.get("context", "")), source.text)
+        found = find_quote(str(values.get("context", "")), source.text, source.normalised)
         if not found:
             problems.append(record.problem("quote-not-in-source",
                                            "context not found in the source", "context",

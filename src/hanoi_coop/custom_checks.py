@@ -27,17 +27,8 @@ from hanoi_coop.metadata.fields import (
     character_ranges,
 )
 
-
-def _is_edtf(value: str) -> bool:
-    try:
-        dates.parse(value)
-    except dates.DateError:
-        return False
-    return True
-
-
 CHECKS: dict[str, tuple[Callable[[str], bool], str]] = {
-    "edtf": (_is_edtf, "is not a valid EDTF date"),
+    "edtf": (dates.is_edtf, "is not a valid EDTF date"),
     "nfc": (names.is_nfc, "is not in Unicode NFC"),
 }
 

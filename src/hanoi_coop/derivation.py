@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from hanoi_coop.memo import ContentMemo, frame_digest
 from hanoi_coop.metadata import RESOURCES, Resource
 from hanoi_coop.metadata.resources import Ancestor, Derivation
 from hanoi_coop.schemas import cast_column
@@ -30,24 +29,12 @@ def _ancestor(rule: Ancestor, start: pd.Series, frames: dict[str, pd.DataFrame])
     return found
 
 
-# Derived tables by the content of the tables they are made from: the build derives them,
-# then its rules derive them again from the same frames to compare.
-_DERIVED: ContentMemo[pd.DataFrame] = ContentMemo(64)
-
-
 def derive(resource: Resource, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The rows of a derived table, in the package dtypes, sorted by primary key."""
     spec = resource.derived
     if spec is None:
         raise ValueError(f"{resource.name} is not a derived table")
-    digests = tuple(frame_digest(frames[table]) for table in spec.reads)
-    if None in digests:
-        return _derive(resource, spec, frames)
-    # The derivation and the fields it casts to, as the key: a table whose other
-    # declarations hold dicts (named_by) is not hashable itself.
-    key = (resource.name, spec, repr(resource.fields), digests)
-    made = _DERIVED.get(key, lambda: _derive(resource, spec, frames))
-    return made.copy()  # the caller's to change
+    return _derive(resource, spec, frames)
 
 
 def _derive(resource: Resource, spec: Derivation, frames: dict[str, pd.DataFrame]

@@ -11,7 +11,7 @@ from hanoi_coop.curation import QuoteClaim
 from hanoi_coop.errors import Problem
 from hanoi_coop.metadata import RESOURCES
 from hanoi_coop.metadata.codelists import CONTENT_SEGMENT_KINDS
-from hanoi_coop.quotes import find_quote, normalise
+from hanoi_coop.quotes import find_quote
 from hanoi_coop.sources import Source
 
 
@@ -28,7 +28,7 @@ def evidence_id(table: str, record_id: str, number: int) -> str:
 def locate_claims(claims: list[QuoteClaim], sources: dict[str, Source],
                   ) -> tuple[list[dict], list[Problem]]:
     """Evidence rows for the claims whose quotes are found, and a problem for each that is not."""
-    normalised = {sid: normalise(s.text) for sid, s in sources.items()}
+    normalised = {sid: s.normalised for sid, s in sources.items()}
     rows, problems = [], []
     counters: dict[tuple[str, str], int] = {}
     for claim in claims:

@@ -7,8 +7,6 @@ an exception deep in the pipeline.
 
 from __future__ import annotations
 
-import functools
-import json
 from pathlib import Path
 from typing import Any
 
@@ -102,21 +100,19 @@ def check_file(path: Path, spec: InputFile) -> list[Problem]:
     """Problems of one input file against its schema (empty when it conforms)."""
     try:
         text = yaml_text(path, spec.path)
-        return list(_checked(spec.path, text, json.dumps(spec.schema, sort_keys=True)))
+        return _checked(spec.path, text, spec.schema)
     except InputError as exc:
         return exc.problems
 
 
-@functools.lru_cache(maxsize=64)
-def _checked(name: str, text: str, schema: str) -> tuple[Problem, ...]:
-    """Checked once per content and schema: every build checks the same curated files."""
+def _checked(name: str, text: str, schema: dict) -> list[Problem]:
     raw, problems = parsed_yaml(name, text)
     problems = list(problems)
-    validator = Draft202012Validator(json.loads(schema))
+    validator = Draft202012Validator(schema)
     for error in sorted(validator.iter_errors(strip_lines(raw)),
                         key=lambda e: [str(p) for p in e.absolute_path]):
         problems += _problems_of(error, raw, name)
-    return tuple(sorted(problems, key=lambda p: (p.line or 0, p.field or "")))
+    return sorted(problems, key=lambda p: (p.line or 0, p.field or ""))
 
 
 def check_inputs(root: Path) -> None:

@@ -22,7 +22,6 @@ import pyarrow.parquet as pq
 
 from hanoi_coop.errors import Finding, Problem
 from hanoi_coop.layout import CROISSANT, PARQUET_SUFFIX, parquet_path
-from hanoi_coop.memo import MEMO_ROWS
 from hanoi_coop.metadata import RESOURCES, Field, Resource
 from hanoi_coop.package_open import (
     MAX_DESCRIPTOR_BYTES,
@@ -260,6 +259,11 @@ def _unreadable(relative: str, exc: Exception) -> Problem:
     return Problem(relative, "parquet-unreadable", str(exc).splitlines()[0])
 
 
+# A table up to this many rows is read whole at once; a larger one a column at a time, so that
+# neither file's copy is whole in memory beside the CSV's frame.
+WHOLE_ROWS = 10_000
+
+
 @dataclass(frozen=True)
 class ParquetColumns:
     """A Parquet file with the model's schema. A large table's data is read a column at a
@@ -306,7 +310,7 @@ def read_parquet(resource: Resource, data: bytes, relative: str,
                               value="; ".join(diff) or ",".join(n for n, _ in got))]
     described = metadata_problems(relative, schema, arrow_schema(resource))
     columns = ParquetColumns(file, relative)
-    if columns.num_rows > MEMO_ROWS:
+    if columns.num_rows > WHOLE_ROWS:
         return columns, described
     try:
         return ParquetColumns(file, relative, columns.table()), described

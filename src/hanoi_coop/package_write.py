@@ -138,17 +138,8 @@ def write_package(frames: dict[str, pd.DataFrame], root: Path, version: str) -> 
     return descriptor
 
 
-# Schema texts by the declaration they come from: every build writes them, and Pandera's YAML
-# dump alone is a tenth of a small build. A changed declaration has another repr.
-_SCHEMA_TEXTS: dict[str, tuple[bytes, bytes]] = {}
-
-
 def _schema_texts(resource: Resource) -> tuple[bytes, bytes]:
-    key = repr(resource)
-    if key not in _SCHEMA_TEXTS:
-        _SCHEMA_TEXTS[key] = (json_bytes(table_schema(resource)),
-                              str(pandera_schema(resource).to_yaml()).encode())
-    return _SCHEMA_TEXTS[key]
+    return (json_bytes(table_schema(resource)), str(pandera_schema(resource).to_yaml()).encode())
 
 
 def schema_files() -> dict[str, bytes]:

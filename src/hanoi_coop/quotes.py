@@ -8,14 +8,12 @@ original text, in Unicode code points.
 
 from __future__ import annotations
 
-import functools
 import re
 
 _QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 _SPACE = re.compile(r"\s+")
 
 
-@functools.lru_cache(maxsize=64)  # an article is searched for many quotes and exclusions
 def normalise(text: str) -> tuple[str, list[int]]:
     """The normalised text and, for each of its characters, the offset in ``text`` (shared:
     callers never change it)."""

@@ -7,7 +7,6 @@ that names the file and the line, never a traceback or a silently dropped value.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -169,11 +168,10 @@ def yaml_text(path: Path, name: str) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=64)
 def parsed_yaml(name: str, text: str) -> tuple[Any, list[Problem]]:
-    """Parse once per content: the schema check and the loaders read the same files (callers
-    treat the result as read-only). libyaml reads a plain file; a file with an anchor, an
-    alias or a syntax error is read by the Python loader, which refuses and locates them."""
+    """The parsed document and the keys written twice in it. libyaml reads a plain file; a
+    file with an anchor, an alias or a syntax error is read by the Python loader, which
+    refuses and locates them."""
     if _scanned(name, text) and yaml.__with_libyaml__:
         try:
             return _parse_with(_FastLineLoader, name, text)

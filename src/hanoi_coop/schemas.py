@@ -11,7 +11,6 @@ import pyarrow as pa_arrow
 from pandera.engines import pandas_engine
 
 from hanoi_coop.custom_checks import PATTERN_CHECKS  # (and registers the Pandera checks)
-from hanoi_coop.memo import ContentMemo, rows_digest
 from hanoi_coop.metadata import Field, Resource
 
 MISSING_VALUES = [""]
@@ -135,21 +134,8 @@ def arrow_table(resource: Resource, frame: pd.DataFrame) -> pa_arrow.Table:
     return pa_arrow.Table.from_arrays(arrays, schema=arrow_schema(resource))
 
 
-# Typed frames by the table's declaration and its rows: a build after one curated file changed
-# types the other tables' unchanged rows again (pandas' cost per column, 35 ms a build).
-_TYPED: ContentMemo[pd.DataFrame] = ContentMemo(256)
-
-
 def typed_frame(resource: Resource, rows: list[dict]) -> pd.DataFrame:
     """Rows as a frame in the package's dtypes, sorted by primary key."""
-    digest = rows_digest(rows)
-    if digest is None:
-        return _typed_frame(resource, rows)
-    key = (repr(resource.fields), resource.primary_key, digest)  # a Resource is not hashable
-    return _TYPED.get(key, lambda: _typed_frame(resource, rows)).copy()  # the caller's to change
-
-
-def _typed_frame(resource: Resource, rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame({f.name: f.column_type.cast_list([row.get(f.name) for row in rows])
                           for f in resource.fields})
     return frame.sort_values(resource.primary_key, kind="stable").reset_index(drop=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hanoi_coop.errors import InputError, Problem
 from hanoi_coop.metadata.codelists import CONTENT_SEGMENT_KINDS, SEGMENT_KIND
+from hanoi_coop.quotes import normalise
 from hanoi_coop.records import Record, load_records
 
 
@@ -27,6 +28,12 @@ class Source:
     text: str
     metadata: dict
     segments: list[Segment]
+    # The text as quotes are searched in it, with each character's offset: made once, when
+    # the article is loaded, for all its quotes and exclusions.
+    normalised: tuple[str, list[int]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.normalised = normalise(self.text)
 
     @property
     def body_start(self) -> int:

@@ -144,6 +144,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "header.", _FILE),
     Rule("parquet-unreadable", "Parquet file unreadable", "The Parquet file cannot be read.",
          _FILE),
+    Rule("round-trip", "Written file reads otherwise", "A file the build wrote does not "
+         "read back to the table it checked (a value the format cannot hold as it is): "
+         "nothing is published.", _FILE),
     Rule("parquet-metadata", "Parquet describes itself otherwise", "A Parquet file's own "
          "metadata (a table's title, description or primary key; a column's title, "
          "description, codelist or nullability) differs from the model's.", _FILE),

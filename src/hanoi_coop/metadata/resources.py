@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -24,14 +23,10 @@ from hanoi_coop.metadata.codelists import (
 from hanoi_coop.metadata.fields import DATE_PARTS, FIELDS, Field
 
 
-@functools.lru_cache(maxsize=8192)
-def _whole_words_pattern(phrase: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
-
-
 def has_whole_words(text: str, phrase: str) -> bool:
     """``phrase`` stands in ``text`` as whole words ("over" is not in "government")."""
-    return phrase in text and _whole_words_pattern(phrase).search(text) is not None
+    return phrase in text and re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)",
+                                        text) is not None
 
 
 @dataclass(frozen=True)

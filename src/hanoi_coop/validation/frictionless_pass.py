@@ -3,8 +3,6 @@ too. The same functions back the Pandera checks (``checks.py``): one rule, two e
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
@@ -15,7 +13,6 @@ from frictionless import errors
 from hanoi_coop.custom_checks import CHECKS
 from hanoi_coop.layout import PARQUET_SUFFIX
 from hanoi_coop.metadata import RESOURCES, Resource
-from hanoi_coop.package_open import inside_package, safe_relative
 
 
 def _model_table(resource_name: str) -> Resource | None:
@@ -65,65 +62,15 @@ def selected(descriptor: dict, tables: Collection[str] | None) -> dict:
         if isinstance(r, dict) and r.get("name") in needed and r.get("format") == "csv"]}
 
 
-def _file_digest(root: Path, relative: object) -> str:
-    """The sha256 of a file the descriptor names (checked as ``open_package`` checks it:
-    nothing outside the package is read); empty when there is none."""
-    if not isinstance(relative, str):
-        return ""
-    path = inside_package(root, str(safe_relative(relative)))
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
-
-
-def _read_by(entry: object, resources: list) -> list:
-    """The resource descriptor and those its foreign keys read rows from."""
-    schema = entry.get("schema") if isinstance(entry, dict) else None
-    keys = schema.get("foreignKeys", []) if isinstance(schema, dict) else []
-    targets = {fk["reference"].get("resource") for fk in keys if isinstance(fk, dict)
-               and isinstance(fk.get("reference"), dict)} if isinstance(keys, list) else set()
-    return [entry, *(r for r in resources if isinstance(r, dict) and r.get("name") in targets
-                     and r is not entry)]
-
-
-def descriptor_key(descriptor: dict) -> str:
-    """A digest of the descriptor, which Frictionless checks as a whole before any row."""
-    return hashlib.sha256(json.dumps(descriptor, sort_keys=True, default=str).encode()
-                          ).hexdigest()
-
-
-def _model_checks(entry: object) -> str:
-    """The checks ``ModelChecks`` applies to a resource's fields, as text."""
-    resource = _model_table(str(entry.get("name")) if isinstance(entry, dict) else "")
-    return "" if resource is None else repr([(f.name, f.checks) for f in resource.fields])
-
-
-def resource_keys(descriptor: dict, root: Path) -> list[str]:
-    """For each resource, a digest of everything its rows' report depends on: its own
-    descriptor and those of the resources its foreign keys read, the bytes of their files
-    (and of a schema or dialect given as a file), and the model's checks of its fields
-    (``ModelChecks``). The package's other properties are the descriptor's check
-    (``descriptor_key``)."""
-    resources = descriptor["resources"]
-    keys = []
-    for entry in resources:
-        digest = hashlib.sha256(_model_checks(entry).encode())
-        for read in _read_by(entry, resources):
-            digest.update(json.dumps(read, sort_keys=True, default=str).encode())
-            if isinstance(read, dict):
-                for part in ("path", "schema", "dialect"):
-                    digest.update(_file_digest(root, read.get(part)).encode())
-        keys.append(digest.hexdigest())
-    return keys
-
-
-def validate_resources(descriptor: dict, root: Path, positions: Collection[int]
+def validate_resources(descriptor: dict, root: Path
                        ) -> frictionless.Report | list[frictionless.Report]:
-    """Frictionless on the resources at ``positions`` of the package: the package's report
-    when its descriptor is invalid (nothing else is read), else one report per resource.
-    Each resource reads the rows its foreign keys need from the others, as in a whole run."""
+    """Frictionless on every resource of the package: the package's report when its
+    descriptor is invalid (nothing else is read), else one report per resource. Each resource
+    reads the rows its foreign keys need from the others, as in a whole run."""
     try:  # a descriptor Frictionless refuses to open is its report too, not a crash
         package = frictionless.Package(descriptor, basepath=str(root))
         package.to_descriptor(validate=True)  # what Package.validate checks first
     except frictionless.FrictionlessException as exception:
         return frictionless.Report.from_validation(errors=exception.to_errors())
     checklist = frictionless.Checklist(checks=[ModelChecks()])
-    return [package.resources[i].validate(checklist=checklist) for i in positions]
+    return [resource.validate(checklist=checklist) for resource in package.resources]

@@ -7,11 +7,9 @@ turns them into located problems. Pandera covers one column at a time; these cov
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
-import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -22,8 +20,7 @@ import pyarrow.compute as pc
 from hanoi_coop import dates
 from hanoi_coop.derivation import derive
 from hanoi_coop.errors import Finding
-from hanoi_coop.memo import ContentMemo, frame_digest
-from hanoi_coop.metadata import CLUE_DATE, EVIDENCE, FIELDS, RESOURCES, YEAR_CLUES
+from hanoi_coop.metadata import CLUE_DATE, EVIDENCE, RESOURCES, YEAR_CLUES
 from hanoi_coop.metadata.inputs import DATE_GROUPS
 from hanoi_coop.metadata.resources import has_whole_words
 from hanoi_coop.metadata.types import is_missing
@@ -70,80 +67,17 @@ def present(codes: np.ndarray, among: np.ndarray) -> np.ndarray:
 class RuleInput(dict):
     """The frames of one ``check_rules`` call, with what several rules derive from them
     (each table's quotes by row, the evidence rows that cite it) worked out once for the
-    call, and the tables each rule reads recorded as it reads them (``recording``)."""
+    call and let go with it."""
 
     def __init__(self, frames: dict[str, pd.DataFrame]) -> None:
         super().__init__(frames)
-        self.memo: dict[tuple, tuple[Any, frozenset[str]]] = {}
-        self._reading: list[set[str]] = []
-        self._digests: dict[str, bytes | None] = {}
-
-    def _read(self, names: Iterable[str]) -> None:
-        if self._reading:
-            self._reading[-1].update(names)
-
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        self._read([name])
-        return super().__getitem__(name)
-
-    def __contains__(self, name: object) -> bool:
-        self._read([name] if isinstance(name, str) else [])
-        return super().__contains__(name)
-
-    def get(self, name: str, default: Any = None) -> Any:
-        self._read([name])
-        return super().get(name, default)
-
-    def __iter__(self) -> Iterator[str]:
-        self._read(super().keys())
-        return super().__iter__()
-
-    def keys(self) -> Any:
-        self._read(super().keys())
-        return super().keys()
-
-    def values(self) -> Any:
-        self._read(super().keys())
-        return super().values()
-
-    def items(self) -> Any:
-        self._read(super().keys())
-        return super().items()
-
-    @contextlib.contextmanager
-    def recording(self) -> Iterator[set[str]]:
-        """The names of the tables read inside the block (an enclosing block reads them
-        too)."""
-        tables: set[str] = set()
-        self._reading.append(tables)
-        try:
-            yield tables
-        finally:
-            self._reading.pop()
-            self._read(tables)
+        self.shared: dict[tuple, Any] = {}
 
     def once(self, key: tuple, make: Callable[[], Any]) -> Any:
-        """``make()``, worked out once for the call; whoever uses it reads what it read."""
-        if key not in self.memo:
-            with self.recording() as read:
-                made = make()
-            self.memo[key] = (made, frozenset(read))
-        value, tables = self.memo[key]
-        self._read(tables)
-        return value
-
-    def content(self, tables: Iterable[str]) -> tuple | None:
-        """The tables by name and content digest (an absent one by an empty digest), or None
-        when one is too large to remember."""
-        pairs = []
-        for name in sorted(tables):
-            if name not in self._digests:
-                frame = dict.get(self, name)
-                self._digests[name] = b"" if frame is None else frame_digest(frame)
-            if self._digests[name] is None:
-                return None
-            pairs.append((name, self._digests[name]))
-        return tuple(pairs)
+        """``make()``, worked out once for the call."""
+        if key not in self.shared:
+            self.shared[key] = make()
+        return self.shared[key]
 
 
 def _once(frames: dict[str, pd.DataFrame], key: tuple, make: Callable[[], Any]) -> Any:
@@ -311,17 +245,30 @@ def _clues_by_source(frames: dict[str, pd.DataFrame]) -> dict[str, tuple[dates.C
             for source, these in found.items()}
 
 
-@functools.lru_cache(maxsize=4096)
-def _inferred(month: int | None, day: int | None,
-              clues: tuple[dates.Clue, ...]) -> tuple[str, str]:
-    """``dates.infer_year``, once per date and set of clues: rows repeat the same few."""
-    return dates.infer_year(month, day, list(clues))
+Inferred = dict[tuple, tuple[str, str] | dates.DateError]
+
+
+def _inferred(when: dates.Yearless, clues: tuple[dates.Clue, ...],
+              done: Inferred) -> tuple[str, str]:
+    """``dates.infer_year``, once per date and set of clues within one check (``done``):
+    rows repeat the same few."""
+    key = (*when, clues)
+    if key not in done:
+        try:
+            done[key] = dates.infer_year(*when, list(clues))
+        except dates.DateError as exc:
+            done[key] = exc
+    answer = done[key]
+    if isinstance(answer, dates.DateError):
+        raise answer
+    return answer
 
 
 def _year_finding(name: str, i: int, prefix: str, given: tuple[object, object],
-                  clues: tuple[dates.Clue, ...], when: dates.Yearless) -> Finding | None:
+                  clues: tuple[dates.Clue, ...], when: dates.Yearless,
+                  done: Inferred) -> Finding | None:
     try:
-        want = _inferred(*when, clues)
+        want = _inferred(when, clues, done)
     except dates.DateError as exc:
         return Finding(name, i, f"{prefix}_edtf", "year-inference", str(exc), given[0])
     if tuple(v if isinstance(v, str) else None for v in given) == want:
@@ -336,6 +283,7 @@ def years_from_clues(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     from its article's year clues (``dates.infer_year``)."""
     by_source = _clues_by_source(frames)
     found = []
+    done: Inferred = {}
     for name, resource in RESOURCES.items():
         if name == YEAR_CLUES or resource.derived or "source_id" not in resource.field_names:
             continue  # a derived table's dates are its base table's, checked there
@@ -352,7 +300,7 @@ def years_from_clues(frames: dict[str, pd.DataFrame]) -> list[Finding]:
                 if when is None:
                     continue
                 finding = _year_finding(name, int(i), prefix, (edtf, basis),
-                                        by_source.get(source, ()), when)
+                                        by_source.get(source, ()), when, done)
                 if finding:
                     found.append(finding)
     return found
@@ -726,47 +674,12 @@ ALL_RULES = [foreign_keys, same_as, entailed, sides_by_host, date_bounds, dates_
              search_keys, evidence_links, quote_offsets, derived_tables]
 
 
-# Each rule's findings by the content of the tables it read and by the model: a build or a
-# check in which one table changed runs again only the rules that read it. What a rule reads
-# is recorded as it runs, never declared by hand; a rule that read the same content of the
-# same tables under the same model reads the same again and finds the same.
-# A long list of findings (a damaged table) is worked out again rather than held.
-_FINDINGS: ContentMemo[tuple[Finding, ...]] = ContentMemo(
-    4096, keep=lambda found: len(found) <= 1_000)
-_READS: ContentMemo[frozenset[str]] = ContentMemo(1024)
-
-
-def _model_key() -> str:
-    """The model as the rules read it: any change to a declaration is another key (the
-    tables' and their fields', which live in their own registry: a derived table is cast to
-    its fields' types)."""
-    return hashlib.sha256(repr((RESOURCES, FIELDS, DATE_GROUPS)).encode()).hexdigest()
-
-
-def _remembered(rule: Callable[[dict[str, pd.DataFrame]], list[Finding]], shared: RuleInput,
-                model: str) -> list[Finding]:
-    """The rule's findings, remembered when the tables it read last time are unchanged."""
-    name = (rule.__name__, model)
-    if name in _READS:
-        key = shared.content(_READS[name])
-        if key is not None and (name, key) in _FINDINGS:
-            return list(_FINDINGS[(name, key)])
-    with shared.recording() as tables:
-        found = rule(shared)
-    _READS.put(name, frozenset(tables))
-    key = shared.content(tables)
-    if key is not None:
-        _FINDINGS.put((name, key), tuple(found))
-    return found
-
-
 def check_rules(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     found: list[Finding] = []
     shared = RuleInput(frames)
-    model = _model_key()
     with without_cycle_collection():
         for rule in ALL_RULES:
-            found += _remembered(rule, shared, model)
+            found += rule(shared)
     return found
 
 

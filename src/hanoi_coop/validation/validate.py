@@ -1,7 +1,8 @@
 """Stage 5, validation: Pandera on every frame, the cross-table rules, and Frictionless on files.
 
-Used twice: by the build on the frames it made (errors located in the curated files), and by
-``hanoi-coop validate`` on any published copy (errors located in the data files).
+The build checks the frames it made once (``frame_findings``, errors located in the curated
+files) and proves the files it wrote read back to them (``written_problems``);
+``hanoi-coop validate`` checks any published copy (errors located in the data files).
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from hanoi_coop.errors import Finding, Problem
-from hanoi_coop.layout import parquet_path
-from hanoi_coop.memo import ContentMemo
+from hanoi_coop.layout import csv_path, parquet_path
 from hanoi_coop.metadata import EVIDENCE, RESOURCES, SOURCES
 from hanoi_coop.package_open import (
     Published,
@@ -71,44 +71,23 @@ def pandera_findings(frames: dict[str, pd.DataFrame],
 
 
 def frame_findings(frames: dict[str, pd.DataFrame],
-                   changed: Collection[str] | None = None) -> list[Finding]:
-    """Everything wrong with typed frames: column checks (of the ``changed`` tables only, when
-    the others are known to pass them), then every cross-table rule."""
-    return pandera_findings(frames, changed) + check_rules(frames)
-
-
-# Frictionless's problems resource by resource, by what each report depends on: a build or a
-# check in which one file changed runs the row-by-row pass on that file (and on those whose
-# foreign keys read it), not on the whole package again.
-_FRICTIONLESS_SEEN: ContentMemo[tuple[Problem, ...]] = ContentMemo(512)
+                   tables: Collection[str] | None = None) -> list[Finding]:
+    """Everything wrong with typed frames: column checks (of ``tables`` only, when given),
+    then every cross-table rule."""
+    return pandera_findings(frames, tables) + check_rules(frames)
 
 
 def frictionless_problems(descriptor_path: Path,
                           tables: Collection[str] | None = None) -> list[Problem]:
     """Frictionless's report on a package (or on some tables of it), one problem per error."""
     # Imported here: Frictionless is slow to import and only this optional pass needs it.
-    from hanoi_coop.validation.frictionless_pass import (
-        descriptor_key,
-        resource_keys,
-        selected,
-        validate_resources,
-    )
+    from hanoi_coop.validation.frictionless_pass import selected, validate_resources
 
-    root = descriptor_path.parent
     descriptor = selected(json.loads(descriptor_path.read_text(encoding="utf-8")), tables)
-    checked = ("descriptor", descriptor_key(descriptor))
-    keys = resource_keys(descriptor, root)
-    found = {key: _FRICTIONLESS_SEEN[key] for key in keys if key in _FRICTIONLESS_SEEN}
-    missing = [i for i, key in enumerate(keys) if key not in found]
-    if missing or checked not in _FRICTIONLESS_SEEN:
-        reports = validate_resources(descriptor, root, missing)
-        if not isinstance(reports, list):  # the descriptor itself is invalid: no row is read
-            return _report_problems(reports, descriptor_path)
-        _FRICTIONLESS_SEEN.put(checked, ())
-        for i, report in zip(missing, reports, strict=True):
-            found[keys[i]] = tuple(_report_problems(report, descriptor_path))
-            _FRICTIONLESS_SEEN.put(keys[i], found[keys[i]])
-    return [problem for key in keys for problem in found[key]]
+    reports = validate_resources(descriptor, descriptor_path.parent)
+    if not isinstance(reports, list):  # the descriptor itself is invalid: no row is read
+        return _report_problems(reports, descriptor_path)
+    return [problem for report in reports for problem in _report_problems(report, descriptor_path)]
 
 
 def _report_problems(report: Any, descriptor_path: Path) -> list[Problem]:
@@ -227,51 +206,56 @@ def provenance_against_texts(frames: dict[str, pd.DataFrame], texts: Path) -> li
     return found
 
 
-def _unproven(frames: dict[str, pd.DataFrame],
-              proven: dict[str, pd.DataFrame] | None) -> list[str] | None:
-    """The tables that differ from frames already proven to pass every frame check (None:
-    nothing is proven, check all)."""
-    if proven is None:
-        return None
-    return [name for name, frame in frames.items()
-            if name not in proven or not frame.equals(proven[name])]
+def _read(published: Published) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+    """Read every file once, collecting what is wrong with the files themselves (checksums,
+    encoding, structure, Parquet schema and metadata, CSV and Parquet agreeing) and with both
+    descriptors against the model; returns the frames and the cells that did not parse."""
+    read_package(published)
+    frames = _frames(published)
+    published.problems += descriptor_problems(
+        published.descriptor, frames[SOURCES] if SOURCES in published.csv else None)
+    if published.croissant is not None:
+        published.problems += croissant_mismatches(
+            published.croissant, published.descriptor.get("version"))
+    return frames, published.findings
+
+
+def _located(published: Published, frames: dict[str, pd.DataFrame],
+             findings: list[Finding]) -> list[Problem]:
+    locate = published_locator(published, frames)
+    return list(published.problems) + [locate(f) for f in findings] + published.mismatches
 
 
 def validate_package(path: Path, with_frictionless: bool = True,
-                     texts: Path | None = None, frictionless_csv_only: bool = False,
-                     proven: dict[str, pd.DataFrame] | None = None) -> Report:
-    """Validate a published copy; raise ``Unreadable`` when it cannot be read.
-
-    ``frictionless_csv_only`` runs Frictionless on the CSV files alone: the Parquet files are
-    already proven equal to them cell for cell (and of the right Arrow schema), so Frictionless
-    reading them row by row again adds time, not a check.
-
-    ``proven``: frames that passed Pandera and the cross-table rules (the build's own). A table
-    read back equal to its proven frame, dtypes included, would give the same findings, so
-    only the others are checked again, and the rules only if any table differs.
-    """
+                     texts: Path | None = None) -> Report:
+    """Validate a published copy: open it, read each file once, check the frames (columns,
+    cross-table rules), the descriptors and, with ``texts``, every quote against its article;
+    raise ``Unreadable`` when it cannot be read."""
     with open_package(path) as published:
         if published.problems:  # e.g. an archive that escapes its folder: read nothing
             return Report(list(published.problems))
-        read_package(published)
-        frames = _frames(published)
-        unproven = _unproven(frames, proven)
-        checked = frame_findings(frames, unproven) if unproven != [] else []
-        findings = published.findings + _without_duplicates(checked, published.findings)
-        published.problems += descriptor_problems(
-            published.descriptor, frames[SOURCES] if SOURCES in published.csv else None)
-        if published.croissant is not None:
-            published.problems += croissant_mismatches(
-                published.croissant, published.descriptor.get("version"))
+        frames, unparsed = _read(published)
+        findings = unparsed + _without_duplicates(frame_findings(frames), unparsed)
         if texts is not None:
             findings += provenance_against_texts(frames, texts)
-        locate = published_locator(published, frames)
-        problems = (list(published.problems) + [locate(f) for f in findings]
-                    + published.mismatches)
+        problems = _located(published, frames, findings)
         if with_frictionless:
             seen = {(p.file, p.line) for p in problems}
-            tables = list(RESOURCES) if frictionless_csv_only else None
-            problems += [p for p in frictionless_problems(published.root / "datapackage.json",
-                                                          tables)
+            problems += [p for p in frictionless_problems(published.root / "datapackage.json")
                          if (p.file, p.line) not in seen]
         return Report(problems, {name: len(frame) for name, frame in frames.items()})
+
+
+def written_problems(path: Path, frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """What a build proves of the package it wrote from ``frames`` (already checked): every
+    file reads back, whole and consistent, to exactly those frames (values and dtypes). The
+    frames are not checked a second time."""
+    with open_package(path) as published:
+        read, unparsed = _read(published)
+        problems = _located(published, read, unparsed)
+        for name, frame in frames.items():
+            table = published.csv.get(name)
+            if table is None or not table.frame.equals(frame):
+                problems.append(Problem(csv_path(name), "round-trip", "the written file does "
+                                        "not read back to the table the build checked"))
+        return problems
