@@ -28,7 +28,7 @@ $(LOWEST_STAMP): pyproject.toml tests/lowest-requirements.txt
 	$(LOWEST)/bin/pip install --quiet -c tests/lowest-requirements.txt -e .
 	touch $(LOWEST_STAMP)
 
-# The build validates what it wrote with every check, Frictionless included, before publishing.
+# The build checks its tables once, writes them and proves the files read back to them.
 build: $(STAMP)  ## build the package from sources/ and curated/, validate it, publish data/
 	$(BIN)/hanoi-coop build
 
