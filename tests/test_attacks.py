@@ -149,6 +149,105 @@ def test_an_entry_hidden_between_entries(capsys, tmp_path: Path, scratch_tmp: Pa
     assert code == 1 and "[zip-hidden-entry]" in output, output
 
 
+def test_an_entry_whose_unicode_path_names_a_checked_file(capsys, tmp_path: Path,
+                                                         scratch_tmp: Path):
+    """Info-ZIP's Unicode Path extra field gives an entry a second name, which unzip writes
+    to (Python's zipfile ignores it): notes.txt would land on meetings.csv."""
+    import struct
+    import zlib
+
+    archive = _release_zip(tmp_path)
+    target = b"data/csv/meetings.csv"
+    with zipfile.ZipFile(archive, "a") as zipped:
+        info = zipfile.ZipInfo("data/csv/notes.txt", date_time=(1980, 1, 1, 0, 0, 0))
+        info.extra = struct.pack("<HHBI", 0x7075, 5 + len(target), 1,
+                                 zlib.crc32(b"data/csv/notes.txt")) + target
+        zipped.writestr(info, _bad_meetings())
+    code, output = _validate_zip(capsys, archive, scratch_tmp)
+    assert code == 1 and "[zip-entry-name]" in output and "second name" in output, output
+
+
+def _deflated(data: bytes) -> bytes:
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush()
+
+
+def test_an_entry_hidden_inside_another_entrys_data(capsys, tmp_path: Path, scratch_tmp: Path):
+    """The directory gives the last entry's compressed size as its deflate stream plus a whole
+    second meetings.csv; its own header gives the true size. zipfile and unzip read the
+    first meetings.csv; a streaming reader (Java's ZipInputStream) reads on into the second."""
+    import struct
+    import zlib
+
+    with zipfile.ZipFile(_release_zip(tmp_path)) as source:
+        members = [(i.filename, source.read(i)) for i in source.infolist()]
+
+    def local(name: bytes, data: bytes, packed: bytes, size: int) -> bytes:
+        return struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0x21,
+                           zlib.crc32(data), size, len(data), len(name), 0) + name
+    bad = _bad_meetings()
+    hidden = local(b"data/csv/meetings.csv", bad, _deflated(bad), len(_deflated(bad))) + (
+        _deflated(bad))
+    body = central = b""
+    for number, (name, data) in enumerate(members):
+        packed = _deflated(data)
+        payload = packed + (hidden if number == len(members) - 1 else b"")
+        offset = len(body)
+        body += local(name.encode(), data, packed, len(packed)) + payload
+        central += struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21,
+                               zlib.crc32(data), len(payload), len(data), len(name), 0, 0, 0,
+                               0, 0o100644 << 16, offset) + name.encode()
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(members), len(members),
+                      len(central), len(body), 0)
+    archive = tmp_path / "hidden-inside.zip"
+    archive.write_bytes(body + central + end)
+    with zipfile.ZipFile(archive) as zipped:
+        assert zipped.testzip() is None  # every entry reads, to zipfile
+    code, output = _validate_zip(capsys, archive, scratch_tmp)
+    assert code == 1 and "[zip-hidden-entry]" in output, output
+
+
+def test_a_streamed_zip_with_data_descriptors_is_read(capsys, tmp_path: Path,
+                                                      scratch_tmp: Path):
+    """Sizes after the data (a zip written to a stream) are legitimate: valid."""
+    import io
+
+    class Stream(io.RawIOBase):
+        def __init__(self) -> None:
+            self.data = bytearray()
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, chunk) -> int:
+            self.data += chunk
+            return len(chunk)
+
+    stream = Stream()
+    with zipfile.ZipFile(_release_zip(tmp_path)) as source, zipfile.ZipFile(
+            stream, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            out.writestr(info.filename, source.read(info))
+    archive = tmp_path / "streamed.zip"
+    archive.write_bytes(bytes(stream.data))
+    with zipfile.ZipFile(archive) as zipped:
+        assert all(i.flag_bits & 0x08 for i in zipped.infolist())
+    code, output = _validate_zip(capsys, archive, scratch_tmp)
+    assert code == 0, output
+
+
+@pytest.mark.parametrize("name", ["data/csv/meetings.csv.", "data/csv/meetings.csv ",
+                                  "data/csv./meetings.csv", "c:data/csv/meetings.csv",
+                                  "data/csv/meetings.csv:stream"])
+def test_names_windows_writes_over_a_checked_file(capsys, tmp_path: Path, scratch_tmp: Path,
+                                                 name):
+    archive = _release_zip(tmp_path, {name: _bad_meetings()})
+    code, output = _validate_zip(capsys, archive, scratch_tmp)
+    assert code == 1 and "[zip-entry-name]" in output, output
+
+
 @pytest.mark.parametrize("control", ["\x1b[2J", "\x07", "\nFAKE LINE: valid", "\u202e"])
 def test_member_names_with_control_characters_are_shown_escaped(capsys, tmp_path: Path,
                                                                scratch_tmp: Path, control):
@@ -237,6 +336,11 @@ FREE_TEXT = {
     "fullwidth at": "\uff20SUM(A1)", "fullwidth plus": "\uff0bcmd", "fullwidth minus": "\uff0d2+3",
     "n/a": "n/a", "#N/A": "#N/A", "<NA>": "<NA>", "#NA": "#NA", "1.#IND": "1.#IND",
     "-1.#QNAN": "-1.#QNAN", "#N/A N/A": "#N/A N/A",
+    "left-to-right mark": "He\u200eWei", "Arabic letter mark": "He\u061cWei",
+    "zero-width space": "He\u200bWei", "word joiner": "He\u2060Wei",
+    "soft hyphen": "He\u00adWei", "interlinear annotation": "He\ufff9Wei",
+    "small equals": "\ufe661+1", "small plus": "\ufe62cmd", "minus sign": "\u22122+3",
+    "space before equals": " =1+1", "ideographic space before equals": "\u3000=1+1",
 }
 
 
@@ -321,12 +425,26 @@ class _Hostile:
                     self.end_headers()
                     self.wfile.write(manifest)
                     return
+                with contextlib.suppress(OSError):  # the loader hung up, as it should
+                    self.respond()
+
+            def respond(self) -> None:
+                if hostile.mode == "header drip":
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                    hostile.answer(self.wfile)
+                    return
+                if hostile.mode == "redirect":
+                    self.send_response(302)
+                    self.send_header("Location", "http://127.0.0.1:9/elsewhere.parquet")
+                    self.end_headers()
+                    return
                 self.send_response(200)
                 if hostile.mode == "announce":
                     self.send_header("Content-Length", str(10**9))
+                if hostile.mode == "gzip":
+                    self.send_header("Content-Encoding", "gzip")
                 self.end_headers()
-                with contextlib.suppress(OSError):  # the loader hung up, as it should
-                    hostile.answer(self.wfile)
+                hostile.answer(self.wfile)
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -334,13 +452,13 @@ class _Hostile:
     def answer(self, out) -> None:
         import time
 
-        if self.mode == "drip":
+        if self.mode in ("drip", "header drip"):
             for _ in range(40):  # 12 s at most
                 out.write(b"x")
                 out.flush()
                 self.sent += 1
                 time.sleep(0.3)
-        elif self.mode in ("flood", "announce"):
+        elif self.mode in ("flood", "announce", "gzip"):
             for _ in range(200):  # 13 MB at most
                 out.write(b"\0" * 65536)
                 self.sent += 65536
@@ -356,6 +474,9 @@ class _Hostile:
 
 @pytest.mark.parametrize(("mode", "words"), [
     ("drip", "was not complete after 1.5 s"),
+    ("header drip", "was not complete after 1.5 s"),
+    ("gzip", "was sent gzip-encoded"),
+    ("redirect", "answered 302"),
     ("flood", "sent more than the"),
     ("announce", "announces 1000000000 bytes"),
 ])
@@ -445,3 +566,87 @@ def test_download_to_a_file_that_is_there(capsys, tmp_path: Path, monkeypatch):
     code, output = _cli(capsys, "download", RELEASE, "--to", str(there))
     assert code == 2 and "a file is there, not a folder" in output
     assert there.read_text() == "mine\n"
+
+
+def test_a_lone_surrogate_is_a_located_problem_not_a_traceback(workspace: Path):
+    from hanoi_coop.build import build
+    from hanoi_coop.errors import InputError
+
+    from .conftest import replace_in
+
+    replace_in(workspace / "curated" / "meetings.yaml",
+               "  title: Chairman Vu Dai Thang meets Chinese Ambassador He Wei\n",
+               '  title: "Chairman \\ud800"\n')
+    with pytest.raises(InputError) as caught:
+        build(workspace)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line, problem.rule) == ("curated/meetings.yaml", 8, "yaml")
+    assert "surrogate" in problem.message
+
+
+def _rewrite_parquet(package: Path, table: str, edit) -> None:
+    import pyarrow.parquet as pq
+
+    from .corruption import refresh_checksums
+
+    path = package / "data" / "parquet" / f"{table}.parquet"
+    pq.write_table(edit(pq.read_table(path)), path, compression="zstd")
+    refresh_checksums(package)
+
+
+def test_a_parquet_file_that_unpacks_to_far_more_than_its_table(capsys, tmp_path: Path):
+    """One cell of 100 MB of zstd-packed text: a 10 KB file (1.5 GB took 6 GB of memory and
+    ran for minutes). Its footer declares the size; it is not read."""
+    import pyarrow as pa
+
+    from .corruption import copy_package
+
+    package = copy_package(tmp_path / "package")
+
+    def bomb(table):
+        column = table.schema.get_field_index("clue_text")
+        values = table.column(column).to_pylist()
+        values[0] = "x" * 100_000_000
+        return table.set_column(column, table.schema.field(column), pa.array(values))
+
+    _rewrite_parquet(package, "year_clues", bomb)
+    assert (package / "data" / "parquet" / "year_clues.parquet").stat().st_size < 100_000
+    code, output = _cli(capsys, "validate", str(package))
+    assert code == 1 and "data/parquet/year_clues.parquet: [parquet-unreadable] declares" in (
+        output) and "decompression bomb" in output, output
+
+
+def test_parquet_metadata_that_writes_a_key_twice(capsys, tmp_path: Path):
+    """pyarrow's mappings keep the first value; DuckDB and the file's bytes show both."""
+    import pyarrow as pa
+
+    from .corruption import copy_package
+
+    package = copy_package(tmp_path / "package")
+
+    def doubled(table):
+        fields = []
+        for f in table.schema:
+            pairs = list(f.metadata.items())
+            if f.name == "title":
+                pairs.append((b"description", b"EVIL"))
+            fields.append(pa.field(f.name, f.type, f.nullable, pa.KeyValueMetadata(pairs)))
+        table_pairs = [*table.schema.metadata.items(), (b"title", b"EVIL TABLE")]
+        return table.cast(pa.schema(fields, metadata=pa.KeyValueMetadata(table_pairs)))
+
+    _rewrite_parquet(package, "meetings", doubled)
+    code, output = _cli(capsys, "validate", str(package))
+    assert code == 1, output
+    assert "meetings.parquet, field title: [parquet-metadata] the file's metadata writes a " \
+        "key twice" in output, output
+
+
+def test_a_package_without_its_croissant_json(capsys, tmp_path: Path):
+    """croissant.json alone holds the Parquet files' checksums (the descriptor cannot):
+    a package from 2.9.0 on without it is invalid, not silently unchecked."""
+    from .corruption import copy_package
+
+    package = copy_package(tmp_path / "package")
+    (package / "croissant.json").unlink()
+    code, output = _cli(capsys, "validate", str(package))
+    assert code == 1 and "croissant.json is missing" in output, output

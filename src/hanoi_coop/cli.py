@@ -26,6 +26,10 @@ def _build(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    except Exception as exc:  # input no check foresaw: named, never a traceback
+        print(f"build failed: {printable(f'{type(exc).__name__}: {exc}')} (nothing was "
+              "published; please report the input that caused it)", file=sys.stderr)
+        return 1
     say = (lambda *_: None) if args.quiet else print
     say(summary(assembled))
     say("build ok: data/, schemas/, datapackage.json and croissant.json written from tables "
@@ -69,8 +73,8 @@ def _validate(args: argparse.Namespace) -> int:
         else:
             print(f"cannot read package: {exc}", file=sys.stderr)
         return 2
-    if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    if args.json:  # ASCII: a value's bidi or control characters reach no terminal raw
+        print(json.dumps(report.to_dict(), ensure_ascii=True, indent=2))
     elif report.valid:
         if not args.quiet:
             total = sum(report.rows.values())

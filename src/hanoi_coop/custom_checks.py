@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from hanoi_coop import dates, names
 from hanoi_coop.metadata.fields import (
+    BLANKS_BEFORE,
     FORBIDDEN_CHARACTERS,
     FORMULA_STARTS,
     MISSING_VALUE_TOKENS,
@@ -47,7 +48,7 @@ def column_check(function: Callable[[str], bool], column: pd.Series) -> pd.Serie
 # same, with Python's re semantics ("$" also matches before a final newline), in a few Arrow
 # passes; the tests hold each to its pattern on any text.
 _MISSING_TOKENS = pa.array(list(MISSING_VALUE_TOKENS))
-_FORMULA = f"^[{FORMULA_STARTS}]"
+_FORMULA = f"^[{BLANKS_BEFORE}]*[{FORMULA_STARTS}]"
 _FORBIDDEN = "[" + character_ranges(FORBIDDEN_CHARACTERS, r"\x{{{:x}}}") + "]"  # RE2's form
 
 

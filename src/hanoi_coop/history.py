@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from hanoi_coop.diff import snapshot
+from hanoi_coop.errors import printable
 from hanoi_coop.layout import RELEASES
 from hanoi_coop.release import released_versions
 
@@ -66,7 +67,7 @@ def history(record_id: str, root: Path) -> list[Event]:
 
 def format_history(record_id: str, events: list[Event]) -> str:
     if not events:
-        return f"{record_id}: in no release"
+        return f"{printable(record_id)}: in no release"
     lines = []
     for event in events:
         lines.append(f"{event.version}  {event.table}  {event.what}")

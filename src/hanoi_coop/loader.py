@@ -12,10 +12,13 @@ it to the portal you use, e.g. http://127.0.0.1:8001); HANOI_COOP_CACHE the cach
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import shutil
-import time
+import socket
+import threading
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,7 +132,7 @@ TIMEOUT_ENV = "HANOI_COOP_TIMEOUT"
 DEFAULT_DEADLINE_S = 300.0
 MANIFEST = "manifest.json"
 MANIFEST_MAX_BYTES = 4 * 1024**2  # the manifest itself: its sha256 is in the registry
-_CONNECT_S, _READ_S = 10, 30  # one connection attempt; one silence between bytes
+_READ_S = 30  # one connection attempt, or one silence between bytes
 _CHUNK = 1 << 16
 
 
@@ -143,35 +146,73 @@ def _deadline() -> float:
 
 @dataclass(frozen=True)
 class BoundedDownload:
-    """A pooch downloader that stops at ``max_bytes`` and after ``deadline`` seconds."""
+    """A pooch downloader that stops at ``max_bytes`` received and ``deadline`` seconds
+    after it starts, headers included: a watchdog hangs up the connection at the deadline,
+    however the server spaces its bytes. Only the file itself is taken: no redirect is
+    followed and no content encoding is accepted (bytes received are bytes counted)."""
 
     max_bytes: int
     deadline: float
 
     def __call__(self, url: str, output_file: Any, pooch: Any = None, **_: Any) -> None:
-        import requests
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise DownloadError(f"{url}: only http and https addresses are fetched")
+        kind = http.client.HTTPSConnection if parts.scheme == "https" else (
+            http.client.HTTPConnection)
+        connection = kind(parts.hostname, parts.port, timeout=_READ_S)
+        expired = threading.Event()
+        sockets: list[socket.socket] = []
+        watchdog = threading.Timer(self.deadline, _hang_up, (sockets, expired))
+        watchdog.start()
+        try:
+            connection.connect()
+            sockets.append(connection.sock)  # http.client lets go of it once headers are in
+            if expired.is_set():
+                _hang_up(sockets, expired)
+            self._receive(url, parts, connection, output_file)
+        except (OSError, http.client.HTTPException) as exc:
+            if not expired.is_set():
+                raise DownloadError(f"cannot download {url}: {exc}") from None
+        finally:
+            watchdog.cancel()
+            connection.close()
+        if expired.is_set():
+            raise DownloadError(f"{url} was not complete after {self.deadline:g} s "
+                                f"({TIMEOUT_ENV} sets the limit): stopped")
 
-        started = time.monotonic()
-        with requests.get(url, stream=True, timeout=(_CONNECT_S, _READ_S)) as response:
-            response.raise_for_status()
-            declared = response.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > self.max_bytes:
-                raise DownloadError(f"{url} announces {declared} bytes; the release publishes "
-                                    f"{self.max_bytes}: not downloaded")
-            with _opened(output_file) as sink:
-                received = 0
-                # read1: what has arrived, at most a chunk (read waits for a whole chunk,
-                # which a server sending a byte at a time would stretch without end)
-                while chunk := response.raw.read1(_CHUNK, decode_content=True):
-                    received += len(chunk)
-                    if received > self.max_bytes:
-                        raise DownloadError(f"{url} sent more than the {self.max_bytes} bytes "
-                                            "the release publishes: stopped")
-                    if time.monotonic() - started > self.deadline:
-                        raise DownloadError(f"{url} was not complete after {self.deadline:g} s "
-                                            f"({received} of {self.max_bytes} bytes; "
-                                            f"{TIMEOUT_ENV} sets the limit): stopped")
-                    sink.write(chunk)
+    def _receive(self, url: str, parts: urllib.parse.SplitResult,
+                 connection: http.client.HTTPConnection, output_file: Any) -> None:
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        connection.request("GET", target or "/", headers={"Accept-Encoding": "identity"})
+        response = connection.getresponse()
+        if response.status != 200:
+            raise DownloadError(f"{url} answered {response.status} {response.reason} "
+                                "(redirects are not followed)")
+        encoding = response.getheader("Content-Encoding", "identity").strip().lower()
+        if encoding != "identity":
+            raise DownloadError(f"{url} was sent {encoding}-encoded; only the file itself is "
+                                "taken")
+        declared = response.getheader("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise DownloadError(f"{url} announces {declared} bytes; the release publishes "
+                                f"{self.max_bytes}: not downloaded")
+        with _opened(output_file) as sink:
+            received = 0
+            while chunk := response.read1(_CHUNK):  # what has arrived, at most a chunk
+                received += len(chunk)
+                if received > self.max_bytes:
+                    raise DownloadError(f"{url} sent more than the {self.max_bytes} bytes "
+                                        "the release publishes: stopped")
+                sink.write(chunk)
+
+
+def _hang_up(sockets: list[socket.socket], expired: threading.Event) -> None:
+    """At the deadline: the blocked read returns at once (end of stream or an error)."""
+    expired.set()
+    for sock in sockets:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 @contextlib.contextmanager

@@ -12,8 +12,10 @@ import struct
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import BinaryIO
 from zlib import error as zlib_error
 
 import pandas as pd
@@ -37,6 +39,7 @@ class Table:
     frame: pd.DataFrame
     lines: list[int] | None  # None: row i is on line i + 2 (no cell spans lines)
     path: str
+    size: int = 0  # the file's bytes
 
     def line(self, row: int) -> int | None:
         if self.lines is None:
@@ -125,10 +128,19 @@ def inside_package(root: Path, relative: str) -> Path:
 
 def extracted_as(name: str) -> str:
     """The path common extractors (unzip, Python's ``extractall``, Frictionless) write an
-    entry to: backslashes as folders, empty and '.' parts dropped; compared without case and
-    in NFC, as a case-insensitive or normalising file system would store it."""
-    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
-    return unicodedata.normalize("NFC", "/".join(parts)).casefold()
+    entry to: backslashes as folders, empty and '.' parts dropped, trailing dots and spaces
+    dropped (Windows); compared without case and in NFC, as a case-insensitive or
+    normalising file system would store it."""
+    parts = [p.rstrip(". ") for p in name.replace("\\", "/").split("/")]
+    return unicodedata.normalize("NFC", "/".join(p for p in parts if p)).casefold()
+
+
+def _plain(name: str) -> bool:
+    """A name every extractor writes where it says: parts that are not empty or '.', that
+    do not end in a dot or space, no drive or stream colon, nothing unprintable."""
+    parts = name.split("/")
+    return all(p and p == p.rstrip(". ") for p in parts) and ":" not in name and all(
+        c.isprintable() for c in name)
 
 
 def _plain_name_problem(archive: Path, info: zipfile.ZipInfo) -> Problem | None:
@@ -137,16 +149,38 @@ def _plain_name_problem(archive: Path, info: zipfile.ZipInfo) -> Problem | None:
     if pure.is_absolute() or ".." in pure.parts or "\\" in name:
         return Problem(archive.name, "zip-path-escape", "archive entry escapes the package "
                        "folder", value=name)
-    stem = name.removesuffix("/") if info.is_dir() else name
-    if stem != "/".join(p for p in stem.split("/") if p not in ("", ".")) or not all(
-            c.isprintable() for c in name):
+    if not _plain(name.removesuffix("/") if info.is_dir() else name):
         return Problem(archive.name, "zip-entry-name", "archive entry name is not a plain "
-                       "path ('.' or empty parts, control characters): extractors write it "
-                       f"as {extracted_as(name)!r}", value=name)
+                       "path ('.' or empty parts, a trailing dot or space, a colon, control "
+                       f"characters): extractors write it as {extracted_as(name)!r}",
+                       value=name)
+    second = _unicode_path(info.extra)
+    if second is not None and second != name:
+        return Problem(archive.name, "zip-entry-name", "archive entry carries a second name "
+                       f"(its Unicode Path field, which unzip writes to): {second!r}",
+                       value=name)
     if stat.S_ISLNK(info.external_attr >> 16):
         return Problem(archive.name, "zip-entry-name", "archive entry is a symbolic link: "
                        "extractors would create a link instead of a file", value=name)
     return None
+
+
+_UNICODE_PATH = 0x7075  # Info-ZIP's extra field: a UTF-8 name that replaces the entry's
+
+
+def _extra_fields(extra: bytes) -> dict[int, bytes]:
+    fields: dict[int, bytes] = {}
+    at = 0
+    while at + 4 <= len(extra):
+        kind, size = struct.unpack_from("<HH", extra, at)
+        fields.setdefault(kind, extra[at + 4:at + 4 + size])
+        at += 4 + size
+    return fields
+
+
+def _unicode_path(extra: bytes) -> str | None:
+    field = _extra_fields(extra).get(_UNICODE_PATH)
+    return None if field is None else field[5:].decode("utf-8", "replace")
 
 
 def _zip_problems(archive: Path, zipped: zipfile.ZipFile) -> list[Problem]:
@@ -186,16 +220,65 @@ def _layout_problems(archive: Path, infos: list[zipfile.ZipInfo], directory: int
                 raise Unreadable(f"{archive}: damaged archive: entry {info.filename} lies past "
                                  "the end of the file")
             fields = _LOCAL_HEADER.unpack(header)
-            name = handle.read(fields[9])
+            name, extra = handle.read(fields[9]), handle.read(fields[10])
             named = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437",
                                               "replace")
-            if name != named or not _adjacent(position, info.header_offset):
+            data = info.header_offset + _LOCAL_HEADER.size + fields[9] + fields[10]
+            if name != named or not _adjacent(position, info.header_offset) or (
+                    _unicode_path(extra) not in (None, info.filename)) or not _same_entry(
+                    handle, info, fields, data):
                 problems.append(_hidden(archive, info.filename))
-            position = (info.header_offset + _LOCAL_HEADER.size + fields[9] + fields[10]
-                        + info.compress_size)
+            position = data + info.compress_size
     if not _adjacent(position, directory):
         problems.append(_hidden(archive, "(after the last entry)"))
     return problems
+
+
+_FLAGS, _METHOD, _CRC, _COMPRESSED, _SIZE = 2, 3, 6, 7, 8  # in the local header
+_LATER = 0x08  # sizes and CRC in a data descriptor after the data
+_UNKNOWN = 0xFFFFFFFF  # a zip64 size, in its extra field
+
+
+def _same_entry(handle: BinaryIO, info: zipfile.ZipInfo, fields: tuple, data: int) -> bool:
+    """The local header says what the directory says (method, flags, CRC and sizes); an
+    entry whose sizes follow its data must end exactly where the directory says, or a
+    streaming reader, which finds the end by decompressing, reads on into hidden bytes."""
+    if fields[_METHOD] != info.compress_type or (fields[_FLAGS] & _LATER) != (
+            info.flag_bits & _LATER):
+        return False
+    if not fields[_FLAGS] & _LATER:
+        return all(fields[i] in (want, _UNKNOWN) for i, want in (
+            (_CRC, info.CRC), (_COMPRESSED, info.compress_size), (_SIZE, info.file_size)))
+    if not _descriptor_agrees(handle, info, data + info.compress_size):
+        return False
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return info.compress_type == zipfile.ZIP_STORED
+    handle.seek(data)
+    stream = zlib.decompressobj(-15)
+    left = info.compress_size
+    while left > 0 and not stream.eof:
+        chunk = handle.read(min(left, _COPY_CHUNK))
+        if not chunk:
+            return False
+        left -= len(chunk)
+        stream.decompress(chunk, _COPY_CHUNK)  # the output is not kept
+        while stream.unconsumed_tail and not stream.eof:
+            stream.decompress(stream.unconsumed_tail, _COPY_CHUNK)
+    return stream.eof and left == 0 and not stream.unused_data and not stream.unconsumed_tail
+
+
+def _descriptor_agrees(handle: BinaryIO, info: zipfile.ZipInfo, at: int) -> bool:
+    """The data descriptor after an entry's data (signature optional) says the directory's
+    CRC and sizes."""
+    handle.seek(at)
+    found = handle.read(24)
+    if found[:4] == b"PK\x07\x08":
+        found = found[4:]
+    small = len(found) >= 12 and struct.unpack_from("<III", found) == (
+        info.CRC, info.compress_size, info.file_size)
+    large = len(found) >= 20 and struct.unpack_from("<IQQ", found) == (
+        info.CRC, info.compress_size, info.file_size)
+    return small or large
 
 
 def _adjacent(end: int, start: int) -> bool:

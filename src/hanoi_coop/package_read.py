@@ -292,14 +292,34 @@ class ParquetColumns:
             raise ParquetUnreadable(_unreadable(self.relative, exc)) from exc
 
 
-def read_parquet(resource: Resource, data: bytes, relative: str,
+# What a Parquet file may unpack to, by the sizes its footer declares: a few times its CSV
+# file's bytes (Arrow's columns are about as large as the text), and at least this much. A
+# 10 KB file whose one cell holds 100 MB of zstd-packed text is not read (a bomb).
+PARQUET_RATIO = 8
+PARQUET_FLOOR = 64 * 1024**2
+
+
+def _declared_size(metadata: pq.FileMetaData) -> int:
+    groups = [metadata.row_group(i) for i in range(metadata.num_row_groups)]
+    return sum(max(g.total_byte_size, sum(g.column(j).total_uncompressed_size
+                                           for j in range(g.num_columns))) for g in groups)
+
+
+def read_parquet(resource: Resource, data: bytes, relative: str, csv_bytes: int = 0,
                  ) -> tuple[ParquetColumns | None, list[Problem]]:
-    """The Parquet file, if its footer reads and its schema is the model's."""
+    """The Parquet file, if its footer reads, it unpacks to no more than its table's CSV
+    file allows, and its schema is the model's."""
     try:
         file = pq.ParquetFile(pa.BufferReader(data))
         schema = file.schema_arrow
+        declared = _declared_size(file.metadata)
     except Exception as exc:  # pyarrow raises several types for a damaged file
         return None, [_unreadable(relative, exc)]
+    limit = max(PARQUET_FLOOR, PARQUET_RATIO * csv_bytes)
+    if declared > limit:
+        return None, [Problem(relative, "parquet-unreadable", f"declares {declared} bytes of "
+                              f"data, over {limit} ({PARQUET_RATIO} times its CSV file): not "
+                              "read (a decompression bomb?)")]
     got = [(f.name, str(f.type)) for f in schema]
     want = [(f.name, str(f.type)) for f in arrow_schema(resource)]
     if got != want:
@@ -329,13 +349,29 @@ def _metadata_differences(got: dict | None, want: dict | None) -> list[str]:
             for key in sorted(set(got) | set(want)) if got.get(key) != want.get(key)]
 
 
+def _repeated_keys(got: pa.Schema) -> list[str | None]:
+    """The columns (None: the table) whose metadata writes a key twice: pyarrow's mappings
+    show one value, DuckDB and the file's own bytes both."""
+    def plain(f: pa.Field) -> pa.Field:
+        return pa.field(f.name, f.type, f.nullable, f.metadata)
+
+    columns = [f.name for f in got
+               if pa.schema([f]).serialize() != pa.schema([plain(f)]).serialize()]
+    rebuilt = pa.schema([plain(f) for f in got], metadata=got.metadata)
+    table = not columns and got.serialize() != rebuilt.serialize()
+    return [*columns, *([None] if table else [])]
+
+
 def metadata_problems(relative: str, got: pa.Schema, want: pa.Schema) -> list[Problem]:
     """What the Parquet file says of itself (a table's title, description and primary key;
     a column's title, description, codelist and nullability) where the model says otherwise:
     readers of the file (pyarrow, DuckDB, polars) show these words, so they are checked."""
-    problems = [Problem(relative, "parquet-metadata", "the file describes its table otherwise "
-                        "than the model", value=difference)
-                for difference in _metadata_differences(got.metadata, want.metadata)]
+    problems = [Problem(relative, "parquet-metadata", "the file's metadata writes a key twice "
+                        "(readers show either value)", field=column)
+                for column in _repeated_keys(got)]
+    problems += [Problem(relative, "parquet-metadata", "the file describes its table otherwise "
+                         "than the model", value=difference)
+                 for difference in _metadata_differences(got.metadata, want.metadata)]
     for have, should in zip(got, want, strict=True):
         if have.nullable != should.nullable:
             problems.append(Problem(relative, "parquet-metadata", "the file says the column "
@@ -477,7 +513,9 @@ def _read_entry(published: Published, resource: Resource, entry: dict, parquet: 
         if parquet:
             data = handle.read()  # compressed: small beside its CSV file
             facts = facts_of(data)
-            columns, problems = read_parquet(resource, data, relative)
+            table = published.csv.get(resource.name)
+            columns, problems = read_parquet(resource, data, relative,
+                                             table.size if table is not None else 0)
         else:
             facts, parsed = _parse(resource, handle, relative)
     digests[path] = facts.digest
@@ -489,7 +527,7 @@ def _read_entry(published: Published, resource: Resource, entry: dict, parquet: 
     if parsed.frame is None:
         return None
     published.findings += parsed.findings
-    published.csv[resource.name] = Table(parsed.frame, parsed.lines, relative)
+    published.csv[resource.name] = Table(parsed.frame, parsed.lines, relative, facts.size)
     if "rows" in entry and entry["rows"] != len(parsed.frame) and not parsed.problems:
         published.problems.append(Problem(relative, "row-count",
                                           f"{len(parsed.frame)} rows, datapackage.json says "
@@ -519,6 +557,15 @@ def _distribution_problems(root: Path, item: object, digests: dict[Path, str]) -
     return []
 
 
+CROISSANT_SINCE = (2, 9, 0)
+
+
+def _version_at_least(version: object, since: tuple[int, int, int]) -> bool:
+    parts = str(version).split(".")
+    return len(parts) == 3 and all(p.isdigit() for p in parts) and tuple(
+        int(p) for p in parts) >= since
+
+
 def croissant_problems(published: Published, digests: dict[Path, str] | None = None,
                        ) -> list[Problem]:
     """croissant.json (from 2.9.0; older releases have none): readable, every data file of the
@@ -526,6 +573,10 @@ def croissant_problems(published: Published, digests: dict[Path, str] | None = N
     (``digests``: those already worked out, by path)."""
     path = published.root / CROISSANT
     if not path.is_file():
+        if _version_at_least(published.descriptor.get("version"), CROISSANT_SINCE):
+            return [_croissant_problem("croissant.json is missing: a package from "
+                                       f"{'.'.join(map(str, CROISSANT_SINCE))} on has one, and "
+                                       "it alone holds the Parquet files' checksums")]
         return []
     try:
         if path.stat().st_size > MAX_DESCRIPTOR_BYTES:

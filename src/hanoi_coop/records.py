@@ -7,6 +7,8 @@ that names the file and the line, never a traceback or a silently dropped value.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -172,7 +174,7 @@ def parsed_yaml(name: str, text: str) -> tuple[Any, list[Problem]]:
     """The parsed document and the keys written twice in it. libyaml reads a plain file; a
     file with an anchor, an alias or a syntax error is read by the Python loader, which
     refuses and locates them."""
-    if _scanned(name, text) and yaml.__with_libyaml__:
+    if _scanned(name, text):
         try:
             return _parse_with(_FastLineLoader, name, text)
         except (yaml.YAMLError, InputError):
@@ -187,23 +189,39 @@ _OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _event_problem(name: str, event: yaml.Event, message: str) -> InputError:
+    mark = event.start_mark
+    return InputError([Problem(name, "yaml", message, line=mark.line + 1 if mark else None)])
+
+
 def _scanned(name: str, text: str) -> bool:
-    """Whether the document is plain (no anchor, no alias; False when it does not parse),
-    read as a stream of events (no recursion). Raises InputError at the line where it nests
-    deeper than MAX_DEPTH."""
+    """Whether the document is plain (no anchor, no alias) and libyaml reads it, found from
+    its stream of events (no recursion). Raises InputError at the line where a value nests
+    deeper than MAX_DEPTH or holds a lone surrogate. What libyaml refuses is scanned again
+    by the Python parser, which the Python loader then follows."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    for loader in ([fast] if fast else []) + [yaml.SafeLoader]:
+        try:
+            return _plain_events(name, yaml.parse(text, Loader=loader)) and loader is fast
+        except yaml.YAMLError:
+            continue
+    return False
+
+
+def _plain_events(name: str, events: Iterator[yaml.Event]) -> bool:
     plain, depth = True, 0
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        for event in yaml.parse(text, Loader=loader):
-            depth += isinstance(event, _OPEN) - isinstance(event, _CLOSE)
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                raise InputError([Problem(name, "yaml", f"values nested deeper than {MAX_DEPTH} "
-                                          "levels", line=mark.line + 1 if mark else None)])
-            plain = plain and not (isinstance(event, yaml.AliasEvent)
-                                   or getattr(event, "anchor", None))
-    except yaml.YAMLError:
-        return False
+    for event in events:
+        depth += isinstance(event, _OPEN) - isinstance(event, _CLOSE)
+        if depth > MAX_DEPTH:
+            raise _event_problem(name, event, f"values nested deeper than {MAX_DEPTH} levels")
+        if isinstance(event, yaml.ScalarEvent) and _SURROGATE.search(event.value):
+            raise _event_problem(name, event, "a lone surrogate (U+D800 to U+DFFF) is not a "
+                                 "character: no file can hold it as UTF-8")
+        plain = plain and not (isinstance(event, yaml.AliasEvent)
+                               or getattr(event, "anchor", None))
     return plain
 
 

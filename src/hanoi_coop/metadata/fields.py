@@ -23,19 +23,23 @@ ISO_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 # Free text may not be a missing-value token (pandas reads "NA", "n/a" or "#N/A" as missing:
 # its whole default list, and "none") nor start like a spreadsheet formula (=, +, -, @, a tab
-# or carriage return, or their fullwidth forms, as OWASP lists them) unless it is a number,
-# nor hold a character that acts instead of showing: a control character (NUL, a terminal's
-# escape codes; a line break "\n" is text), a line or paragraph separator, or a Unicode
-# control that reorders what a reader sees (RLO). Applied to every free-text field so
-# Frictionless and Pandera both reject such cells. Said once, as its parts: the Table Schema
-# pattern is made from them, and so is the Arrow check Pandera runs (``custom_checks``).
+# or carriage return, their fullwidth and small forms or the minus sign, after any spaces;
+# OWASP lists most of them) unless it is a number, nor hold a character that acts instead of
+# showing: a control character (NUL, a terminal's escape codes; a line break "\n" is text), a
+# line or paragraph separator, a Unicode control that reorders what a reader sees (RLO, the
+# directional marks), or one that is there unseen (zero-width spaces and joiners, the soft
+# hyphen, invisible operators). Applied to every free-text field so Frictionless and Pandera
+# both reject such cells. Said once, as its parts: the Table Schema pattern is made from
+# them, and so is the Arrow check Pandera runs (``custom_checks``).
 MISSING_VALUE_TOKENS = (
     "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
     "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null", "none")
-FORMULA_STARTS = "=+@\\t\\r\uff1d\uff0b\uff0d\uff20-"  # a regex class's body
+FORMULA_STARTS = "=+@\\t\\r\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b\u2212-"  # class body
+BLANKS_BEFORE = " \u00a0\u3000"  # spaces a spreadsheet skips before a formula
 SIGNED_NUMBER_REST = "[0-9][0-9.,]*"  # what may follow a formula start: a number
-FORBIDDEN_CHARACTERS = ((0x00, 0x09), (0x0B, 0x1F), (0x7F, 0x9F), (0x2028, 0x2029),
-                        (0x202A, 0x202E), (0x2066, 0x2069), (0xFEFF, 0xFEFF))
+FORBIDDEN_CHARACTERS = ((0x00, 0x09), (0x0B, 0x1F), (0x7F, 0x9F), (0xAD, 0xAD), (0x61C, 0x61C),
+                        (0x180E, 0x180E), (0x200B, 0x200F), (0x2028, 0x202E),
+                        (0x2060, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB))
 
 
 def character_ranges(ranges: tuple[tuple[int, int], ...], form: str = "\\u{:04x}") -> str:
@@ -53,7 +57,7 @@ def _literal(text: str) -> str:
 
 SAFE_TEXT_PATTERN = (
     rf"^(?!(?:{'|'.join(_literal(t) for t in MISSING_VALUE_TOKENS)})$)"
-    rf"(?![{FORMULA_STARTS}](?!{SIGNED_NUMBER_REST}$))"
+    rf"(?![{BLANKS_BEFORE}]*[{FORMULA_STARTS}](?!{SIGNED_NUMBER_REST}$))"
     rf"[^{character_ranges(FORBIDDEN_CHARACTERS)}]+$"
 )
 SEARCH_KEY_PATTERN = r"^[a-z0-9 .,'()&/\-]+$"
