@@ -79,6 +79,8 @@ def _validate(args: argparse.Namespace) -> int:
         if not args.quiet:
             total = sum(report.rows.values())
             print(f"valid: {len(report.rows)} tables, {total} rows")
+            for notice in report.notices:
+                print(f"  notice: {notice}")
     else:
         print(f"invalid: {len(report.problems)} error(s)")
         for problem in report.problems:

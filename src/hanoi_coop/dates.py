@@ -80,9 +80,9 @@ def _plain_bounds(value: str) -> tuple[str, str] | None:
 
 
 def is_edtf(value: str) -> bool:
+    """A date the package can read and bound."""
     try:
-        if _plain_bounds(value) is None:
-            parse(value)
+        bounds(value)
     except DateError:
         return False
     return True
@@ -96,7 +96,10 @@ def bounds(value: str) -> tuple[str | None, str | None]:
     parsed = parse(value)
     if "XXXX" in value:
         return None, None
-    return _iso(parsed.lower_strict()), _iso(parsed.upper_strict())
+    try:
+        return _iso(parsed.lower_strict()), _iso(parsed.upper_strict())
+    except Exception as exc:  # the package parses some values it cannot bound ("0000-0X-01")
+        raise DateError(f"not a date with bounds: {value!r}") from exc
 
 
 def date_columns(prefix: str, spec: dict | None) -> dict[str, str | None]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hanoi_coop.metadata.package import NAME
 
 RELEASES = "releases"  # releases/VERSION/ under the repository root
@@ -11,6 +13,7 @@ PARQUET_SUFFIX = "-parquet"  # a table's Parquet resource is named TABLE-parquet
 # The loader's registry of released files (version -> file -> sha256), in the checkout that
 # releases them: the installed package reads its own copy.
 REGISTRY = "src/hanoi_coop/registry.json"
+INSTALLED_REGISTRY = Path(__file__).parent / "registry.json"  # the installed package's copy
 
 
 def csv_path(table: str) -> str:

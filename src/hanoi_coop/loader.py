@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from hanoi_coop.layout import parquet_path
+from hanoi_coop.layout import INSTALLED_REGISTRY, parquet_path
 from hanoi_coop.metadata import RESOURCES, Resource
 
 if TYPE_CHECKING:
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 PORTAL_ENV = "HANOI_COOP_PORTAL"
 CACHE_ENV = "HANOI_COOP_CACHE"
 _HERE = Path(__file__).parent
-REGISTRY = _HERE / "registry.json"
 
 
 class DownloadError(RuntimeError):
@@ -110,7 +109,8 @@ def _installed_file(table: str) -> Path:
 def _fetcher(version: str) -> pooch.Pooch:
     import pooch  # here, not at the top: only a pinned version needs it (0.08 s of import)
 
-    registry = json.loads(REGISTRY.read_text(encoding="utf-8")) if REGISTRY.exists() else {}
+    registry = json.loads(INSTALLED_REGISTRY.read_text(encoding="utf-8")) if (
+        INSTALLED_REGISTRY.exists()) else {}
     if version not in registry:
         known = ", ".join(registry) or "none"
         raise KeyError(f"no release {version!r} (released: {known})")

@@ -27,8 +27,10 @@ from hanoi_coop.package_open import (
 )
 from hanoi_coop.package_read import read_package
 from hanoi_coop.schemas import pandera_schema, typed_frame
+from hanoi_coop.validation.contract import contract_problems, own_contract
 from hanoi_coop.validation.descriptor import croissant_mismatches, descriptor_problems
 from hanoi_coop.validation.rules import check_rules
+from hanoi_coop.version import package_version
 
 Locator = Callable[[Finding], Problem]
 
@@ -112,6 +114,7 @@ def _report_problems(report: Any, descriptor_path: Path) -> list[Problem]:
 class Report:
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)  # said, never counted against it
 
     @property
     def valid(self) -> bool:
@@ -119,7 +122,7 @@ class Report:
 
     def to_dict(self) -> dict:
         return {"valid": self.valid, "rows": self.rows,
-                "errors": [p.to_dict() for p in self.problems]}
+                "errors": [p.to_dict() for p in self.problems], "notices": self.notices}
 
 
 def published_locator(published: Published, frames: dict[str, pd.DataFrame]) -> Locator:
@@ -234,6 +237,9 @@ def validate_package(path: Path, with_frictionless: bool = True,
     with open_package(path) as published:
         if published.problems:  # e.g. an archive that escapes its folder: read nothing
             return Report(list(published.problems))
+        released = own_contract(published)
+        if released is not None and published.descriptor.get("version") != package_version():
+            return _against_own_contract(published, released)
         frames, unparsed = _read(published)
         findings = unparsed + _without_duplicates(frame_findings(frames), unparsed)
         if texts is not None:
@@ -244,6 +250,21 @@ def validate_package(path: Path, with_frictionless: bool = True,
             problems += [p for p in frictionless_problems(published.root / "datapackage.json")
                          if (p.file, p.line) not in seen]
         return Report(problems, {name: len(frame) for name, frame in frames.items()})
+
+
+def _against_own_contract(published: Published, released: dict[str, str]) -> Report:
+    """An earlier release: intact and keeping its own descriptor's promises; what today's
+    model would say of its descriptor is a notice."""
+    problems, rows = contract_problems(published, released)
+    version = published.descriptor.get("version")
+    differences = descriptor_problems(published.descriptor, None)
+    notice = (f"release {version} is checked against its own contract (the datapackage.json "
+              f"it was released with) and the files the registry recorded for it")
+    if differences:
+        notice += (f"; today's model ({package_version()}) would report "
+                   f"{len(differences)} difference(s) in its descriptor, which do not count "
+                   "against it")
+    return Report(problems, rows, [notice])
 
 
 def written_problems(path: Path, frames: dict[str, pd.DataFrame]) -> list[Problem]:
