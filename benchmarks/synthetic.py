@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from hanoi_coop.metadata import RESOURCES
-from hanoi_coop.package_open import open_package
-from hanoi_coop.package_read import read_package
-from hanoi_coop.package_write import write_package
+from hanoi_coop.package.access import open_package
+from hanoi_coop.package.read import read_package
+from hanoi_coop.package.write import write_package
 from hanoi_coop.version import package_version
 
 SHARED = ("sources", "source_segments")

@@ -51,7 +51,7 @@ def copy_outputs(built: Path, root: Path) -> None:
 def copy_releases(root: Path, *versions: str) -> list[str]:
     """The named releases (by default the newest, which a new release is compared with) copied
     into ``root/releases``: copying all of them costs every test that needs one a second."""
-    from hanoi_coop.release import released_versions
+    from hanoi_coop.publish.release import released_versions
 
     chosen = sorted(set(versions) | {released_versions(ROOT)[-1]})
     for version in chosen:

@@ -9,7 +9,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from hanoi_coop.portal import prepare
+from hanoi_coop.portal.serve import prepare
 
 
 def _free_port() -> int:

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from hanoi_coop import cli
-from hanoi_coop import package_open as opening
-from hanoi_coop.package_open import extracted_as
-from hanoi_coop.release import released_versions
+from hanoi_coop.package import access as opening
+from hanoi_coop.package.access import extracted_as
+from hanoi_coop.publish.release import released_versions
 
 from .conftest import ROOT
 from .corruption import csv_file, read_rows

@@ -17,7 +17,7 @@ import pytest
 
 from hanoi_coop.build import build
 from hanoi_coop.errors import InputError, Problem
-from hanoi_coop.package_open import Unreadable
+from hanoi_coop.package.access import Unreadable
 from hanoi_coop.validation.validate import validate_package
 
 from .conftest import replace_in
@@ -342,7 +342,7 @@ def test_parquet_data_that_does_not_read(package: Path, monkeypatch, read):
     """A footer that reads over a column whose pages do not: a located problem, whether the
     table is read whole (small) or a column at a time (large), and the other tables read."""
     if read != "whole":
-        monkeypatch.setattr("hanoi_coop.package_read.WHOLE_ROWS", 0)
+        monkeypatch.setattr("hanoi_coop.package.read.WHOLE_ROWS", 0)
     path = package / "data" / "parquet" / "meetings.parquet"
     data = bytearray(path.read_bytes())
     chunk = pq.ParquetFile(path).metadata.row_group(0).column(5)  # event_type

@@ -12,7 +12,7 @@ import pytest
 
 from hanoi_coop.build import PUBLISHED, build
 from hanoi_coop.errors import InputError
-from hanoi_coop.package_write import schema_files
+from hanoi_coop.package.write import schema_files
 
 from .conftest import ROOT, copy_outputs, replace_in
 
@@ -147,7 +147,7 @@ def test_a_writer_that_changes_a_value_is_caught_by_the_check_of_the_written_fil
     """The frames are checked once, before they are written; a cell the writer got wrong
     does not read back to the checked frame, and nothing is published."""
     from hanoi_coop import build as build_module
-    from hanoi_coop.package_write import write_package
+    from hanoi_coop.package.write import write_package
 
     def damaging_writer(frames, folder, version):
         frames = dict(frames)

@@ -109,8 +109,8 @@ def test_package_descriptor_lists_both_formats_of_every_table():
 def test_parquet_and_csv_agree_cell_for_cell():
     from hanoi_coop.layout import parquet_path
     from hanoi_coop.metadata import RESOURCES
-    from hanoi_coop.package_open import open_package
-    from hanoi_coop.package_read import compare_formats, read_package, read_parquet
+    from hanoi_coop.package.access import open_package
+    from hanoi_coop.package.read import compare_formats, read_package, read_parquet
 
     with open_package(ROOT) as published:
         read_package(published)

@@ -22,10 +22,10 @@ import hanoi_coop
 import hanoi_coop.version
 from hanoi_coop import build as build_module
 from hanoi_coop import cli
-from hanoi_coop import package_open as published_module
-from hanoi_coop import release as release_module
 from hanoi_coop.layout import REGISTRY
 from hanoi_coop.metadata import RESOURCES
+from hanoi_coop.package import access as published_module
+from hanoi_coop.publish import release as release_module
 
 from .conftest import ROOT, copy_releases, replace_in
 from .corruption import (
@@ -344,7 +344,7 @@ def test_every_problem_of_every_source_is_reported_at_once(workspace: Path):
 
 
 def test_shipped_input_schemas_are_the_models(tmp_path: Path):
-    from hanoi_coop.inputs import input_schema_files
+    from hanoi_coop.ingest.inputs import input_schema_files
 
     for relative, data in input_schema_files().items():
         assert (ROOT / relative).read_bytes() == data, f"{relative} is stale: run make build"
@@ -585,8 +585,8 @@ def test_broken_pipe_ends_quietly(arguments):
 
 # --- diff through each version's own descriptor ----------------------------------------------
 def test_diff_counts_removed_ids_of_a_table_whose_columns_changed(package: Path):
-    from hanoi_coop.diff import diff, snapshot
-    from hanoi_coop.release import required_bump
+    from hanoi_coop.publish.diff import diff, snapshot
+    from hanoi_coop.publish.release import required_bump
 
     from .corruption import drop_column
 

@@ -22,7 +22,7 @@ from hanoi_coop.metadata.fields import ID_PATTERN
 from hanoi_coop.metadata.inputs import CURATED_FILES, CuratedFile
 from hanoi_coop.metadata.resources import EVIDENCE, ForeignKey
 from hanoi_coop.metadata.types import TYPES, ColumnType
-from hanoi_coop.sqlite_export import write_sqlite
+from hanoi_coop.package.sqlite import write_sqlite
 from hanoi_coop.validation.validate import validate_package
 
 BRIDGES = Resource(
@@ -104,8 +104,8 @@ def test_a_table_declared_in_the_model_alone_is_built_and_validated(
     assert "data/parquet/bridges.parquet" in {d["contentUrl"] for d in croissant["distribution"]}
     assert validate_package(workspace, with_frictionless=False).valid  # the build ran it
 
-    from hanoi_coop.package_open import open_package
-    from hanoi_coop.package_read import read_package
+    from hanoi_coop.package.access import open_package
+    from hanoi_coop.package.read import read_package
 
     with open_package(workspace) as published:
         frames = {n: t.frame for n, t in read_package(published).csv.items()}
@@ -182,7 +182,7 @@ def test_a_narrowed_codelist_is_checked_at_once_in_the_same_process(monkeypatch,
     """Validate, narrow a codelist in the model, validate the same frames again: the answer
     follows the model (the Pandera findings were remembered by table name and frame digest,
     and a model change in one process answered "valid")."""
-    from hanoi_coop.package_read import read_frames
+    from hanoi_coop.package.read import read_frames
     from hanoi_coop.validation.validate import pandera_findings
 
     frames = read_frames(built)

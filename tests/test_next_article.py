@@ -137,7 +137,7 @@ def test_add_source_refuses_bytes_that_are_not_utf8(workspace: Path, tmp_path: P
 
 
 def test_the_proposal_reproduces_the_curated_segments_of_every_article():
-    from hanoi_coop.intake import propose
+    from hanoi_coop.ingest.intake import propose
 
     for entry in yaml.safe_load((ROOT / "sources" / "sources.yaml").read_text()):
         text = (ROOT / "sources" / "articles" / f"{entry['source_id']}.txt").read_text()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from hanoi_coop.pictures import Dated, timeline
+from hanoi_coop.portal.pictures import Dated, timeline
 
 
 def test_an_unknown_year_is_listed_not_placed_and_an_inferred_one_is_drawn_open():
@@ -24,8 +24,8 @@ def test_an_unknown_year_is_listed_not_placed_and_an_inferred_one_is_drawn_open(
 
 def test_a_release_without_place_links_still_has_its_pictures():
     """A portal over releases older than 2.11.0 starts: the map says why it is missing."""
-    from hanoi_coop.package_read import read_frames
-    from hanoi_coop.pictures import pictures_page
+    from hanoi_coop.package.read import read_frames
+    from hanoi_coop.portal.pictures import pictures_page
 
     from .conftest import ROOT
 

@@ -11,8 +11,8 @@ import pytest
 
 from hanoi_coop.build import build
 from hanoi_coop.errors import InputError
-from hanoi_coop.package_read import read_frames
-from hanoi_coop.sqlite_export import write_sqlite
+from hanoi_coop.package.read import read_frames
+from hanoi_coop.package.sqlite import write_sqlite
 
 from .conftest import ROOT, replace_in
 

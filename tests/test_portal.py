@@ -13,7 +13,7 @@ import pytest
 
 import hanoi_coop
 from hanoi_coop.loader import CACHE_ENV, PORTAL_ENV, DownloadError
-from hanoi_coop.release import released_versions
+from hanoi_coop.publish.release import released_versions
 
 from .conftest import ROOT, copy_releases
 from .portal_server import running_portal

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hanoi_coop.portal import database_path
+from hanoi_coop.portal.serve import database_path
 
 from .conftest import ROOT
 
@@ -132,9 +132,9 @@ def test_databases_page_still_lists_every_release(portal):
 def test_each_release_keeps_its_own_table_and_column_descriptions(portal, monkeypatch):
     """Served one database at a time (Datasette copies what the plugin gives for every table's
     permission check): each release's page still shows that release's own descriptions."""
-    from hanoi_coop import portal_plugin
-    from hanoi_coop.portal import release_metadata
-    from hanoi_coop.release import released_versions
+    from hanoi_coop.portal import plugin as portal_plugin
+    from hanoi_coop.portal.serve import release_metadata
+    from hanoi_coop.publish.release import released_versions
 
     base, _ = portal
     newest = database_path(released_versions(ROOT)[-1])
@@ -162,7 +162,7 @@ def _location(url: str) -> tuple[int, str]:
 
 
 def test_latest_and_dotted_addresses_reach_the_release(portal):
-    from hanoi_coop.release import released_versions
+    from hanoi_coop.publish.release import released_versions
 
     base, _ = portal
     newest = released_versions(ROOT)[-1]
@@ -190,7 +190,7 @@ def test_full_text_search_finds_only_matching_rows(portal):
 def test_limits_are_set_on_every_connection(tmp_path: Path):
     import sqlite3
 
-    from hanoi_coop.portal_plugin import CONNECTION_LIMITS, HEAP_LIMIT_BYTES, prepare_connection
+    from hanoi_coop.portal.plugin import CONNECTION_LIMITS, HEAP_LIMIT_BYTES, prepare_connection
 
     connection = sqlite3.connect(":memory:")
     default = connection.getlimit(sqlite3.SQLITE_LIMIT_LENGTH)

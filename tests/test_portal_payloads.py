@@ -20,10 +20,10 @@ import pytest
 from datasette.utils import tilde_encode
 
 from hanoi_coop.metadata import RESOURCES
-from hanoi_coop.package_read import read_frames
-from hanoi_coop.package_write import write_package
-from hanoi_coop.portal import database_path
-from hanoi_coop.release import write_bundle
+from hanoi_coop.package.read import read_frames
+from hanoi_coop.package.write import write_package
+from hanoi_coop.portal.serve import database_path
+from hanoi_coop.publish.release import write_bundle
 
 from .corruption import copy_published
 

@@ -12,11 +12,11 @@ import pytest
 
 import hanoi_coop
 import hanoi_coop.version
-from hanoi_coop import release as release_module
 from hanoi_coop.build import build
-from hanoi_coop.diff import diff, format_diff, snapshot
 from hanoi_coop.layout import REGISTRY
-from hanoi_coop.release import ReleaseError, check_version, released_versions, required_bump
+from hanoi_coop.publish import release as release_module
+from hanoi_coop.publish.diff import diff, format_diff, snapshot
+from hanoi_coop.publish.release import ReleaseError, check_version, released_versions, required_bump
 
 from .conftest import ROOT, copy_outputs, copy_releases, replace_in
 from .corruption import copy_package, drop_column
@@ -119,7 +119,7 @@ def test_version_numbers_must_follow_the_previous_release():
 
 
 def test_a_release_of_unchanged_data_needs_notes_saying_why():
-    from hanoi_coop.diff import PackageDiff
+    from hanoi_coop.publish.diff import PackageDiff
 
     with pytest.raises(ReleaseError, match="nothing changed since 1.0.0"):
         check_version("1.0.0", "1.1.0", PackageDiff())

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from hanoi_coop import cli
-from hanoi_coop.release import released_versions
+from hanoi_coop.publish.release import released_versions
 from hanoi_coop.validation.validate import validate_package
 
 from .conftest import ROOT

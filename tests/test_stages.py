@@ -7,13 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from hanoi_coop.coverage import coverage, mentions
-from hanoi_coop.curation import load_curated
-from hanoi_coop.diff import Snapshot, diff, format_diff
+from hanoi_coop.assemble.coverage import coverage, mentions
 from hanoi_coop.errors import InputError
+from hanoi_coop.ingest.curation import load_curated
+from hanoi_coop.ingest.sources import Segment, Source
 from hanoi_coop.metadata.inputs import CURATED_FILES
-from hanoi_coop.release import required_bump
-from hanoi_coop.sources import Segment, Source
+from hanoi_coop.publish.diff import Snapshot, diff, format_diff
+from hanoi_coop.publish.release import required_bump
 
 
 # --- curation --------------------------------------------------------------------------------
@@ -199,8 +199,8 @@ def test_naming_words_may_skip_with_an_ellipsis_but_not_invent():
 def test_pandera_findings_follow_the_frame_not_an_earlier_check_of_its_table(built: Path):
     """The same table checked again after one cell, its row numbers or one dtype changed is
     checked anew."""
-    from hanoi_coop.package_open import open_package
-    from hanoi_coop.package_read import read_package
+    from hanoi_coop.package.access import open_package
+    from hanoi_coop.package.read import read_package
     from hanoi_coop.validation.validate import _frames, pandera_findings
 
     with open_package(built) as published:
@@ -224,8 +224,8 @@ def test_pandera_findings_follow_the_frame_not_an_earlier_check_of_its_table(bui
 def test_a_text_column_of_another_dtype_is_a_type_finding(built: Path):
     """Text held as objects with a number among them, or in Python's string storage, fails
     the dtype check; the package's own text columns pass it whole."""
-    from hanoi_coop.package_open import open_package
-    from hanoi_coop.package_read import read_package
+    from hanoi_coop.package.access import open_package
+    from hanoi_coop.package.read import read_package
     from hanoi_coop.validation.validate import _frames, pandera_findings
 
     with open_package(built) as published:
@@ -244,10 +244,10 @@ def test_a_text_column_of_another_dtype_is_a_type_finding(built: Path):
 def test_a_derived_table_follows_the_tables_it_is_made_from(built: Path):
     """Derived again after a joined table changed, it holds the change; what a caller does to
     a derived frame is not what the next caller gets."""
-    from hanoi_coop.derivation import derive
+    from hanoi_coop.assemble.derivation import derive
     from hanoi_coop.metadata import RESOURCES
-    from hanoi_coop.package_open import open_package
-    from hanoi_coop.package_read import read_package
+    from hanoi_coop.package.access import open_package
+    from hanoi_coop.package.read import read_package
     from hanoi_coop.validation.validate import _frames
 
     with open_package(built) as published:
@@ -279,7 +279,7 @@ def test_a_typed_frame_follows_its_rows_and_its_declaration(monkeypatch):
     import dataclasses
 
     from hanoi_coop.metadata import FIELDS, RESOURCES
-    from hanoi_coop.schemas import typed_frame
+    from hanoi_coop.package.schemas import typed_frame
 
     resource = RESOURCES["figures"]
     rows = [{f.name: None for f in resource.fields} | {"figure_id": f"fig-{i}", "value": i}
@@ -303,8 +303,8 @@ def test_the_rules_remembered_findings_follow_the_model(built: Path, monkeypatch
     import dataclasses
 
     from hanoi_coop.metadata import FIELDS, RESOURCES
-    from hanoi_coop.package_open import open_package
-    from hanoi_coop.package_read import read_package
+    from hanoi_coop.package.access import open_package
+    from hanoi_coop.package.read import read_package
     from hanoi_coop.validation.rules import check_rules
     from hanoi_coop.validation.validate import _frames
 
@@ -345,8 +345,8 @@ def test_a_hedge_names_its_comparator_as_whole_words(words, comparator):
 
 def test_an_organization_whose_parent_is_no_row_does_not_break_the_naming_rule(built: Path):
     """Found by the property test: a parent id that names no organization."""
-    from hanoi_coop.package_open import open_package
-    from hanoi_coop.package_read import read_package
+    from hanoi_coop.package.access import open_package
+    from hanoi_coop.package.read import read_package
     from hanoi_coop.validation.rules import quotes_name_their_referents
     from hanoi_coop.validation.validate import _frames
 
@@ -402,10 +402,10 @@ def test_every_type_writes_the_same_cells_and_arrow_values_at_any_size(monkeypat
 def test_a_csv_file_written_in_batches_is_the_file_written_whole(monkeypatch, built: Path):
     """Rows are written a batch at a time (memory stays bounded at 10^7 rows); batches of 7
     rows give the bytes of the built file, header once, no row lost or repeated."""
-    import hanoi_coop.package_write as package_write
+    import hanoi_coop.package.write as package_write
     from hanoi_coop.layout import csv_path
     from hanoi_coop.metadata import RESOURCES
-    from hanoi_coop.package_read import read_frames
+    from hanoi_coop.package.read import read_frames
 
     frames = read_frames(built)
     monkeypatch.setattr(package_write, "_CSV_BATCH_ROWS", 7)
@@ -436,8 +436,8 @@ def test_a_file_changed_in_one_cell_is_parsed_again(built: Path, tmp_path: Path)
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from hanoi_coop.package_open import open_package
-    from hanoi_coop.package_read import read_package
+    from hanoi_coop.package.access import open_package
+    from hanoi_coop.package.read import read_package
 
     from .corruption import copy_package, set_cell
 
@@ -469,8 +469,8 @@ def test_a_file_changed_in_one_cell_is_parsed_again(built: Path, tmp_path: Path)
 def test_libyaml_and_the_python_loader_read_every_input_file_alike():
     """The fast loader gives the data, lines and duplicate keys the Python loader gives, for
     every curated and source file and for a mapping with a key written twice."""
+    from hanoi_coop.ingest.records import _FastLineLoader, _LineLoader, _parse_with
     from hanoi_coop.metadata.inputs import input_files
-    from hanoi_coop.records import _FastLineLoader, _LineLoader, _parse_with
 
     root = Path(__file__).resolve().parents[1]
     texts = {spec.path: (root / spec.path).read_text(encoding="utf-8") for spec in input_files()}
@@ -487,7 +487,7 @@ def test_file_facts_in_chunks_are_the_facts_of_the_whole_bytes(monkeypatch, data
     import hashlib
     import io
 
-    from hanoi_coop import package_read
+    from hanoi_coop.package import read as package_read
 
     whole = package_read.FileFacts(
         hashlib.sha256(data).hexdigest(), len(data), data.count(b"\n"),
@@ -502,7 +502,7 @@ def test_file_facts_in_chunks_are_the_facts_of_the_whole_bytes(monkeypatch, data
 def test_large_tables_compare_a_column_at_a_time(built: Path, monkeypatch):
     """With "small" set at 10 rows, the valid package still validates: every table over 10
     rows is compared with its CSV file a column at a time, with no false mismatch."""
-    from hanoi_coop import package_read
+    from hanoi_coop.package import read as package_read
     from hanoi_coop.validation.validate import validate_package
 
     monkeypatch.setattr(package_read, "WHOLE_ROWS", 10)
@@ -542,8 +542,8 @@ def test_the_bytes_hashed_are_the_bytes_parsed(built: Path, monkeypatch, tmp_pat
     one read of the same bytes, so the table read is the one whose checksum was checked (it
     was hashed in one read and parsed in a second: the checksum passed on the old bytes and
     the values came from the new)."""
-    from hanoi_coop.package_open import open_package
-    from hanoi_coop.package_read import read_package
+    from hanoi_coop.package.access import open_package
+    from hanoi_coop.package.read import read_package
 
     from .corruption import copy_published, csv_file, refresh_checksums
 

@@ -18,19 +18,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from hanoi_coop.authorities import link_authorities
-from hanoi_coop.coverage import SourceCoverage, coverage, format_report
-from hanoi_coop.curation import Curated, load_curated
-from hanoi_coop.derivation import derived_frames
+from hanoi_coop.assemble.authorities import link_authorities
+from hanoi_coop.assemble.coverage import SourceCoverage, coverage, format_report
+from hanoi_coop.assemble.derivation import derived_frames
+from hanoi_coop.assemble.evidence import locate_claims
+from hanoi_coop.assemble.name_coverage import NameCoverage, format_name_report, name_coverage
 from hanoi_coop.errors import Finding, InputError, Problem
-from hanoi_coop.evidence import locate_claims
-from hanoi_coop.inputs import check_inputs
+from hanoi_coop.ingest.curation import Curated, load_curated
+from hanoi_coop.ingest.inputs import check_inputs
+from hanoi_coop.ingest.sources import load_sources, source_rows
 from hanoi_coop.layout import CROISSANT, DESCRIPTOR
 from hanoi_coop.metadata import EVIDENCE, RESOURCES, SEGMENTS, SOURCES
-from hanoi_coop.name_coverage import NameCoverage, format_name_report, name_coverage
-from hanoi_coop.package_write import write_package
-from hanoi_coop.schemas import typed_frame
-from hanoi_coop.sources import load_sources, source_rows
+from hanoi_coop.package.schemas import typed_frame
+from hanoi_coop.package.write import write_package
 from hanoi_coop.validation.validate import frame_findings, written_problems
 from hanoi_coop.version import package_version
 

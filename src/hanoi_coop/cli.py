@@ -36,7 +36,7 @@ def _build(args: argparse.Namespace) -> int:
         "checked once (Pandera, cross-table rules, every quote found in its article) and "
         "proven to read back to them")
     from hanoi_coop.docs import refresh_citation, refresh_readme
-    from hanoi_coop.inputs import refresh_input_schemas
+    from hanoi_coop.ingest.inputs import refresh_input_schemas
 
     if refresh_readme(Path(args.root)):
         say("README.md: generated blocks refreshed")
@@ -50,7 +50,7 @@ def _build(args: argparse.Namespace) -> int:
 def _unreadable(exc: Exception, where: object) -> Exception:
     """An error reading a user's package as the 'cannot read' message says it: the Unreadable
     it is, or any other exception (a file no check foresaw) named with its type."""
-    from hanoi_coop.package_open import Unreadable
+    from hanoi_coop.package.access import Unreadable
 
     if isinstance(exc, Unreadable):
         return exc
@@ -91,7 +91,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     import json
 
-    from hanoi_coop.diff import diff, format_diff, resolve, snapshot
+    from hanoi_coop.publish.diff import diff, format_diff, resolve, snapshot
 
     root = Path(args.root)
     try:
@@ -105,7 +105,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
-    from hanoi_coop.release import ReleaseError, release
+    from hanoi_coop.publish.release import ReleaseError, release
 
     try:
         target = release(Path(args.root), args.version)
@@ -131,7 +131,7 @@ def _known_names(root: Path) -> set[str]:
 
 
 def _add_source(args: argparse.Namespace) -> int:
-    from hanoi_coop.intake import IntakeError, add_source, to_do
+    from hanoi_coop.ingest.intake import IntakeError, add_source, to_do
 
     root = Path(args.root)
     try:
@@ -156,7 +156,7 @@ def _add_source(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
-    from hanoi_coop.history import format_history, history
+    from hanoi_coop.publish.history import format_history, history
 
     try:
         events = history(args.id, Path(args.root))
@@ -170,7 +170,7 @@ def _history(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import os
 
-    from hanoi_coop.portal import prepare
+    from hanoi_coop.portal.serve import prepare
 
     command = prepare(Path(args.root).resolve(), Path(args.out).resolve())
     command += ["--host", args.host, "--port", str(args.port)]

@@ -21,7 +21,7 @@ import pyarrow.csv as pa_csv
 from hanoi_coop.errors import Problem
 from hanoi_coop.layout import DESCRIPTOR, INSTALLED_REGISTRY
 from hanoi_coop.metadata.types import TYPES
-from hanoi_coop.package_open import Published, inside_package, safe_relative
+from hanoi_coop.package.access import Published, inside_package, safe_relative
 
 
 def released_files(version: object) -> dict[str, str] | None:

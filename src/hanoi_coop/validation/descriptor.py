@@ -13,11 +13,11 @@ from typing import Any
 
 import pandas as pd
 
-from hanoi_coop.croissant import croissant
 from hanoi_coop.errors import Problem
 from hanoi_coop.layout import CROISSANT, DESCRIPTOR, csv_path, parquet_path
 from hanoi_coop.metadata import RESOURCES
-from hanoi_coop.package_write import Written, package_descriptor, resource_descriptor
+from hanoi_coop.package.croissant import croissant
+from hanoi_coop.package.write import Written, package_descriptor, resource_descriptor
 
 # Each file's facts are the descriptor's record of that file, checked against the file itself
 # (checksum, row-count); the version is the package's own.

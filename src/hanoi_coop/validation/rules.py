@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hanoi_coop import dates
-from hanoi_coop.derivation import derive
+from hanoi_coop.assemble.derivation import derive
 from hanoi_coop.errors import Finding
 from hanoi_coop.metadata import CLUE_DATE, EVIDENCE, RESOURCES, YEAR_CLUES
 from hanoi_coop.metadata.inputs import DATE_GROUPS

@@ -20,13 +20,13 @@ import pandera.pandas as pa
 from hanoi_coop.errors import Finding, Problem
 from hanoi_coop.layout import csv_path, parquet_path
 from hanoi_coop.metadata import EVIDENCE, RESOURCES, SOURCES
-from hanoi_coop.package_open import (
+from hanoi_coop.package.access import (
     Published,
     Unreadable,
     open_package,
 )
-from hanoi_coop.package_read import read_package
-from hanoi_coop.schemas import pandera_schema, typed_frame
+from hanoi_coop.package.read import read_package
+from hanoi_coop.package.schemas import pandera_schema, typed_frame
 from hanoi_coop.validation.contract import contract_problems, own_contract
 from hanoi_coop.validation.descriptor import croissant_mismatches, descriptor_problems
 from hanoi_coop.validation.rules import check_rules

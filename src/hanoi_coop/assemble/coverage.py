@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hanoi_coop.errors import Problem
+from hanoi_coop.ingest.records import load_records
+from hanoi_coop.ingest.sources import Source
 from hanoi_coop.quotes import find_quote, normalise
-from hanoi_coop.records import load_records
-from hanoi_coop.sources import Source
 
 _NUMBER_WORDS = (
     "one-third|double-digit|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"

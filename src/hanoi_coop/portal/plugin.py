@@ -1,5 +1,5 @@
 """The portal's Datasette plugin: resource limits on every SQLite connection, plain 4xx answers
-and no server paths in the introspection pages. Registered by ``hanoi_coop.portal``'s launcher.
+and no server paths in the introspection pages. Registered by ``portal.serve``'s launcher.
 """
 
 from __future__ import annotations

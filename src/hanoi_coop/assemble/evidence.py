@@ -7,12 +7,12 @@ so no fact rests on them alone, but a caption that contradicts the body is worth
 
 from __future__ import annotations
 
-from hanoi_coop.curation import QuoteClaim
 from hanoi_coop.errors import Problem
+from hanoi_coop.ingest.curation import QuoteClaim
+from hanoi_coop.ingest.sources import Source
 from hanoi_coop.metadata import RESOURCES
 from hanoi_coop.metadata.codelists import CONTENT_SEGMENT_KINDS
 from hanoi_coop.quotes import find_quote
-from hanoi_coop.sources import Source
 
 
 def _problem(claim: QuoteClaim, rule: str, message: str, value: object = None) -> Problem:

@@ -12,10 +12,10 @@ from datasette.utils import tilde_encode
 
 from hanoi_coop.layout import RELEASES, release_stem
 from hanoi_coop.metadata import RESOURCES, package
-from hanoi_coop.package_read import read_frames
-from hanoi_coop.package_write import json_bytes
-from hanoi_coop.pictures import STYLE, pictures_page
-from hanoi_coop.release import released_versions
+from hanoi_coop.package.read import read_frames
+from hanoi_coop.package.write import json_bytes
+from hanoi_coop.portal.pictures import STYLE, pictures_page
+from hanoi_coop.publish.release import released_versions
 
 SQL_TIME_LIMIT_MS = 1000
 MAX_RETURNED_ROWS = 1000
@@ -135,7 +135,8 @@ def pages(root: Path) -> dict[str, dict[str, str]]:
 def prepare(root: Path, out: Path) -> list[str]:
     """Write metadata, pages and the page template under ``out``; return the datasette
     command line."""
-    from hanoi_coop import portal_plugin  # Datasette's handlers: imported where served
+    # Datasette's handlers: imported where served
+    from hanoi_coop.portal import plugin as portal_plugin
 
     (out / "templates").mkdir(parents=True, exist_ok=True)
     (out / "metadata.json").write_bytes(json_bytes(metadata(root)))
@@ -145,7 +146,8 @@ def prepare(root: Path, out: Path) -> list[str]:
         portal_plugin.PAGE_TEMPLATE_TEXT, encoding="utf-8")
     databases = [str(root / RELEASES / v / f"{database_name(v)}.sqlite")
                  for v in released_versions(root)]
-    command = [sys.executable, "-m", "hanoi_coop.portal", "serve", PORTAL_FILES_OPTION, str(out)]
+    command = [sys.executable, "-m", "hanoi_coop.portal.serve", "serve", PORTAL_FILES_OPTION,
+               str(out)]
     for database in databases:
         command += ["-i", database]
     return command + [
@@ -162,7 +164,7 @@ def main(argv: list[str]) -> None:
     from datasette.cli import cli
     from datasette.plugins import pm
 
-    from hanoi_coop import portal_plugin
+    from hanoi_coop.portal import plugin as portal_plugin
 
     if PORTAL_FILES_OPTION in argv:
         at = argv.index(PORTAL_FILES_OPTION)

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from hanoi_coop.coverage import excused_spans
+from hanoi_coop.assemble.coverage import excused_spans
 from hanoi_coop.errors import Problem
+from hanoi_coop.ingest.sources import Source
 from hanoi_coop.metadata import EVIDENCE, RESOURCES
-from hanoi_coop.sources import Source
 
 Node = tuple[str, str]  # (table, primary key)
 

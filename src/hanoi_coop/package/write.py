@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from hanoi_coop.croissant import croissant
 from hanoi_coop.layout import CROISSANT, DESCRIPTOR, PARQUET_SUFFIX, csv_path, parquet_path
 from hanoi_coop.metadata import RESOURCES, SOURCES, Resource, package
-from hanoi_coop.schemas import arrow_table, pandera_schema, table_schema
+from hanoi_coop.package.croissant import croissant
+from hanoi_coop.package.schemas import arrow_table, pandera_schema, table_schema
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 

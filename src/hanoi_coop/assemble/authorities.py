@@ -13,8 +13,8 @@ import functools
 from importlib.metadata import version
 from typing import Any
 
-from hanoi_coop.curation import Curated
 from hanoi_coop.errors import Problem
+from hanoi_coop.ingest.curation import Curated
 from hanoi_coop.metadata import RESOURCES
 from hanoi_coop.metadata.resources import AuthorityLinks
 

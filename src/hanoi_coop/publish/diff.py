@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from hanoi_coop.layout import RELEASES
-from hanoi_coop.package_open import Unreadable, open_package, safe_relative
+from hanoi_coop.package.access import Unreadable, open_package, safe_relative
 
 
 @dataclass

@@ -14,8 +14,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from hanoi_coop.errors import InputError, Problem
+from hanoi_coop.ingest.records import parsed_yaml, record_id, strip_lines, yaml_text
 from hanoi_coop.metadata.inputs import EVIDENCE_KEY, InputFile, input_files
-from hanoi_coop.records import parsed_yaml, record_id, strip_lines, yaml_text
 
 # jsonschema's keyword -> the rule name users read (the same names the build reports elsewhere).
 # A keyword not listed here is reported under the catch-all rule.
@@ -129,7 +129,7 @@ SCHEMA_FOLDER = "curated/schemas"
 
 def input_schema_files() -> dict[str, bytes]:
     """The shipped JSON Schemas of the input files, by path under the repository root."""
-    from hanoi_coop.package_write import json_bytes
+    from hanoi_coop.package.write import json_bytes
 
     return {f"{SCHEMA_FOLDER}/{Path(spec.path).stem}.schema.json": json_bytes(spec.schema)
             for spec in input_files()}

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from hanoi_coop.diff import snapshot
 from hanoi_coop.errors import printable
 from hanoi_coop.layout import RELEASES
-from hanoi_coop.release import released_versions
+from hanoi_coop.publish.diff import snapshot
+from hanoi_coop.publish.release import released_versions
 
 
 @dataclass(frozen=True)

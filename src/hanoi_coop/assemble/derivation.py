@@ -7,7 +7,7 @@ import pandas as pd
 
 from hanoi_coop.metadata import RESOURCES, Resource
 from hanoi_coop.metadata.resources import Ancestor, Derivation
-from hanoi_coop.schemas import cast_column
+from hanoi_coop.package.schemas import cast_column
 
 
 def _indexed(frames: dict[str, pd.DataFrame], table: str) -> pd.DataFrame:

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from hanoi_coop.errors import Finding, Problem
 from hanoi_coop.layout import CROISSANT, PARQUET_SUFFIX, parquet_path
 from hanoi_coop.metadata import RESOURCES, Field, Resource
-from hanoi_coop.package_open import (
+from hanoi_coop.package.access import (
     MAX_DESCRIPTOR_BYTES,
     Published,
     Table,
@@ -33,7 +33,7 @@ from hanoi_coop.package_open import (
     safe_relative,
     strict_json,
 )
-from hanoi_coop.schemas import arrow_schema
+from hanoi_coop.package.schemas import arrow_schema
 
 BOM = b"\xef\xbb\xbf"
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from hanoi_coop import dates, names
 from hanoi_coop.errors import InputError, Problem
+from hanoi_coop.ingest.records import Record, load_records
 from hanoi_coop.metadata import FIELDS, RESOURCES
 from hanoi_coop.metadata.fields import DATE_PARTS
 from hanoi_coop.metadata.inputs import (
@@ -22,7 +23,6 @@ from hanoi_coop.metadata.inputs import (
     MORE_QUOTES_KEY,
     Nested,
 )
-from hanoi_coop.records import Record, load_records
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hanoi_coop.errors import InputError, Problem
+from hanoi_coop.ingest.records import Record, load_records
 from hanoi_coop.metadata.codelists import CONTENT_SEGMENT_KINDS, SEGMENT_KIND
 from hanoi_coop.quotes import normalise
-from hanoi_coop.records import Record, load_records
 
 
 @dataclass(frozen=True)

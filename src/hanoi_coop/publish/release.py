@@ -16,7 +16,6 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from hanoi_coop.diff import PackageDiff, diff, format_diff, snapshot
 from hanoi_coop.layout import (
     CROISSANT,
     DESCRIPTOR,
@@ -27,10 +26,11 @@ from hanoi_coop.layout import (
     release_stem,
 )
 from hanoi_coop.metadata import RESOURCES
-from hanoi_coop.package_open import Unreadable
-from hanoi_coop.package_read import read_frames
-from hanoi_coop.package_write import json_bytes
-from hanoi_coop.sqlite_export import write_sqlite
+from hanoi_coop.package.access import Unreadable
+from hanoi_coop.package.read import read_frames
+from hanoi_coop.package.sqlite import write_sqlite
+from hanoi_coop.package.write import json_bytes
+from hanoi_coop.publish.diff import PackageDiff, diff, format_diff, snapshot
 from hanoi_coop.version import package_version
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")

@@ -14,10 +14,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from hanoi_coop.coverage import mentions
+from hanoi_coop.assemble.coverage import mentions
 from hanoi_coop.errors import InputError
+from hanoi_coop.ingest.sources import Source, load_sources
 from hanoi_coop.metadata.fields import ID_PATTERN
-from hanoi_coop.sources import Source, load_sources
 
 SOURCES_FOLDER = "sources"
 SENTENCE_END = (".", "!", "?", "”", '"', "’")

@@ -1,0 +1,1 @@
+"""Stage 6, versions: releases, their diffs and a record's history across them."""
