@@ -27,14 +27,23 @@ from hanoi_coop.errors import Finding, InputError, Problem
 from hanoi_coop.ingest.curation import Curated, load_curated
 from hanoi_coop.ingest.inputs import check_inputs
 from hanoi_coop.ingest.sources import load_sources, source_rows
-from hanoi_coop.layout import CROISSANT, DESCRIPTOR
+from hanoi_coop.layout import (
+    CROISSANT,
+    CURATED,
+    DATA,
+    DESCRIPTOR,
+    EXCLUSIONS,
+    SCHEMAS,
+    SOURCES_FOLDER,
+    article_path,
+)
 from hanoi_coop.metadata import EVIDENCE, RESOURCES, SEGMENTS, SOURCES
 from hanoi_coop.package.schemas import typed_frame
 from hanoi_coop.package.write import write_package
 from hanoi_coop.validation.validate import frame_findings, written_problems
 from hanoi_coop.version import package_version
 
-PUBLISHED = ("data", "schemas", DESCRIPTOR, CROISSANT)
+PUBLISHED = (DATA, SCHEMAS, DESCRIPTOR, CROISSANT)
 LOCK_FILE = ".hanoi-coop.lock"
 PUBLISH_JOURNAL = ".publish-journal.json"
 
@@ -75,8 +84,8 @@ def _curated_locator(curated: Curated, frames: dict[str, pd.DataFrame]):
 def assemble(root: Path) -> Assembled:
     """Read the inputs under ``root`` and return validated frames, or raise InputError."""
     check_inputs(root)  # every input file against its schema, before anything reads it
-    sources = load_sources(root / "sources")
-    curated = load_curated(root / "curated")
+    sources = load_sources(root / SOURCES_FOLDER)
+    curated = load_curated(root / CURATED)
     link_problems = link_authorities(curated)
     if link_problems:
         raise InputError(link_problems)
@@ -84,13 +93,13 @@ def assemble(root: Path) -> Assembled:
     if problems:  # coverage would only echo the quotes that were not found
         raise InputError(problems)
     report, coverage_problems = coverage(sources, evidence_rows,
-                                         root / "curated" / "coverage_exclusions.yaml")
+                                         root / EXCLUSIONS)
     problems += coverage_problems
     for item in report:
         for m in item.uncovered:
             problems.append(Problem(
-                f"sources/articles/{m.source_id}.txt", "coverage", "number or date neither "
-                "cited by a quote nor listed in curated/coverage_exclusions.yaml",
+                article_path(m.source_id), "coverage", "number or date neither "
+                f"cited by a quote nor listed in {EXCLUSIONS}",
                 line=m.line_no, value=m.text))
     if problems:
         raise InputError(problems)
@@ -106,7 +115,7 @@ def assemble(root: Path) -> Assembled:
     if findings:
         raise InputError([locate(f) for f in findings])
     names, name_problems = name_coverage(sources, frames,
-                                         root / "curated" / "coverage_exclusions.yaml")
+                                         root / EXCLUSIONS)
     if name_problems:
         raise InputError(name_problems)
     return Assembled(frames, curated, report, names)

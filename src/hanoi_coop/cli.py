@@ -120,10 +120,12 @@ def _known_names(root: Path) -> set[str]:
     """Names the last build's tables hold (persons, organizations, places, project titles)."""
     import csv
 
+    from hanoi_coop.layout import csv_path
+
     names: set[str] = set()
     for table, column in (("persons", "name"), ("organizations", "name"), ("places", "name"),
                           ("projects", "title")):
-        path = root / "data" / "csv" / f"{table}.csv"
+        path = root / csv_path(table)
         if path.exists():
             with path.open(encoding="utf-8", newline="") as handle:
                 names.update(row[column] for row in csv.DictReader(handle) if row[column])

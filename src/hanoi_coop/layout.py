@@ -6,6 +6,11 @@ from pathlib import Path
 
 from hanoi_coop.metadata.package import NAME
 
+SOURCES_FOLDER = "sources"  # the articles (sources/articles/ID.txt) and sources/sources.yaml
+ARTICLES = f"{SOURCES_FOLDER}/articles"
+CURATED = "curated"  # the curated records, one YAML file a table
+EXCLUSIONS = "curated/coverage_exclusions.yaml"
+DATA, SCHEMAS = "data", "schemas"  # the published tables and their schemas
 RELEASES = "releases"  # releases/VERSION/ under the repository root
 DESCRIPTOR = "datapackage.json"  # the Frictionless Data Package descriptor
 CROISSANT = "croissant.json"  # the same package as schema.org Dataset / Croissant JSON-LD
@@ -16,12 +21,16 @@ REGISTRY = "src/hanoi_coop/registry.json"
 INSTALLED_REGISTRY = Path(__file__).parent / "registry.json"  # the installed package's copy
 
 
+def article_path(source_id: str) -> str:
+    return f"{ARTICLES}/{source_id}.txt"
+
+
 def csv_path(table: str) -> str:
-    return f"data/csv/{table}.csv"
+    return f"{DATA}/csv/{table}.csv"
 
 
 def parquet_path(table: str) -> str:
-    return f"data/parquet/{table}.parquet"
+    return f"{DATA}/parquet/{table}.parquet"
 
 
 def release_stem(version: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from hanoi_coop.errors import Problem
 from hanoi_coop.ingest.records import load_records
 from hanoi_coop.ingest.sources import Source
+from hanoi_coop.layout import EXCLUSIONS
 from hanoi_coop.quotes import find_quote, normalise
 
 _NUMBER_WORDS = (
@@ -64,7 +65,7 @@ def excused_spans(path: Path, sources: dict[str, Source]) -> tuple[dict, list[Pr
     """(source_id -> [(start, end, mention)]) of the exclusions, and problems with the file."""
     spans: dict[str, list[tuple[int, int, str]]] = {}
     problems = []
-    for record in load_records(path, "curated/coverage_exclusions.yaml"):
+    for record in load_records(path, EXCLUSIONS):
         values = record.values
         source = sources.get(values.get("source_id", ""))
         if source is None:

@@ -17,9 +17,9 @@ from pathlib import Path
 from hanoi_coop.assemble.coverage import mentions
 from hanoi_coop.errors import InputError
 from hanoi_coop.ingest.sources import Source, load_sources
+from hanoi_coop.layout import SOURCES_FOLDER, article_path
 from hanoi_coop.metadata.fields import ID_PATTERN
 
-SOURCES_FOLDER = "sources"
 SENTENCE_END = (".", "!", "?", "”", '"', "’")
 PARAGRAPH_WORDS = 12  # a line this long that ends a sentence is prose
 PHOTO_CREDIT = re.compile(r"\bPhotos?\s*:", re.IGNORECASE)
@@ -135,7 +135,7 @@ def _refusal(root: Path, file: Path, source_id: str) -> str | None:
     folder = root / SOURCES_FOLDER
     if not re.fullmatch(ID_PATTERN, source_id):
         return f"{source_id!r} is not an id (lowercase words joined by hyphens)"
-    if (folder / "articles" / f"{source_id}.txt").exists():
+    if (root / article_path(source_id)).exists():
         return f"{source_id} exists already: a source is never replaced"
     if not file.is_file():
         return f"{file}: no such file"
@@ -160,7 +160,7 @@ def add_source(root: Path, file: Path, source_id: str) -> Source:
     data = file.read_bytes()
     proposal = propose(data.decode("utf-8"))
     folder = root / SOURCES_FOLDER
-    target = folder / "articles" / f"{source_id}.txt"
+    target = root / article_path(source_id)
     listing = folder / "sources.yaml"
     before = listing.read_text(encoding="utf-8")
     shutil.copyfile(file, target)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hanoi_coop.errors import InputError, Problem
 from hanoi_coop.ingest.records import Record, load_records
+from hanoi_coop.layout import article_path
 from hanoi_coop.metadata.codelists import CONTENT_SEGMENT_KINDS, SEGMENT_KIND
 from hanoi_coop.quotes import normalise
 
@@ -90,7 +91,7 @@ def _segments(record: Record, text: str) -> tuple[list[Segment], list[Problem]]:
 
 def _load_one(record: Record, folder: Path) -> tuple[Source | None, list[Problem]]:
     source_id = record.values["source_id"]
-    path = folder / "articles" / f"{source_id}.txt"
+    path = folder.parent / article_path(source_id)  # folder: the sources folder
     if not path.exists():
         return None, [record.problem("missing-file", f"no text at {path}", "source_id")]
     data = path.read_bytes()

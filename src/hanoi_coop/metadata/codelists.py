@@ -179,11 +179,3 @@ ESTIMATE_PHRASES: dict[object, tuple[str, ...]] = {True: ("estimated", "expected
 
 # Contradictions kept with both readings.
 CONTRADICTION_KIND = ["name_spelling", "title", "organization_name", "name_order"]
-
-# The package's tables, in dependency order (a table only references tables before it).
-TABLE_NAMES = [
-    "sources", "source_segments", "year_clues", "places", "place_links", "organizations",
-    "persons", "meetings",
-    "positions", "officials", "meeting_participants", "meeting_places", "projects",
-    "project_sectors", "project_parties", "targets", "figures", "contradictions", "evidence",
-]

@@ -292,7 +292,8 @@ _FIELDS: list[Field] = [
     _text("link_basis", "Where the links' names and coordinates come from: the datasets and "
           "their versions, read by the build; not from the articles.", required=True),
     # --- evidence --------------------------------------------------------------------------
-    _code("table_name", cl.TABLE_NAMES, "Table of the row the quote supports.", required=True),
+    # Its codelist is the model's list of tables, given where the tables are declared.
+    _code("table_name", [], "Table of the row the quote supports.", required=True),
     Field("field", "string", "Column the quote supports; empty when it supports the whole row.",
           pattern=r"^[a-z][a-z0-9_]*$"),
     _text("quote", "Verbatim quote from the source (whitespace and quote marks as in the source "

@@ -17,7 +17,6 @@ from hanoi_coop.metadata.codelists import (
     ROLE_TITLES,
     SECTOR_PHRASES,
     STATUS_PHRASES,
-    TABLE_NAMES,
     TARGET_STATUS_PHRASES,
 )
 from hanoi_coop.metadata.fields import DATE_PARTS, FIELDS, Field
@@ -553,5 +552,5 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
     ),
 ]}
 
-if list(RESOURCES) != TABLE_NAMES:
-    raise ValueError("codelists.TABLE_NAMES is out of step with RESOURCES")
+# The table list is written once, here: evidence's table_name codes are these names.
+FIELDS["table_name"] = replace(FIELDS["table_name"], enum=tuple(RESOURCES))

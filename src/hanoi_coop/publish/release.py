@@ -18,9 +18,11 @@ from pathlib import Path
 
 from hanoi_coop.layout import (
     CROISSANT,
+    DATA,
     DESCRIPTOR,
     REGISTRY,
     RELEASES,
+    SCHEMAS,
     csv_path,
     parquet_path,
     release_stem,
@@ -121,7 +123,7 @@ def _write_zip(source: Path, names: list[str], target: Path) -> None:
 
 def _package_files(root: Path) -> list[str]:
     names = [DESCRIPTOR] + ([CROISSANT] if (root / CROISSANT).is_file() else [])
-    for folder in ("data", "schemas"):
+    for folder in (DATA, SCHEMAS):
         names += [p.relative_to(root).as_posix() for p in sorted((root / folder).rglob("*"))
                   if p.is_file()]
     return names
