@@ -118,7 +118,7 @@ _EDGES = st.sampled_from(["NA", "N/A", "nan", "null", "None", "-5", "+1,000.5", 
 @given(st.one_of(st.text(), _EDGES, st.tuples(_EDGES, st.sampled_from(["\n", "\n\n", " ", "x"]))
                  .map("".join)))
 def test_the_free_text_check_says_what_its_pattern_says(value):
-    from hanoi_coop.validation.custom_checks import PATTERN_CHECKS
+    from hanoi_coop.package.model_checks import PATTERN_CHECKS
 
     for pattern, (_, check) in PATTERN_CHECKS.items():
         verdict = check(pd.Series([value], dtype=pd.StringDtype())).tolist()

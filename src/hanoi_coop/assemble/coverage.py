@@ -8,33 +8,14 @@ context that contains it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from hanoi_coop.errors import Problem
 from hanoi_coop.ingest.records import load_records
-from hanoi_coop.ingest.sources import Source
+from hanoi_coop.ingest.sources import Mention, Source, mentions
 from hanoi_coop.layout import EXCLUSIONS
 from hanoi_coop.quotes import find_quote, normalise
-
-_NUMBER_WORDS = (
-    "one-third|double-digit|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    "twenty|hundred|thousand|million|billion|trillion|first|second|third|fourth|fifth|half|"
-    "dozen|decade"
-)
-_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
-           "December")
-MENTION = re.compile(rf"\d+(?:[.,]\d+)*|\b(?:{_NUMBER_WORDS}|{_MONTHS})\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Mention:
-    source_id: str
-    text: str
-    start: int
-    end: int
-    line_no: int
 
 
 @dataclass
@@ -48,17 +29,6 @@ class SourceCoverage:
     @property
     def percent(self) -> float:
         return 100.0 if not self.mentions else 100.0 * (self.cited + self.excused) / self.mentions
-
-
-def mentions(source: Source) -> list[Mention]:
-    found = []
-    for segment in source.content_segments():
-        text = source.text[segment.char_start:segment.char_end]
-        for match in MENTION.finditer(text):
-            found.append(Mention(source.source_id, match.group(),
-                                 segment.char_start + match.start(),
-                                 segment.char_start + match.end(), segment.line_no))
-    return found
 
 
 def excused_spans(path: Path, sources: dict[str, Source]) -> tuple[dict, list[Problem]]:

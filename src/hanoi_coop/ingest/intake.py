@@ -14,9 +14,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from hanoi_coop.assemble.coverage import mentions
 from hanoi_coop.errors import InputError
-from hanoi_coop.ingest.sources import Source, load_sources
+from hanoi_coop.ingest.sources import Source, load_sources, mentions
 from hanoi_coop.layout import SOURCES_FOLDER, article_path
 from hanoi_coop.metadata.fields import ID_PATTERN
 

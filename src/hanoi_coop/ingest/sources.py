@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,3 +155,34 @@ def source_rows(sources: dict[str, Source]) -> tuple[list[dict], list[dict]]:
             "char_start": s.char_start, "char_end": s.char_end,
         } for s in source.segments]
     return source_table, segment_table
+
+
+# --- what an article mentions: numbers and dates, which coverage asks to be cited -----------
+_NUMBER_WORDS = (
+    "one-third|double-digit|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    "twenty|hundred|thousand|million|billion|trillion|first|second|third|fourth|fifth|half|"
+    "dozen|decade"
+)
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
+           "December")
+MENTION = re.compile(rf"\d+(?:[.,]\d+)*|\b(?:{_NUMBER_WORDS}|{_MONTHS})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Mention:
+    source_id: str
+    text: str
+    start: int
+    end: int
+    line_no: int
+
+
+def mentions(source: Source) -> list[Mention]:
+    found = []
+    for segment in source.content_segments():
+        text = source.text[segment.char_start:segment.char_end]
+        for match in MENTION.finditer(text):
+            found.append(Mention(source.source_id, match.group(),
+                                 segment.char_start + match.start(),
+                                 segment.char_start + match.end(), segment.line_no))
+    return found

@@ -30,7 +30,7 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 # directional marks), or one that is there unseen (zero-width spaces and joiners, the soft
 # hyphen, invisible operators). Applied to every free-text field so Frictionless and Pandera
 # both reject such cells. Said once, as its parts: the Table Schema pattern is made from
-# them, and so is the Arrow check Pandera runs (``custom_checks``).
+# them, and so is the Arrow check Pandera runs (``package/model_checks``).
 MISSING_VALUE_TOKENS = (
     "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
     "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null", "none")

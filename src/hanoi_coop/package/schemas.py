@@ -11,7 +11,7 @@ import pyarrow as pa_arrow
 from pandera.engines import pandas_engine
 
 from hanoi_coop.metadata import Field, Resource
-from hanoi_coop.validation.custom_checks import PATTERN_CHECKS  # (and registers the Pandera checks)
+from hanoi_coop.package.model_checks import PATTERN_CHECKS  # (and registers the Pandera checks)
 
 MISSING_VALUES = [""]
 

@@ -12,7 +12,7 @@ from frictionless import errors
 
 from hanoi_coop.layout import PARQUET_SUFFIX
 from hanoi_coop.metadata import RESOURCES, Resource
-from hanoi_coop.validation.custom_checks import CHECKS
+from hanoi_coop.package.model_checks import CHECKS
 
 
 def _model_table(resource_name: str) -> Resource | None:
