@@ -7,10 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from hanoi_coop.assemble.coverage import coverage, mentions
+from hanoi_coop.assemble.coverage import coverage, excused_spans
 from hanoi_coop.errors import InputError
 from hanoi_coop.ingest.curation import load_curated
-from hanoi_coop.ingest.sources import Segment, Source
+from hanoi_coop.ingest.records import load_records
+from hanoi_coop.ingest.sources import Segment, Source, mentions
 from hanoi_coop.metadata.inputs import CURATED_FILES
 from hanoi_coop.publish.diff import Snapshot, diff, format_diff
 from hanoi_coop.publish.release import required_bump
@@ -111,7 +112,9 @@ def test_a_mention_is_cited_excused_or_uncovered(tmp_path: Path):
     exclusions.write_text("- source_id: src-a\n  mention: '2025'\n  context: Title with 2025\n"
                           "  reason: The title repeats the body.\n")
     evidence = [{"source_id": "src-a", "char_start": start, "char_end": start + len(quote)}]
-    [report], problems = coverage({"src-a": source}, evidence, exclusions)
+    excused, problems = excused_spans(load_records(exclusions, "exclusions.yaml"),
+                                      {"src-a": source})
+    [report] = coverage({"src-a": source}, evidence, excused)
     assert problems == []
     assert (report.mentions, report.cited, report.excused) == (4, 2, 1)
     assert [m.text for m in report.uncovered] == ["one-third"]
@@ -121,7 +124,7 @@ def test_an_exclusion_whose_context_is_not_in_the_source(tmp_path: Path):
     exclusions = tmp_path / "exclusions.yaml"
     exclusions.write_text("- source_id: src-a\n  mention: '2025'\n  context: Not in it 2025\n"
                           "  reason: Because.\n")
-    _, problems = coverage({"src-a": _source()}, [], exclusions)
+    _, problems = excused_spans(load_records(exclusions, "exclusions.yaml"), {"src-a": _source()})
     assert [(p.rule, p.field, p.line) for p in problems] == [
         ("quote-not-in-source", "context", 3)]
 

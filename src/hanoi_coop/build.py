@@ -19,13 +19,13 @@ from pathlib import Path
 import pandas as pd
 
 from hanoi_coop.assemble.authorities import link_authorities
-from hanoi_coop.assemble.coverage import SourceCoverage, coverage, format_report
+from hanoi_coop.assemble.coverage import SourceCoverage, coverage, excused_spans, format_report
 from hanoi_coop.assemble.derivation import derived_frames
 from hanoi_coop.assemble.evidence import locate_claims
 from hanoi_coop.assemble.name_coverage import NameCoverage, format_name_report, name_coverage
 from hanoi_coop.errors import Finding, InputError, Problem
 from hanoi_coop.ingest.curation import Curated, load_curated
-from hanoi_coop.ingest.inputs import check_inputs
+from hanoi_coop.ingest.inputs import read_inputs
 from hanoi_coop.ingest.sources import load_sources, source_rows
 from hanoi_coop.layout import (
     CROISSANT,
@@ -34,6 +34,7 @@ from hanoi_coop.layout import (
     DESCRIPTOR,
     EXCLUSIONS,
     SCHEMAS,
+    SOURCES_FILE,
     SOURCES_FOLDER,
     article_path,
 )
@@ -83,18 +84,17 @@ def _curated_locator(curated: Curated, frames: dict[str, pd.DataFrame]):
 
 def assemble(root: Path) -> Assembled:
     """Read the inputs under ``root`` and return validated frames, or raise InputError."""
-    check_inputs(root)  # every input file against its schema, before anything reads it
-    sources = load_sources(root / SOURCES_FOLDER)
-    curated = load_curated(root / CURATED)
+    inputs = read_inputs(root)  # each file read once, checked against its schema first
+    sources = load_sources(root / SOURCES_FOLDER, inputs[SOURCES_FILE])
+    curated = load_curated(root / CURATED, inputs)
     link_problems = link_authorities(curated)
     if link_problems:
         raise InputError(link_problems)
     evidence_rows, problems = locate_claims(curated.claims, sources)
     if problems:  # coverage would only echo the quotes that were not found
         raise InputError(problems)
-    report, coverage_problems = coverage(sources, evidence_rows,
-                                         root / EXCLUSIONS)
-    problems += coverage_problems
+    excused, problems = excused_spans(inputs[EXCLUSIONS], sources)
+    report = coverage(sources, evidence_rows, excused)
     for item in report:
         for m in item.uncovered:
             problems.append(Problem(
@@ -114,8 +114,7 @@ def assemble(root: Path) -> Assembled:
     findings = frame_findings(frames)
     if findings:
         raise InputError([locate(f) for f in findings])
-    names, name_problems = name_coverage(sources, frames,
-                                         root / EXCLUSIONS)
+    names, name_problems = name_coverage(sources, frames, excused)
     if name_problems:
         raise InputError(name_problems)
     return Assembled(frames, curated, report, names)

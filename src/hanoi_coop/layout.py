@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hanoi_coop.metadata.package import NAME
-
 SOURCES_FOLDER = "sources"  # the articles (sources/articles/ID.txt) and sources/sources.yaml
 ARTICLES = f"{SOURCES_FOLDER}/articles"
+SOURCES_FILE = f"{SOURCES_FOLDER}/sources.yaml"
 CURATED = "curated"  # the curated records, one YAML file a table
 EXCLUSIONS = "curated/coverage_exclusions.yaml"
 DATA, SCHEMAS = "data", "schemas"  # the published tables and their schemas
@@ -35,4 +34,6 @@ def parquet_path(table: str) -> str:
 
 def release_stem(version: str) -> str:
     """The name of a release's zip, SQLite database and portal database."""
+    from hanoi_coop.metadata.package import NAME  # the model reads its paths from here
+
     return f"{NAME}-{version}"

@@ -9,12 +9,10 @@ context that contains it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from hanoi_coop.errors import Problem
-from hanoi_coop.ingest.records import load_records
+from hanoi_coop.ingest.records import Record
 from hanoi_coop.ingest.sources import Mention, Source, mentions
-from hanoi_coop.layout import EXCLUSIONS
 from hanoi_coop.quotes import find_quote, normalise
 
 
@@ -31,11 +29,15 @@ class SourceCoverage:
         return 100.0 if not self.mentions else 100.0 * (self.cited + self.excused) / self.mentions
 
 
-def excused_spans(path: Path, sources: dict[str, Source]) -> tuple[dict, list[Problem]]:
-    """(source_id -> [(start, end, mention)]) of the exclusions, and problems with the file."""
-    spans: dict[str, list[tuple[int, int, str]]] = {}
+Excused = dict[str, list[tuple[int, int, str]]]  # source_id -> (start, end, mention)
+
+
+def excused_spans(exclusions: list[Record], sources: dict[str, Source]
+                  ) -> tuple[Excused, list[Problem]]:
+    """Where each exclusion's mention stands in its article, and problems with the file."""
+    spans: Excused = {}
     problems = []
-    for record in load_records(path, EXCLUSIONS):
+    for record in exclusions:
         values = record.values
         source = sources.get(values.get("source_id", ""))
         if source is None:
@@ -56,9 +58,8 @@ def excused_spans(path: Path, sources: dict[str, Source]) -> tuple[dict, list[Pr
     return spans, problems
 
 
-def coverage(sources: dict[str, Source], evidence_rows: list[dict], exclusions: Path,
-             ) -> tuple[list[SourceCoverage], list[Problem]]:
-    excused, problems = excused_spans(exclusions, sources)
+def coverage(sources: dict[str, Source], evidence_rows: list[dict], excused: Excused,
+             ) -> list[SourceCoverage]:
     cited: dict[str, list[tuple[int, int]]] = {}
     for row in evidence_rows:
         cited.setdefault(row["source_id"], []).append((row["char_start"], row["char_end"]))
@@ -76,7 +77,7 @@ def coverage(sources: dict[str, Source], evidence_rows: list[dict], exclusions: 
             else:
                 uncovered.append(m)
         report.append(SourceCoverage(source_id, len(found), n_cited, n_excused, uncovered))
-    return report, problems
+    return report
 
 
 def format_report(report: list[SourceCoverage]) -> str:

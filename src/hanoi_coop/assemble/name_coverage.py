@@ -15,11 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
-from hanoi_coop.assemble.coverage import excused_spans
+from hanoi_coop.assemble.coverage import Excused
 from hanoi_coop.errors import Problem
 from hanoi_coop.ingest.sources import Source
 from hanoi_coop.layout import EXCLUSIONS
@@ -113,7 +112,7 @@ def _mentions(source: Source, pattern: re.Pattern[str]) -> dict[tuple[int, str],
 
 
 def name_coverage(sources: dict[str, Source], frames: dict[str, pd.DataFrame],
-                  exclusions: Path) -> tuple[list[NameCoverage], list[Problem]]:
+                  excused: Excused) -> tuple[list[NameCoverage], list[Problem]]:
     names = known_names(frames)
     if not names:
         return [], []
@@ -121,7 +120,6 @@ def name_coverage(sources: dict[str, Source], frames: dict[str, pd.DataFrame],
         re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?!\w)")
     links = linked_rows(frames)
     quotes = _quotes(frames)
-    excused, _ = excused_spans(exclusions, sources)  # its problems: number coverage's
     report, problems = [], []
     for source_id, source in sources.items():
         item = NameCoverage(source_id)

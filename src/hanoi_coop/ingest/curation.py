@@ -153,13 +153,15 @@ def _copy_dates(curated: Curated) -> None:
                 row[f"{copy.prefix}_{part}"] = other[f"{copy.from_prefix}_{part}"]
 
 
-def load_curated(folder: Path) -> Curated:
-    """All curated records of ``folder`` as table rows, quote claims and their origins."""
+def load_curated(folder: Path, inputs: dict[str, list[Record]] | None = None) -> Curated:
+    """All curated records of ``folder`` (``inputs``: the files' records, when already read)
+    as table rows, quote claims and their origins."""
     curated = Curated()
     for spec in CURATED_FILES.values():
         table = spec.table
         path = folder / f"{spec.stem}.yaml"
-        for record in load_records(path, spec.path):
+        records = inputs[spec.path] if inputs is not None else load_records(path, spec.path)
+        for record in records:
             values = dict(record.values)
             evidence = values.pop(EVIDENCE_KEY, None)
             nested_values = {n.key: values.pop(n.key, None) for n in spec.nested}

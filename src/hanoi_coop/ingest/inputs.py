@@ -14,7 +14,14 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from hanoi_coop.errors import InputError, Problem
-from hanoi_coop.ingest.records import parsed_yaml, record_id, strip_lines, yaml_text
+from hanoi_coop.ingest.records import (
+    Record,
+    parsed_yaml,
+    record_id,
+    records_of,
+    strip_lines,
+    yaml_text,
+)
 from hanoi_coop.metadata.inputs import EVIDENCE_KEY, InputFile, input_files
 
 # jsonschema's keyword -> the rule name users read (the same names the build reports elsewhere).
@@ -96,32 +103,36 @@ def _located(name: str, raw: Any, path: list, rule: str, message: str,
                    line=line or 1, field=_field_name(path[1:]), value=shown)
 
 
-def check_file(path: Path, spec: InputFile) -> list[Problem]:
-    """Problems of one input file against its schema (empty when it conforms)."""
+Inputs = dict[str, list[Record]]  # each input file's records, by its path under the root
+
+
+def read_file(path: Path, spec: InputFile) -> tuple[list[Record], list[Problem]]:
+    """One input file, read once: its records and its problems against its schema."""
     try:
-        text = yaml_text(path, spec.path)
-        return _checked(spec.path, text, spec.schema)
+        raw, problems = parsed_yaml(spec.path, yaml_text(path, spec.path))
     except InputError as exc:
-        return exc.problems
-
-
-def _checked(name: str, text: str, schema: dict) -> list[Problem]:
-    raw, problems = parsed_yaml(name, text)
+        return [], exc.problems
     problems = list(problems)
-    validator = Draft202012Validator(schema)
+    validator = Draft202012Validator(spec.schema)
     for error in sorted(validator.iter_errors(strip_lines(raw)),
                         key=lambda e: [str(p) for p in e.absolute_path]):
-        problems += _problems_of(error, raw, name)
-    return sorted(problems, key=lambda p: (p.line or 0, p.field or ""))
+        problems += _problems_of(error, raw, spec.path)
+    if problems:
+        return [], sorted(problems, key=lambda p: (p.line or 0, p.field or ""))
+    return records_of(raw, spec.path), []
 
 
-def check_inputs(root: Path) -> None:
-    """Raise InputError with every schema problem of every input file under ``root``."""
-    problems = []
+def read_inputs(root: Path) -> Inputs:
+    """Every input file under ``root``, each read once and checked against its schema before
+    any loader sees it; InputError with every problem of every file."""
+    inputs: Inputs = {}
+    problems: list[Problem] = []
     for spec in input_files():
-        problems += check_file(root / spec.path, spec)
+        inputs[spec.path], found = read_file(root / spec.path, spec)
+        problems += found
     if problems:
         raise InputError(problems)
+    return inputs
 
 
 SCHEMA_FOLDER = "curated/schemas"

@@ -109,10 +109,11 @@ def _load_one(record: Record, folder: Path) -> tuple[Source | None, list[Problem
     return Source(source_id, text, record.values, segments), problems
 
 
-def load_sources(folder: Path) -> dict[str, Source]:
-    """Every source in ``folder/sources.yaml``, text checked against its recorded sha256;
-    InputError with every problem of every source."""
-    records = load_records(folder / "sources.yaml", "sources/sources.yaml")
+def load_sources(folder: Path, records: list[Record] | None = None) -> dict[str, Source]:
+    """Every source in ``folder/sources.yaml`` (its ``records``, when already read), text
+    checked against its recorded sha256; InputError with every problem of every source."""
+    if records is None:
+        records = load_records(folder / "sources.yaml", "sources/sources.yaml")
     sources: dict[str, Source] = {}
     problems: list[Problem] = []
     for record in records:

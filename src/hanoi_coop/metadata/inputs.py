@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hanoi_coop.layout import CURATED, EXCLUSIONS, SOURCES_FILE
 from hanoi_coop.metadata import codelists as cl
 from hanoi_coop.metadata.fields import (
     DATE_FAMILIES,
@@ -60,7 +61,7 @@ class CuratedFile:
 
     @property
     def path(self) -> str:
-        return f"curated/{self.stem}.yaml"
+        return f"{CURATED}/{self.stem}.yaml"
 
 
 _AT_MEETING = "meeting_id"
@@ -83,8 +84,7 @@ CURATED_FILES: dict[str, CuratedFile] = {c.stem: c for c in (
 )}
 EVIDENCE_KEY = "evidence"  # a record's list of {quote, source?, field?}
 MORE_QUOTES_KEY = "more_quotes"  # a nested item's further quotes beside its one ``quote``
-SOURCES_FILE = "sources/sources.yaml"
-EXCLUSIONS_FILE = "curated/coverage_exclusions.yaml"
+EXCLUSIONS_FILE = EXCLUSIONS
 
 # Date families a curator writes as one mapping {text, edtf, year_basis, year_note}; the build
 # expands each into seven columns.
