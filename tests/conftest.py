@@ -41,6 +41,26 @@ def portal_server(tmp_path_factory: pytest.TempPathFactory):
         yield url, workdir / "datasette.log"
 
 
+@pytest.fixture
+def scratch_tmp(tmp_path: Path, monkeypatch) -> Path:
+    """The temporary folder validate unpacks into, to prove it is always removed."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(folder))
+    return folder
+
+
+def cli_output(capsys, *args: str) -> tuple[int, str]:
+    """The command's exit code and all it printed, which must hold no traceback."""
+    from hanoi_coop import cli
+
+    code = cli.main(list(args))
+    captured = capsys.readouterr()
+    output = captured.out + captured.err
+    assert "Traceback" not in output
+    return code, output
+
+
 def copy_outputs(built: Path, root: Path) -> None:
     """The session's build of the unchanged inputs, as if ``root`` had just been built."""
     from .corruption import copy_published

@@ -14,32 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from hanoi_coop import cli
 from hanoi_coop.package import access as opening
 from hanoi_coop.package.access import extracted_as
 from hanoi_coop.publish.release import released_versions
 
 from .conftest import ROOT
+from .conftest import cli_output as _cli
 from .corruption import csv_file, read_rows
 
 RELEASE = released_versions(ROOT)[-1]  # the newest, checked by the current model
-
-
-def _cli(capsys, *args: str) -> tuple[int, str]:
-    code = cli.main(list(args))
-    captured = capsys.readouterr()
-    output = captured.out + captured.err
-    assert "Traceback" not in output
-    return code, output
-
-
-@pytest.fixture
-def scratch_tmp(tmp_path: Path, monkeypatch) -> Path:
-    """The temporary folder validate unpacks into, to prove it is always removed."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr("tempfile.tempdir", str(folder))
-    return folder
 
 
 def _digest(path: Path) -> str:
@@ -506,18 +489,7 @@ def test_a_hostile_portal_ends_in_a_download_error_at_once(tmp_path: Path, monke
 
 # --- located errors where the README promises them, never a traceback -----------------------
 def test_a_curated_value_nested_900_levels_deep(workspace: Path):
-    from hanoi_coop.build import build
-    from hanoi_coop.errors import InputError
-
-    from .conftest import replace_in
-
-    replace_in(workspace / "curated" / "meetings.yaml",
-               "  title: Chairman Vu Dai Thang meets Chinese Ambassador He Wei\n",
-               "  title: " + "[" * 900 + "]" * 900 + "\n")
-    with pytest.raises(InputError) as caught:
-        build(workspace)
-    [problem] = caught.value.problems
-    assert (problem.file, problem.line, problem.rule) == ("curated/meetings.yaml", 8, "yaml")
+    problem = _the_title_problem(workspace, "[" * 900 + "]" * 900)
     assert "nested deeper than" in problem.message
 
 
@@ -569,6 +541,11 @@ def test_download_to_a_file_that_is_there(capsys, tmp_path: Path, monkeypatch):
 
 
 def test_a_lone_surrogate_is_a_located_problem_not_a_traceback(workspace: Path):
+    assert "surrogate" in _the_title_problem(workspace, '"Chairman \\ud800"').message
+
+
+def _the_title_problem(workspace: Path, title: str):
+    """The one problem of a build whose first meeting's title (line 8) is ``title``."""
     from hanoi_coop.build import build
     from hanoi_coop.errors import InputError
 
@@ -576,12 +553,12 @@ def test_a_lone_surrogate_is_a_located_problem_not_a_traceback(workspace: Path):
 
     replace_in(workspace / "curated" / "meetings.yaml",
                "  title: Chairman Vu Dai Thang meets Chinese Ambassador He Wei\n",
-               '  title: "Chairman \\ud800"\n')
+               f"  title: {title}\n")
     with pytest.raises(InputError) as caught:
         build(workspace)
     [problem] = caught.value.problems
     assert (problem.file, problem.line, problem.rule) == ("curated/meetings.yaml", 8, "yaml")
-    assert "surrogate" in problem.message
+    return problem
 
 
 def _rewrite_parquet(package: Path, table: str, edit) -> None:

@@ -28,6 +28,7 @@ from hanoi_coop.package import access as published_module
 from hanoi_coop.publish import release as release_module
 
 from .conftest import ROOT, copy_releases, replace_in
+from .conftest import cli_output as _cli
 from .corruption import (
     copy_package,
     copy_published,
@@ -48,14 +49,6 @@ def _hashes(root: Path) -> dict[str, str]:
             found[file.relative_to(root).as_posix()] = hashlib.sha256(
                 file.read_bytes()).hexdigest()
     return found
-
-
-def _cli(capsys, *args: str) -> tuple[int, str]:
-    code = cli.main(list(args))
-    captured = capsys.readouterr()
-    output = captured.out + captured.err
-    assert "Traceback" not in output
-    return code, output
 
 
 @pytest.fixture
@@ -414,15 +407,6 @@ def _zip(package: Path, archive: Path, prefix: str = "hanoi-coop-x/", extra=None
         for name, data in (extra or {}).items():
             zipped.writestr(name, data)
     return archive
-
-
-@pytest.fixture
-def scratch_tmp(tmp_path: Path, monkeypatch) -> Path:
-    """The temporary folder validate unpacks into, to prove it is always removed."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr("tempfile.tempdir", str(folder))
-    return folder
 
 
 def test_zip_with_an_absolute_resource_path(package: Path, tmp_path: Path, capsys, scratch_tmp):
