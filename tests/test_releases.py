@@ -98,3 +98,37 @@ def test_the_command_says_how_an_earlier_release_was_checked(capsys):
     output = capsys.readouterr().out
     assert output.startswith("valid: ") and f"notice: release {version} is checked against " \
         "its own contract" in output
+
+
+@pytest.mark.parametrize("damage", ["forged croissant.json", "missing croissant.json",
+                                    "rewritten schema"])
+def test_every_file_the_release_had_is_the_bytes_released(damage: str, tmp_path: Path):
+    """Not only the files the descriptor names: croissant.json (the Parquet files'
+    checksums) and the schemas are the release's too."""
+    package = _copy("2.10.0", tmp_path)
+    if damage == "forged croissant.json":
+        path = package / "croissant.json"
+        path.write_text(path.read_text(encoding="utf-8").replace("hanoi-coop", "forged", 1),
+                        encoding="utf-8")
+        expected = ("croissant.json", "checksum")
+    elif damage == "missing croissant.json":
+        (package / "croissant.json").unlink()
+        expected = ("croissant.json", "croissant")
+    else:
+        path = package / "schemas" / "places.schema.json"
+        path.write_text(path.read_text(encoding="utf-8") + " ", encoding="utf-8")
+        expected = ("schemas/places.schema.json", "checksum")
+    problems = validate_package(package, with_frictionless=False).problems
+    assert expected in {(p.file, p.rule) for p in problems}
+
+
+def test_a_contract_is_the_released_descriptor_itself(capsys, tmp_path: Path):
+    """A second descriptor file beside the genuine one, pointing a table at other data, was
+    taken as the contract while the genuine one's hash was checked: only a package's own
+    datapackage.json is read, and its hash is of the very bytes parsed."""
+    package = _copy("2.10.0", tmp_path)
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    (package / "evil.json").write_text(json.dumps({**descriptor, "resources": []}),
+                                       encoding="utf-8")
+    assert cli.main(["validate", str(package / "evil.json")]) == 2
+    assert "name the package's datapackage.json" in capsys.readouterr().err

@@ -68,7 +68,7 @@ def _curated_locator(curated: Curated, frames: dict[str, pd.DataFrame]):
         record = None
         if 0 <= finding.row < len(frame):
             record = str(frame.at[finding.row, resource.primary_key])
-        file, line = "sources/sources.yaml", None
+        file, line = SOURCES_FILE, None
         origin = curated.origins.get((finding.table, record or ""))
         if origin is not None:
             file = origin.file
@@ -183,8 +183,9 @@ def stage(root: Path, staging: Path, version: str | None = None) -> Assembled:
     """Build from the inputs into ``staging``: the frames are checked once (``assemble``),
     written, and the written files proven to read back to exactly those frames."""
     assembled = assemble(root)
-    write_package(assembled.frames, staging, version or package_version())
-    problems = written_problems(staging, assembled.frames)
+    version = version or package_version()
+    write_package(assembled.frames, staging, version)
+    problems = written_problems(staging, assembled.frames, version)
     if problems:
         raise InputError(problems)
     return assembled

@@ -7,7 +7,6 @@ import pandas as pd
 
 from hanoi_coop.metadata import RESOURCES, Resource
 from hanoi_coop.metadata.resources import Ancestor, Derivation
-from hanoi_coop.package.schemas import cast_column
 
 
 def _indexed(frames: dict[str, pd.DataFrame], table: str) -> pd.DataFrame:
@@ -52,7 +51,7 @@ def _derive(resource: Resource, spec: Derivation, frames: dict[str, pd.DataFrame
         for other in columns[1:]:
             start = start.where(start.notna(), out[other])
         out[rule.column] = _ancestor(rule, start, frames)
-    typed = pd.DataFrame({f.name: cast_column(out[f.name], f) for f in resource.fields})
+    typed = pd.DataFrame({f.name: f.column_type.cast(out[f.name]) for f in resource.fields})
     return typed.sort_values(resource.primary_key, kind="stable").reset_index(drop=True)
 
 

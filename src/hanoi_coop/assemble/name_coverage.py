@@ -21,7 +21,7 @@ import pandas as pd
 from hanoi_coop.assemble.coverage import Excused
 from hanoi_coop.errors import Problem
 from hanoi_coop.ingest.sources import Source
-from hanoi_coop.layout import EXCLUSIONS
+from hanoi_coop.layout import EXCLUSIONS, article_path
 from hanoi_coop.metadata import EVIDENCE, RESOURCES
 
 Node = tuple[str, str]  # (table, primary key)
@@ -135,7 +135,7 @@ def name_coverage(sources: dict[str, Source], frames: dict[str, pd.DataFrame],
                 item.unlinked.append((line, name))
         report.append(item)
         problems += [Problem(
-            f"sources/articles/{source_id}.txt", "name-coverage", "name neither linked by a "
+            article_path(source_id), "name-coverage", "name neither linked by a "
             f"quote of a row that refers to it nor listed in {EXCLUSIONS}",
             line=line, value=name) for line, name in item.unlinked]
     return report, problems

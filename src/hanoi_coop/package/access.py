@@ -21,7 +21,7 @@ from zlib import error as zlib_error
 import pandas as pd
 
 from hanoi_coop.errors import Finding, Problem, printable
-from hanoi_coop.layout import CROISSANT
+from hanoi_coop.layout import CROISSANT, DESCRIPTOR
 
 
 class Unreadable(Exception):
@@ -59,6 +59,7 @@ class Published:
     # problems, which are usually the cause.
     mismatches: list[Problem] = field(default_factory=list)
     croissant: dict | None = None  # croissant.json, once read and found well-formed
+    descriptor_bytes: bytes = b""  # the bytes the descriptor was parsed from
     cleanup: Path | None = None
 
     def close(self) -> None:
@@ -296,7 +297,7 @@ def _hidden(archive: Path, where: str) -> Problem:
 def _zip_descriptor(archive: Path, zipped: zipfile.ZipFile) -> tuple[str, zipfile.ZipInfo]:
     """The folder prefix inside the archive and the descriptor's entry (root or one folder)."""
     found = [i for i in zipped.infolist()
-             if PurePosixPath(i.filename).name == "datapackage.json"
+             if PurePosixPath(i.filename).name == DESCRIPTOR
              and len(PurePosixPath(i.filename).parts) <= 2]
     if not found:
         raise Unreadable(f"{archive}: the archive holds no datapackage.json at its root or in "
@@ -352,19 +353,18 @@ def _unpack_member(archive: Path, zipped: zipfile.ZipFile, info: zipfile.ZipInfo
     return written
 
 
-def _open_zip(archive: Path, folder: Path) -> tuple[Path, dict, list[Problem]]:
+def _open_zip(archive: Path, folder: Path) -> tuple[Path, dict, bytes, list[Problem]]:
     """Unpack only the descriptor and the files it names into ``folder``, within the limits."""
     try:
         with zipfile.ZipFile(archive) as zipped:
             problems = _zip_problems(archive, zipped)
             if problems:
-                return folder, {}, problems
+                return folder, {}, b"", problems
             prefix, info = _zip_descriptor(archive, zipped)
             _check_member_size(archive, info, MAX_DESCRIPTOR_BYTES)
             root = folder / "package"
-            _unpack_member(archive, zipped, info, root / "datapackage.json",
-                           MAX_DESCRIPTOR_BYTES)
-            descriptor = _read_descriptor(root / "datapackage.json")
+            _unpack_member(archive, zipped, info, root / DESCRIPTOR, MAX_DESCRIPTOR_BYTES)
+            descriptor, data = _read_descriptor(root / DESCRIPTOR)
             members = {i.filename: i for i in zipped.infolist() if not i.is_dir()}
             croissant = members.get(prefix + CROISSANT)
             if croissant is not None:  # checked by read_package like the descriptor
@@ -380,7 +380,7 @@ def _open_zip(archive: Path, folder: Path) -> tuple[Path, dict, list[Problem]]:
             for member in named:
                 relative = member.filename[len(prefix):]
                 budget -= _unpack_member(archive, zipped, member, root / relative, budget)
-            return root, descriptor, []
+            return root, descriptor, data, []
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError,
             zlib_error) as exc:
         raise Unreadable(f"{archive}: damaged archive: {exc}") from None
@@ -406,16 +406,18 @@ def strict_json(text: str) -> object:
         raise ValueError("nested too deeply") from None
 
 
-def _read_descriptor(path: Path) -> dict:
+def _read_descriptor(path: Path) -> tuple[dict, bytes]:
+    """The descriptor and the very bytes it was parsed from (read once)."""
     try:
         if path.stat().st_size > MAX_DESCRIPTOR_BYTES:
             raise Unreadable(f"{path}: over {MAX_DESCRIPTOR_BYTES} bytes: not a descriptor")
-        descriptor = strict_json(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
+        descriptor = strict_json(data.decode("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise Unreadable(f"{path.name}: cannot be read as JSON: {exc}") from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise Unreadable(f"{path.name}: not a Data Package descriptor (no resources)")
-    return descriptor
+    return descriptor, data
 
 
 def open_package(path: Path) -> Published:
@@ -428,17 +430,19 @@ def open_package(path: Path) -> Published:
             raise Unreadable(f"{path}: not a zip archive")
         cleanup = Path(tempfile.mkdtemp(prefix="hanoi-coop-validate-"))
         try:
-            root, descriptor, problems = _open_zip(path, cleanup)
+            root, descriptor, data, problems = _open_zip(path, cleanup)
         except BaseException:
             shutil.rmtree(cleanup, ignore_errors=True)
             raise
         if problems:
             shutil.rmtree(cleanup, ignore_errors=True)
             return Published(path.parent, {}, problems=problems)
-        return Published(root, descriptor, cleanup=cleanup)
+        return Published(root, descriptor, descriptor_bytes=data, cleanup=cleanup)
+    if path.is_file() and path.name != DESCRIPTOR:
+        raise Unreadable(f"{path}: name the package's {DESCRIPTOR} (or its folder or zip); "
+                         "nothing was read")
     root = path if path.is_dir() else path.parent
-    descriptor_path = inside_package(root, "datapackage.json") if path.is_dir() else path
-    descriptor = _read_descriptor(descriptor_path)
+    descriptor, data = _read_descriptor(inside_package(root, DESCRIPTOR))
     for relative in resource_paths(descriptor):
         inside_package(root, relative)
-    return Published(root, descriptor)
+    return Published(root, descriptor, descriptor_bytes=data)

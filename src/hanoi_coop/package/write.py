@@ -17,7 +17,14 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from hanoi_coop.layout import CROISSANT, DESCRIPTOR, PARQUET_SUFFIX, csv_path, parquet_path
+from hanoi_coop.layout import (
+    CROISSANT,
+    DESCRIPTOR,
+    PARQUET_SUFFIX,
+    SCHEMAS,
+    csv_path,
+    parquet_path,
+)
 from hanoi_coop.metadata import RESOURCES, SOURCES, Resource, package
 from hanoi_coop.package.croissant import croissant
 from hanoi_coop.package.schemas import arrow_table, pandera_schema, table_schema
@@ -130,7 +137,7 @@ def write_package(frames: dict[str, pd.DataFrame], root: Path, version: str) -> 
             sha256[path] = written.sha256
             (parquet_resources if parquet else csv_resources).append(
                 resource_descriptor(resource, path, written, len(frame), parquet))
-    write_schemas(root / "schemas")
+    write_schemas(root / SCHEMAS)
     descriptor = package_descriptor(csv_resources + parquet_resources, frames[SOURCES],
                                     version)
     (root / DESCRIPTOR).write_bytes(json_bytes(descriptor))

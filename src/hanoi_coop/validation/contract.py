@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from hanoi_coop.errors import Problem
-from hanoi_coop.layout import DESCRIPTOR, INSTALLED_REGISTRY
+from hanoi_coop.layout import CROISSANT, DESCRIPTOR, INSTALLED_REGISTRY
 from hanoi_coop.metadata.types import TYPES
 from hanoi_coop.package.access import Published, inside_package, safe_relative
 
@@ -40,8 +40,8 @@ def own_contract(published: Published) -> dict[str, str] | None:
     files = released_files(published.descriptor.get("version"))
     if files is None:
         return None
-    descriptor = (published.root / DESCRIPTOR).read_bytes()
-    return files if hashlib.sha256(descriptor).hexdigest() == files.get(DESCRIPTOR) else None
+    digest = hashlib.sha256(published.descriptor_bytes).hexdigest()
+    return files if digest == files.get(DESCRIPTOR) else None
 
 
 @dataclass
@@ -56,10 +56,12 @@ def contract_problems(published: Published, released: dict[str, str]
     """Every problem of the package against its own descriptor, and each table's rows."""
     problems: list[Problem] = []
     tables: dict[str, _Table] = {}
+    named = {DESCRIPTOR}
     for entry in published.descriptor["resources"]:
         if not isinstance(entry, dict):
             continue
         relative = str(safe_relative(entry.get("path")))
+        named.add(relative)
         path = inside_package(published.root, relative)
         if not path.is_file():
             problems.append(Problem(relative, "missing-file", "the file the descriptor names "
@@ -71,9 +73,31 @@ def contract_problems(published: Published, released: dict[str, str]
             table = _read(entry, relative, data, problems)
             if table is not None:
                 tables[str(entry.get("name"))] = table
+    problems += _other_released_files(published, released, named)
     for table in tables.values():
         problems += _field_problems(table) + _key_problems(table, tables)
     return problems, {name: len(t.cells) for name, t in tables.items()}
+
+
+def _other_released_files(published: Published, released: dict[str, str], named: set[str]
+                          ) -> list[Problem]:
+    """The release's other files that the package holds (croissant.json, schemas/, and in a
+    release folder its zip, database and manifest) must be the bytes released; croissant.json,
+    which alone holds the Parquet files' checksums, must be there if the release had one."""
+    problems = []
+    for relative, digest in sorted(released.items()):
+        if relative in named:
+            continue
+        path = inside_package(published.root, relative)
+        if not path.is_file():
+            if relative == CROISSANT:
+                problems.append(Problem(CROISSANT, "croissant", "croissant.json is missing: "
+                                        "the release had one"))
+            continue
+        if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            problems.append(Problem(relative, "checksum", "sha256 is not the one recorded when "
+                                    "the release was published"))
+    return problems
 
 
 def _intact(entry: dict, relative: str, data: bytes, released: dict[str, str]) -> list[Problem]:

@@ -18,7 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from hanoi_coop.errors import Finding, Problem
-from hanoi_coop.layout import csv_path, parquet_path
+from hanoi_coop.layout import DESCRIPTOR, SCHEMAS, csv_path, parquet_path
 from hanoi_coop.metadata import EVIDENCE, RESOURCES, SOURCES
 from hanoi_coop.package.access import (
     Published,
@@ -27,6 +27,7 @@ from hanoi_coop.package.access import (
 )
 from hanoi_coop.package.read import read_package
 from hanoi_coop.package.schemas import pandera_schema, typed_frame
+from hanoi_coop.package.write import schema_files
 from hanoi_coop.validation.contract import contract_problems, own_contract
 from hanoi_coop.validation.descriptor import croissant_mismatches, descriptor_problems
 from hanoi_coop.validation.rules import check_rules
@@ -247,7 +248,7 @@ def validate_package(path: Path, with_frictionless: bool = True,
         problems = _located(published, frames, findings)
         if with_frictionless:
             seen = {(p.file, p.line) for p in problems}
-            problems += [p for p in frictionless_problems(published.root / "datapackage.json")
+            problems += [p for p in frictionless_problems(published.root / DESCRIPTOR)
                          if (p.file, p.line) not in seen]
         return Report(problems, {name: len(frame) for name, frame in frames.items()})
 
@@ -267,13 +268,23 @@ def _against_own_contract(published: Published, released: dict[str, str]) -> Rep
     return Report(problems, rows, [notice])
 
 
-def written_problems(path: Path, frames: dict[str, pd.DataFrame]) -> list[Problem]:
+def written_problems(path: Path, frames: dict[str, pd.DataFrame], version: str
+                     ) -> list[Problem]:
     """What a build proves of the package it wrote from ``frames`` (already checked): every
-    file reads back, whole and consistent, to exactly those frames (values and dtypes). The
-    frames are not checked a second time."""
+    file reads back, whole and consistent, to exactly those frames (values and dtypes), the
+    descriptor states ``version`` and the schema files are the model's. The frames are not
+    checked a second time."""
     with open_package(path) as published:
         read, unparsed = _read(published)
         problems = _located(published, read, unparsed)
+        if published.descriptor.get("version") != version:
+            problems.append(Problem(DESCRIPTOR, "descriptor-mismatch", "the written descriptor "
+                                    f"does not state version {version}", field="version"))
+        for relative, data in schema_files().items():
+            written = path / SCHEMAS / relative
+            if not written.is_file() or written.read_bytes() != data:
+                problems.append(Problem(f"{SCHEMAS}/{relative}", "round-trip", "the written "
+                                        "schema is not the model's"))
         for name, frame in frames.items():
             table = published.csv.get(name)
             if table is None or not table.frame.equals(frame):
