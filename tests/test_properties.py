@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hanoi_coop.metadata import RESOURCES
@@ -143,6 +143,12 @@ def test_values_coded_with_their_keys_are_present_as_isin_says(keys, values):
 
 @settings(max_examples=100)
 @given(value=st.from_regex(EDTF_PATTERN, fullmatch=True))
+@example(value="XXXX-02-30")
+@example(value="XXXX-08-22")
+@example(value="XXXX-13")
+@example(value="XXXX?")
+@example(value="2026-02-29")
+@example(value="0000-0X-01")
 def test_dates_read_as_the_edtf_package_reads_them(value):
     """``dates`` reads a plain date without a grammar and others with the edtf package's
     level 0 and 1 grammars first: whether it is a date, and its bounds, are what the

@@ -62,6 +62,8 @@ def precision(value: str) -> str:
 # day up to 29 in February, 30 or 31 by month), held to the package by a property test.
 _PLAIN = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2])(?:-(\d{2}))?)?[?~%]?")
 _LAST_DAY = {2: 29, 4: 30, 6: 30, 9: 30, 11: 30}
+# A day or month of an unknown year: the package reads any day up to 31 and no qualifier.
+_UNKNOWN_YEAR = re.compile(r"XXXX(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
 
 
 def _plain_bounds(value: str) -> tuple[str, str] | None:
@@ -93,6 +95,8 @@ def bounds(value: str) -> tuple[str | None, str | None]:
     plain = _plain_bounds(value)
     if plain is not None:
         return plain
+    if _UNKNOWN_YEAR.fullmatch(value):
+        return None, None
     parsed = parse(value)
     if "XXXX" in value:
         return None, None
