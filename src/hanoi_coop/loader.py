@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from hanoi_coop.layout import INSTALLED_REGISTRY, parquet_path
+from hanoi_coop.layout import DATA, INSTALLED_REGISTRY, MANIFEST, parquet_path
 from hanoi_coop.metadata import RESOURCES, Resource
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def read_table(resource: Resource, path: Path) -> pd.DataFrame:
 
 
 def _installed_file(table: str) -> Path:
-    path = _HERE / "_data" / parquet_path(table).removeprefix("data/")  # _data is data/
+    path = _HERE / "_data" / parquet_path(table).removeprefix(f"{DATA}/")  # _data is data/
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run `make build` in the repository")
     return path
@@ -130,7 +130,6 @@ def _fetcher(version: str) -> pooch.Pooch:
 # with hundreds of megabytes, ends in DownloadError at once, not after hours or gigabytes.
 TIMEOUT_ENV = "HANOI_COOP_TIMEOUT"
 DEFAULT_DEADLINE_S = 300.0
-MANIFEST = "manifest.json"
 MANIFEST_MAX_BYTES = 4 * 1024**2  # the manifest itself: its sha256 is in the registry
 _READ_S = 30  # one connection attempt, or one silence between bytes
 _CHUNK = 1 << 16
@@ -249,8 +248,7 @@ def _published_sizes(fetcher: pooch.Pooch) -> dict[str, int]:
 
 def _release_file(fetcher: pooch.Pooch, sizes: dict[str, int], version: str, path: str) -> Path:
     if path not in sizes:
-        tables = sorted(p.removeprefix("data/parquet/").removesuffix(".parquet")
-                        for p in sizes if p.startswith("data/parquet/"))
+        tables = sorted(name for name in RESOURCES if parquet_path(name) in sizes)
         raise DownloadError(f"release {version} has no file {path}; its tables: "
                             f"{', '.join(tables)}")
     return _fetched(fetcher, path, sizes[path])

@@ -22,6 +22,7 @@ from hanoi_coop.ingest.records import (
     strip_lines,
     yaml_text,
 )
+from hanoi_coop.layout import INPUT_SCHEMAS
 from hanoi_coop.metadata.inputs import EVIDENCE_KEY, InputFile, input_files
 
 # jsonschema's keyword -> the rule name users read (the same names the build reports elsewhere).
@@ -135,7 +136,7 @@ def read_inputs(root: Path) -> Inputs:
     return inputs
 
 
-SCHEMA_FOLDER = "curated/schemas"
+SCHEMA_FOLDER = INPUT_SCHEMAS
 
 
 def input_schema_files() -> dict[str, bytes]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from hanoi_coop.errors import InputError
 from hanoi_coop.ingest.sources import Source, load_sources, mentions
-from hanoi_coop.layout import SOURCES_FOLDER, article_path
+from hanoi_coop.layout import SOURCES_FILE, SOURCES_FOLDER, article_path
 from hanoi_coop.metadata.fields import ID_PATTERN
 
 SENTENCE_END = (".", "!", "?", "”", '"', "’")
@@ -131,7 +131,6 @@ def _entry(source_id: str, origin: str, digest: str, proposal: Proposal) -> str:
 
 
 def _refusal(root: Path, file: Path, source_id: str) -> str | None:
-    folder = root / SOURCES_FOLDER
     if not re.fullmatch(ID_PATTERN, source_id):
         return f"{source_id!r} is not an id (lowercase words joined by hyphens)"
     if (root / article_path(source_id)).exists():
@@ -143,7 +142,7 @@ def _refusal(root: Path, file: Path, source_id: str) -> str | None:
     except UnicodeDecodeError as exc:
         return f"{file}: bytes that are not UTF-8 at offset {exc.start}"
     digest = hashlib.sha256(file.read_bytes()).hexdigest()
-    yaml_text = (folder / "sources.yaml").read_text(encoding="utf-8")
+    yaml_text = (root / SOURCES_FILE).read_text(encoding="utf-8")
     if digest in yaml_text:
         return f"{file} is already a source (sha256 {digest})"
     return None
@@ -160,7 +159,7 @@ def add_source(root: Path, file: Path, source_id: str) -> Source:
     proposal = propose(data.decode("utf-8"))
     folder = root / SOURCES_FOLDER
     target = root / article_path(source_id)
-    listing = folder / "sources.yaml"
+    listing = root / SOURCES_FILE
     before = listing.read_text(encoding="utf-8")
     shutil.copyfile(file, target)
     entry = _entry(source_id, file.name, hashlib.sha256(data).hexdigest(), proposal)

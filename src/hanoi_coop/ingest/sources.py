@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hanoi_coop.errors import InputError, Problem
 from hanoi_coop.ingest.records import Record, load_records
-from hanoi_coop.layout import article_path
+from hanoi_coop.layout import SOURCES_FILE, article_path
 from hanoi_coop.metadata.codelists import CONTENT_SEGMENT_KINDS, SEGMENT_KIND
 from hanoi_coop.quotes import normalise
 
@@ -113,7 +113,7 @@ def load_sources(folder: Path, records: list[Record] | None = None) -> dict[str,
     """Every source in ``folder/sources.yaml`` (its ``records``, when already read), text
     checked against its recorded sha256; InputError with every problem of every source."""
     if records is None:
-        records = load_records(folder / "sources.yaml", "sources/sources.yaml")
+        records = load_records(folder.parent / SOURCES_FILE, SOURCES_FILE)
     sources: dict[str, Source] = {}
     problems: list[Problem] = []
     for record in records:

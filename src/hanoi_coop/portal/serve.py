@@ -10,7 +10,7 @@ from pathlib import Path
 
 from datasette.utils import tilde_encode
 
-from hanoi_coop.layout import RELEASES, release_stem
+from hanoi_coop.layout import MANIFEST, RELEASES, release_stem
 from hanoi_coop.metadata import RESOURCES, package
 from hanoi_coop.package.read import read_frames
 from hanoi_coop.package.write import json_bytes
@@ -99,7 +99,7 @@ def downloads_page(root: Path) -> str:
     sections = []
     newest = released_versions(root)[-1:]
     for version in reversed(released_versions(root)):
-        manifest = json.loads((root / RELEASES / version / "manifest.json").read_text())
+        manifest = json.loads((root / RELEASES / version / MANIFEST).read_text())
         rows = "\n".join(
             f'<tr><td><a href="/{RELEASES}/{version}/{html.escape(f["path"])}">'
             f'{html.escape(f["path"])}</a></td><td>{html.escape(str(f["bytes"]))}</td>'

@@ -20,6 +20,7 @@ from hanoi_coop.layout import (
     CROISSANT,
     DATA,
     DESCRIPTOR,
+    MANIFEST,
     REGISTRY,
     RELEASES,
     SCHEMAS,
@@ -145,14 +146,14 @@ def write_bundle(package: Path, staging: Path, version: str) -> dict:
     manifest = {"name": "hanoi-coop", "version": version, "files": [
         {"path": f, "sha256": _sha256(staging / f), "bytes": (staging / f).stat().st_size,
          **({"rows": rows[f]} if f in rows else {})} for f in files]}
-    (staging / "manifest.json").write_bytes(json_bytes(manifest))
+    (staging / MANIFEST).write_bytes(json_bytes(manifest))
     return manifest
 
 
 def _registry_entry(folder: Path) -> dict[str, str]:
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     entry = {f["path"]: f"sha256:{f['sha256']}" for f in manifest["files"]}
-    entry["manifest.json"] = f"sha256:{_sha256(folder / 'manifest.json')}"
+    entry[MANIFEST] = f"sha256:{_sha256(folder / MANIFEST)}"
     return entry
 
 
@@ -222,7 +223,7 @@ def _finish(root: Path, version: str) -> None:
 
 
 def _verify_bundle(folder: Path) -> None:
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     for entry in manifest["files"]:
         if _sha256(folder / entry["path"]) != entry["sha256"]:
             raise ReleaseError(f"{folder / entry['path']} does not match its manifest: the "
