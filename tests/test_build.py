@@ -161,3 +161,26 @@ def test_a_writer_that_changes_a_value_is_caught_by_the_check_of_the_written_fil
     assert "data/csv/meetings.csv: [round-trip] the written file does not read back to the " \
         "table the build checked" in messages, messages
     assert not (workspace / "data").exists()
+
+
+@pytest.mark.parametrize("damage", ["schema", "version"])
+def test_a_written_schema_or_version_that_is_not_the_models_is_caught(
+        workspace: Path, monkeypatch, damage: str):
+    """The read-back proof covers what is not a table: a schema file the writer got wrong,
+    and a descriptor stating another version than the build's; nothing is published."""
+    from hanoi_coop import build as build_module
+    from hanoi_coop.package.write import write_package
+
+    def damaging_writer(frames, folder, version):
+        descriptor = write_package(frames, folder, "0.0.1" if damage == "version" else version)
+        if damage == "schema":
+            path = folder / "schemas" / "places.schema.json"
+            path.write_text(path.read_text(encoding="utf-8") + " ", encoding="utf-8")
+        return descriptor
+
+    monkeypatch.setattr(build_module, "write_package", damaging_writer)
+    messages = _build_fails(workspace)
+    expected = ("schemas/places.schema.json: [round-trip]" if damage == "schema"
+                else "datapackage.json, field version: [descriptor-mismatch]")
+    assert any(m.startswith(expected) for m in messages), messages
+    assert not (workspace / "data").exists()
