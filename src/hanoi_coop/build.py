@@ -40,7 +40,7 @@ from hanoi_coop.layout import (
 )
 from hanoi_coop.metadata import EVIDENCE, RESOURCES, SEGMENTS, SOURCES
 from hanoi_coop.package.schemas import typed_frame
-from hanoi_coop.package.write import write_package
+from hanoi_coop.package.write import schema_files, write_package
 from hanoi_coop.validation.validate import frame_findings, written_problems
 from hanoi_coop.version import package_version
 
@@ -184,8 +184,9 @@ def stage(root: Path, staging: Path, version: str | None = None) -> Assembled:
     written, and the written files proven to read back to exactly those frames."""
     assembled = assemble(root)
     version = version or package_version()
-    write_package(assembled.frames, staging, version)
-    problems = written_problems(staging, assembled.frames, version)
+    schemas = schema_files()  # the model's, made once: written, then compared with the files
+    write_package(assembled.frames, staging, version, schemas)
+    problems = written_problems(staging, assembled.frames, version, schemas)
     if problems:
         raise InputError(problems)
     return assembled

@@ -81,6 +81,27 @@ def _plain_bounds(value: str) -> tuple[str, str] | None:
     return f"{year}-01-01", f"{year}-12-31"
 
 
+# A quarter (EDTF's sub-year groupings 33-36) and an interval between two plain dates are the
+# other forms the package uses; their bounds follow from their parts (the edtf package's
+# rule, held to it by the same property test).
+_QUARTER = re.compile(r"(\d{4})-(3[3-6])")
+_QUARTER_MONTHS = {"33": ("01-01", "03-31"), "34": ("04-01", "06-30"),
+                   "35": ("07-01", "09-30"), "36": ("10-01", "12-31")}
+
+
+def _formed_bounds(value: str) -> tuple[str, str] | None:
+    """Bounds of a plain date, a quarter or an interval of two plain dates; None otherwise."""
+    start, slash, end = value.partition("/")
+    if slash:
+        first, last = _plain_bounds(start), _plain_bounds(end)
+        return None if first is None or last is None else (first[0], last[1])
+    quarter = _QUARTER.fullmatch(value)
+    if quarter is not None:
+        year, code = quarter.groups()
+        return tuple(f"{year}-{day}" for day in _QUARTER_MONTHS[code])  # type: ignore[return-value]
+    return _plain_bounds(value)
+
+
 def is_edtf(value: str) -> bool:
     """A date the package can read and bound."""
     try:
@@ -92,9 +113,9 @@ def is_edtf(value: str) -> bool:
 
 def bounds(value: str) -> tuple[str | None, str | None]:
     """Earliest and latest ISO dates; (None, None) when the year is unknown."""
-    plain = _plain_bounds(value)
-    if plain is not None:
-        return plain
+    formed = _formed_bounds(value)
+    if formed is not None:
+        return formed
     if _UNKNOWN_YEAR.fullmatch(value):
         return None, None
     parsed = parse(value)

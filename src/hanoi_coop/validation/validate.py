@@ -268,19 +268,19 @@ def _against_own_contract(published: Published, released: dict[str, str]) -> Rep
     return Report(problems, rows, [notice])
 
 
-def written_problems(path: Path, frames: dict[str, pd.DataFrame], version: str
-                     ) -> list[Problem]:
+def written_problems(path: Path, frames: dict[str, pd.DataFrame], version: str,
+                     schemas: dict[str, bytes] | None = None) -> list[Problem]:
     """What a build proves of the package it wrote from ``frames`` (already checked): every
     file reads back, whole and consistent, to exactly those frames (values and dtypes), the
     descriptor states ``version`` and the schema files are the model's. The frames are not
-    checked a second time."""
+    checked a second time. ``schemas`` are the model's schema files, if already made."""
     with open_package(path) as published:
         read, unparsed = _read(published)
         problems = _located(published, read, unparsed)
         if published.descriptor.get("version") != version:
             problems.append(Problem(DESCRIPTOR, "descriptor-mismatch", "the written descriptor "
                                     f"does not state version {version}", field="version"))
-        for relative, data in schema_files().items():
+        for relative, data in (schemas or schema_files()).items():
             written = path / SCHEMAS / relative
             if not written.is_file() or written.read_bytes() != data:
                 problems.append(Problem(f"{SCHEMAS}/{relative}", "round-trip", "the written "
