@@ -89,9 +89,25 @@ INPUT_CASES = {
         "    - vu-dai-thang\n    - {person_id: vu-dai-thang,", "type", AtOld(-1),
         "participants[0]"),
     "source without the basis of its address": (
-        "sources/sources.yaml",
-        '  url_basis: "not known: the text prints no address, and the copy came without one"\n',
+        "sources/sources.yaml", "  url_basis: >-\n    found outside the text: a public copy "
+        "of this page (searched by its title on\n    2026-12-04) whose title and opening "
+        "sentences are this copy's word for word; the text\n    itself prints no address\n",
         "", "required", 10, "url_basis"),
+    "address of another article": (
+        "sources/sources.yaml", "-deal-in-transport-people-high-tech-and-culture.886091.html",
+        "-deal.886091.html", "source-origin", AtOld(0), "url"),
+    "address guessed from the site": (
+        "sources/sources.yaml", "https://hanoitimes.vn/hanoi-speeds-up-priority-projects-"
+        "with-japan.940235.html", "https://hanoitimes.vn/", "source-origin", AtOld(0), "url"),
+    "publication date the note does not print": (
+        "sources/sources.yaml", 'publication_date: "2023-09-09"',
+        'publication_date: "2023-09-08"', "source-origin", AtOld(0), "publication_date"),
+    "publication date not in the calendar": (
+        "sources/sources.yaml", 'publication_date: "2023-09-09"',
+        'publication_date: "2023-02-30"', "source-origin", AtOld(0), "publication_date"),
+    "publication date that is not a date": (
+        "sources/sources.yaml", 'publication_date: "2023-09-09"',
+        'publication_date: "Sept. 9"', "pattern", AtOld(0), "publication_date"),
     "segment spec not a range": ("sources/sources.yaml", "    body: [3, 26]\n",
                                  "    body: 3\n", "type", AtOld(0), "segments.body"),
     "unknown segment kind": ("sources/sources.yaml", "    caption: [5, 19]\n",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from hanoi_coop.errors import InputError, Problem
 from hanoi_coop.ingest.records import Record, load_records
@@ -90,6 +92,42 @@ def _segments(record: Record, text: str) -> tuple[list[Segment], list[Problem]]:
     return segments, problems
 
 
+def title_slug(title: str) -> str:
+    """The title as news sites put it in their addresses: lowercase words joined by '-'."""
+    return "-".join(re.findall(r"[a-z0-9]+", title.lower()))
+
+
+def _printed(date: dt.date, note: str) -> bool:
+    """Whether ``note`` prints ``date``'s year, month and day, in that order or reversed."""
+    day, month = rf"0?{date.day}", rf"0?{date.month}"
+    return any(re.search(rf"(?<!\d){a}\D{{1,3}}{b}\D{{1,3}}{c}(?!\d)", note)
+               for a, b, c in ((date.year, month, day), (day, month, date.year)))
+
+
+def origin_problems(record: Record) -> list[Problem]:
+    """An address or publication date found outside the text must show how it was found: the
+    address carries the article's title (that is how it was matched), and the note quotes
+    the date as the page prints it. A guess has neither."""
+    values, problems = record.values, []
+    url = values.get("url")
+    if url and title_slug(values["title"]) not in urlsplit(url).path.lower():
+        problems.append(record.problem(
+            "source-origin", "the address does not carry the article's title "
+            f"({title_slug(values['title'])!r}): it is not this article's page", "url", url))
+    published = values.get("publication_date")
+    if published:
+        try:
+            date = dt.date.fromisoformat(published)
+        except ValueError:
+            return [*problems, record.problem("source-origin", "not a calendar date",
+                                              "publication_date", published)]
+        if not _printed(date, values.get("publication_date_note") or ""):
+            problems.append(record.problem(
+                "source-origin", "the note does not quote this date as a copy of the page "
+                "prints it", "publication_date", published))
+    return problems
+
+
 def _load_one(record: Record, folder: Path) -> tuple[Source | None, list[Problem]]:
     source_id = record.values["source_id"]
     path = folder.parent / article_path(source_id)  # folder: the sources folder
@@ -106,6 +144,7 @@ def _load_one(record: Record, folder: Path) -> tuple[Source | None, list[Problem
         return None, [record.problem("encoding", f"{path.name}: bytes that are not UTF-8 at "
                                      f"offset {exc.start}", "sha256")]
     segments, problems = _segments(record, text)
+    problems += origin_problems(record)
     return Source(source_id, text, record.values, segments), problems
 
 
@@ -140,7 +179,7 @@ def source_rows(sources: dict[str, Source]) -> tuple[list[dict], list[dict]]:
             "title": meta["title"],
             "publisher": meta.get("publisher"),
             "publisher_basis": meta["publisher_basis"],
-            "publication_date": None,
+            "publication_date": meta.get("publication_date"),
             "publication_date_note": meta["publication_date_note"],
             "url": meta.get("url"),
             "url_basis": meta["url_basis"],

@@ -169,13 +169,15 @@ _FIELDS: list[Field] = [
     _text("publisher_basis", "Where the publisher comes from in the text (or why inferred).",
           required=True),
     Field("publication_date", "date",
-          "Publication date. Empty: none of the five articles states one."),
-    _text("publication_date_note", "What the text says, or does not, about its publication date.",
-          required=True),
-    Field("url", "string", "Address of the article online. Empty: the copy carries none.",
+          "Publication date, as a copy of the page prints it (the note quotes it). Empty: "
+          "neither the text nor any public copy found prints one."),
+    _text("publication_date_note", "What the text says, or does not, about its publication "
+          "date, and where a date found outside it is printed (quoted).", required=True),
+    Field("url", "string", "Address of the article online, found by the article's title in "
+          "public copies of the page (the address carries the title's words). Empty: not found.",
           pattern=r"^https?://\S+$"),
-    _text("url_basis", "Where the address comes from: printed in the text, known only from "
-          "outside it (and from where), or not known.", required=True),
+    _text("url_basis", "Where the address comes from: printed in the text, found outside it "
+          "(where, and how it was matched to this copy), or not known.", required=True),
     _code("language", ["en"], "Language of the text (BCP 47).", required=True),
     Field("sha256", "string", "SHA-256 of the UTF-8 bytes of the project's copy of the text.",
           required=True, pattern=SHA256_PATTERN),

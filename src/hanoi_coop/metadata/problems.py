@@ -41,6 +41,10 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "text (in its content, or at its offsets).", _TABLE),
     Rule("missing-reason", "Exclusion without a reason", "An uncited number or date is "
          "excused without saying why.", _INPUT),
+    Rule("source-origin", "Address or date not shown to be the article's", "An article's "
+         "address does not carry its title's words (the title is how an address is matched "
+         "to the copy), or its publication date is not a calendar date the note quotes as a "
+         "copy of the page prints it.", _INPUT),
     Rule("authority", "Place link wrong or missing", "A place link names an ISO 3166 code "
          "or GeoNames id the dataset does not have, or a GeoNames entry in another country "
          "than its ISO code; or a place has no link row (codes, or why there are none).",

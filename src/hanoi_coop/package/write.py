@@ -110,7 +110,8 @@ def package_descriptor(resources: list[dict], sources: pd.DataFrame, version: st
         "keywords": list(package.KEYWORDS),
         "contributors": list(package.CONTRIBUTORS),
         "sources": [
-            {"title": f"{row.title} ({row.publisher}; {row.origin_file})"}
+            {"title": f"{row.title} ({row.publisher}; {row.origin_file})",
+             **({"path": row.url} if isinstance(row.url, str) else {})}
             for row in sources.itertuples()
         ],
         "resources": resources,
