@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from hanoi_coop.build import build
-from hanoi_coop.metadata import FIELDS, RESOURCES, Field, Resource
+from hanoi_coop.metadata import CELL_EVIDENCE, FIELDS, RESOURCES, Field, Resource
 from hanoi_coop.metadata.fields import ID_PATTERN
 from hanoi_coop.metadata.inputs import CURATED_FILES, CuratedFile
 from hanoi_coop.metadata.resources import EVIDENCE, ForeignKey
@@ -54,10 +54,12 @@ def _declare(monkeypatch, resource: Resource, fields: list[Field]) -> dict:
     monkeypatch.setitem(FIELDS, "table_name",
                         replace(table_name, enum=(*table_name.enum, resource.name)))
     saved = dict(RESOURCES)
-    RESOURCES.clear()  # in place: every module holds this dict; the new table before evidence
-    RESOURCES.update({n: r for n, r in saved.items() if n != EVIDENCE})
+    RESOURCES.clear()  # in place: every module holds this dict; the new table before the
+    # tables made from the evidence
+    made_last = (EVIDENCE, CELL_EVIDENCE)
+    RESOURCES.update({n: r for n, r in saved.items() if n not in made_last})
     RESOURCES[resource.name] = resource
-    RESOURCES[EVIDENCE] = saved[EVIDENCE]
+    RESOURCES.update({n: saved[n] for n in made_last})
     monkeypatch.setitem(CURATED_FILES, resource.name, CuratedFile(resource.name, resource.name))
     return saved
 

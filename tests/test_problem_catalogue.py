@@ -13,7 +13,7 @@ from .conftest import ROOT
 # Callables that take a rule name, and the position of that argument.
 RULE_ARGUMENT = {"Problem": 1, "Finding": 3, "problem": 0, "_problem": 1, "_findings": 4,
                  "SameAs": 3, "DatesInOrder": 2,
-                 "_located": 3}
+                 "_located": 3, "_as_derived": 4}
 # Mappings from another tool's names to ours: their values are rule names.
 RULE_MAPPINGS = {"RULES", "RULE_NAMES", "SCHEMA_RULE"}
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from hanoi_coop.metadata import RESOURCES, Resource
+from hanoi_coop.assemble.cell_evidence import cell_evidence
+from hanoi_coop.metadata import CELL_EVIDENCE, RESOURCES, Resource
 from hanoi_coop.metadata.resources import Ancestor, Derivation
 
 
@@ -56,9 +57,11 @@ def _derive(resource: Resource, spec: Derivation, frames: dict[str, pd.DataFrame
 
 
 def derived_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """``frames`` with every derived table made from the others."""
+    """``frames`` with every derived table made from the others, and the cell evidence
+    (its findings are the validation's, which makes the table again)."""
     made = dict(frames)
     for name, resource in RESOURCES.items():
         if resource.derived is not None:
             made[name] = derive(resource, made)
+    made[CELL_EVIDENCE] = cell_evidence(made)[0]
     return made

@@ -2,6 +2,7 @@
 
 from hanoi_coop.metadata.fields import FIELDS, Field
 from hanoi_coop.metadata.resources import (
+    CELL_EVIDENCE,
     CLUE_DATE,
     EVIDENCE,
     RESOURCES,
@@ -14,5 +15,5 @@ from hanoi_coop.metadata.resources import (
     SameAs,
 )
 
-__all__ = ["CLUE_DATE", "EVIDENCE", "FIELDS", "RESOURCES", "SEGMENTS", "SOURCES", "YEAR_CLUES",
-           "DatesInOrder", "Field", "ForeignKey", "Resource", "SameAs"]
+__all__ = ["CELL_EVIDENCE", "CLUE_DATE", "EVIDENCE", "FIELDS", "RESOURCES", "SEGMENTS",
+           "SOURCES", "YEAR_CLUES", "DatesInOrder", "Field", "ForeignKey", "Resource", "SameAs"]

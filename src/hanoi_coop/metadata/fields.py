@@ -298,6 +298,10 @@ _FIELDS: list[Field] = [
     _code("table_name", [], "Table of the row the quote supports.", required=True),
     Field("field", "string", "Column the quote supports; empty when it supports the whole row.",
           pattern=r"^[a-z][a-z0-9_]*$"),
+    _id("cell_id", "cell: 'cell:', its table, row and column joined by ':'"),
+    _text("words", "The words of the quote that state the cell's value: the row's own words "
+          "for it (a name, a title, a number or a date as printed), as the row holds them.",
+          required=True),
     _text("quote", "Verbatim quote from the source (whitespace and quote marks as in the source "
           "after normalisation).", required=True),
 ]

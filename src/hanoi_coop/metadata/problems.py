@@ -123,6 +123,12 @@ RULES: dict[str, Rule] = {r.name: r for r in [
     Rule("year-inference", "Year not the one the clues give", "A date printed without a year "
          "whose EDTF year, '?' or year basis is not what the article's year clues give "
          "(README, Dates).", _TABLE),
+    Rule("cell-unquoted", "A cell no quote states", "The words a row gives for a value "
+         "(a name, a title, a number, a date as printed) stand in none of the row's quotes "
+         "(nor of the rows the model lets it borrow from): no quote states the cell.", _TABLE),
+    Rule("cell-evidence", "Cell evidence is not the model's", "A cell_evidence row names "
+         "another quote, other words or a cell that holds no value, or a value-bearing cell "
+         "has no row: the table differs from what the rows' words and quotes give.", _TABLE),
     Rule("derived", "Derived row differs", "A row of a derived table (officials) is not what "
          "the tables it is derived from give.", _TABLE),
     Rule("source-text-changed", "Article changed", "The article text given with --texts is not "

@@ -130,6 +130,19 @@ class NamedBy:
 
 
 @dataclass(frozen=True)
+class StatedBy:
+    """Cells stated by words: the row's ``words`` column holds the article's words for the
+    ``cells`` (the words themselves, and the number, unit or date bounds read from them), and
+    the quote holding those words is each cell's quote (``cell_evidence``). The quote is one of
+    the row's own or, failing that, of the rows its ``via`` references name, in order (a
+    stop of a trip is dated by the trip's words)."""
+
+    words: str
+    cells: tuple[str, ...]
+    via: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SupportedBy:
     """Each ``field`` code of a link row is supported by a phrase (whole words) of the quotes
     of the row ``via`` names: a project's sectors by the project's quotes. A parent code
@@ -248,6 +261,16 @@ class Resource:
     supported_by: SupportedBy | None = None
     derived: Derivation | None = None
     authority_links: AuthorityLinks | None = None
+    # The cells that name their own quote (cell_evidence); the codes named by a words column
+    # (named_by) are added to that column's cells.
+    stated_by: tuple[StatedBy, ...] = ()
+
+    @property
+    def cell_statements(self) -> tuple[StatedBy, ...]:
+        """``stated_by`` with the codes each words column names among its cells."""
+        return tuple(replace(s, cells=(*s.cells, *(n.field for n in self.named_by
+                                                   if n.words == s.words)))
+                     for s in self.stated_by)
 
     @property
     def fields(self) -> list[Field]:
@@ -274,6 +297,16 @@ def _dates(prefix: str) -> tuple[str, ...]:
     return tuple(f"{prefix}_{part}" for part in DATE_PARTS)
 
 
+def _stated_dates(prefix: str, via: tuple[str, ...] = ()) -> StatedBy:
+    """A date family's cells stated by its text (not the basis and note about its year)."""
+    return StatedBy(f"{prefix}_text", tuple(f"{prefix}_{part}" for part in DATE_PARTS[:5]), via)
+
+
+def _stated(*columns: str) -> tuple[StatedBy, ...]:
+    """Columns that are words of their own: each cell is its own words."""
+    return tuple(StatedBy(c, (c,)) for c in columns)
+
+
 def _fk(column: str, resource: str, reference: str | None = None) -> ForeignKey:
     return ForeignKey(column, resource, reference or column)
 
@@ -282,6 +315,7 @@ _SOURCE = _fk("source_id", "sources")
 
 # The tables the pipeline makes itself (every other table comes from a curated file).
 SOURCES, SEGMENTS, EVIDENCE = "sources", "source_segments", "evidence"
+CELL_EVIDENCE = "cell_evidence"
 # The table whose rows decide the year of every date an article prints without one, and the
 # date family in it that holds each clue's period.
 YEAR_CLUES, CLUE_DATE = "year_clues", "clue"
@@ -292,6 +326,8 @@ _NAMES_PERSON = QuoteNames("person_id", "persons", ("name", "family_name", "give
 # The words that state a value name its comparator and whether it is an estimate.
 _VALUE_WORDS = (NamedBy("comparator", "value_phrase", COMPARATOR_PHRASES, "eq"),
                 NamedBy("estimated", "value_phrase", ESTIMATE_PHRASES, False))
+# ... and the number, its unit and the unit's code.
+_VALUE_STATED = StatedBy("value_phrase", ("value_phrase", "value", "unit", "unit_code"))
 
 RESOURCES: dict[str, Resource] = {r.name: r for r in [
     Resource(
@@ -321,6 +357,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         "clue_id", (_SOURCE,), required=("source_id",), facets=("source_id", "tense"),
         needs_evidence=True,
         named_by=(NamedBy("tense", None, CLUE_TENSE_PHRASES),),
+        stated_by=(_stated_dates("clue"),),
     ),
     Resource(
         "places", "Places",
@@ -332,6 +369,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         # one of China's four ...").
         quote_names=(QuoteNames("place_id", "places", ("name",)),
                      QuoteNames("parent_place_id", "places", ("name",))),
+        stated_by=_stated("name"),
         full_text=("name",),
     ),
     Resource(
@@ -365,6 +403,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
          "sort_name", "search_key"),
         "person_id", facets=("name_order",), needs_evidence=True, named_as="name",
         quote_names=(QuoteNames("person_id", "persons", ("name",)),),  # the name, verbatim
+        stated_by=_stated("name", "family_name", "given_name", "additional_name"),
         full_text=("name",),
     ),
     Resource(
@@ -381,6 +420,8 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         required=("source_id",), needs_evidence=True,
         named_by=(NamedBy("meeting_kind", "event_phrase", MEETING_KIND_PHRASES),
                   NamedBy("event_type", "event_phrase", PLOVER_EVENT_PHRASES)),
+        stated_by=(StatedBy("event_phrase", ("event_phrase",)),
+                   _stated_dates("date", via=("parent_meeting_id",))),
         full_text=("title", "summary"),
     ),
     Resource(
@@ -397,6 +438,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         named_by=(NamedBy("role", "label", ROLE_TITLES),), quote_names=(_NAMES_PERSON,),
         entails=(Entails("role", "Ambassador", "organization_id", "organizations",
                          "classification", "embassy"),),
+        stated_by=(StatedBy("label", ("label",)), _stated_dates("as_of", via=("meeting_id",))),
         full_text=("label",),
     ),
     Resource(
@@ -469,6 +511,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         "project_id", (_fk("place_id", "places"),),
         facets=("project_kind", "status", "type"), needs_evidence=True, named_as="title",
         named_by=(NamedBy("status", "status_phrase", STATUS_PHRASES),),
+        stated_by=(StatedBy("status_phrase", ("status_phrase",)),),
         full_text=("title", "summary"),
     ),
     Resource(
@@ -507,6 +550,8 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         dates_in_order=(DatesInOrder("stated", "deadline", "deadline-before-stated",
                                      "the deadline ends before the target was stated"),),
         named_by=(*_VALUE_WORDS, NamedBy("target_status", None, TARGET_STATUS_PHRASES)),
+        stated_by=(_VALUE_STATED, _stated_dates("deadline"),
+                   _stated_dates("stated", via=("meeting_id",))),
         full_text=("summary", "metric"),
     ),
     Resource(
@@ -522,6 +567,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
          _fk("restates_figure_id", "figures", "figure_id")),
         facets=("metric", "unit"),
         required=("source_id",), needs_evidence=True, named_by=_VALUE_WORDS,
+        stated_by=(_VALUE_STATED, _stated_dates("period")),
         same_as=(SameAs("restates_figure_id", "figures", "metric", "restated-figure",
                         "a figure restated in another unit has the same metric"),
                  SameAs("restates_figure_id", "figures", "source_id", "restated-figure",
@@ -538,6 +584,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         (_SOURCE, _fk("person_id", "persons"), _fk("organization_id", "organizations")),
         facets=("contradiction_kind",),
         required=("source_id",), needs_evidence=True, caption_evidence=True,
+        stated_by=_stated("reading_1", "reading_2"),
         full_text=("note",),
     ),
     Resource(
@@ -549,6 +596,17 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         "evidence_id", (_SOURCE,), facets=("table_name", "source_id", "segment_kind"),
         required=("record_id", "source_id"),
         full_text=("quote",),
+    ),
+    Resource(
+        "cell_evidence", "Cell evidence",
+        "Each value-bearing cell (a name, a title, a number with its unit, a date, a code "
+        "named by words) and the quote that states it, with the words of that quote that do: "
+        "join evidence on evidence_id for the sentence and its offsets. Made by the build from "
+        "each row's quotes; a cell whose words no quote holds stops the build.",
+        ("cell_id", "table_name", "record_id", "field", "evidence_id", "words"),
+        "cell_id", (_fk("evidence_id", "evidence"),),
+        required=("record_id", "field", "evidence_id"), facets=("table_name", "field"),
+        full_text=("words",),
     ),
 ]}
 

@@ -18,9 +18,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hanoi_coop import dates
+from hanoi_coop.assemble.cell_evidence import cell_evidence
 from hanoi_coop.assemble.derivation import derive
 from hanoi_coop.errors import Finding
-from hanoi_coop.metadata import CLUE_DATE, EVIDENCE, RESOURCES, YEAR_CLUES
+from hanoi_coop.metadata import CELL_EVIDENCE, CLUE_DATE, EVIDENCE, RESOURCES, YEAR_CLUES
 from hanoi_coop.metadata.inputs import DATE_GROUPS
 from hanoi_coop.metadata.resources import has_whole_words
 from hanoi_coop.metadata.types import is_missing
@@ -639,41 +640,54 @@ def quote_offsets(frames: dict[str, pd.DataFrame]) -> list[Finding]:
                      "char_end - char_start is not the length of the quote")
 
 
+def _as_derived(name: str, frame: pd.DataFrame, derived: pd.DataFrame, base: str,
+                rule: str) -> list[Finding]:
+    """Where ``frame`` differs from the ``derived`` table the model makes from ``base``."""
+    resource = RESOURCES[name]
+    if derived.equals(frame.reset_index(drop=True)):
+        return []  # the common case; cell by cell only to say where they differ
+    key = resource.primary_key
+    expected = derived.drop_duplicates(key).set_index(key)
+    ids = frame[key]
+    known = isin(ids, expected.index.to_series())
+    found = _findings(name, ~known, frame, key, rule, f"no {base} row derives this row")
+    missing = sorted(set(expected.index) - set(ids.dropna()))
+    found += [Finding(name, -1, key, rule, f"the row derived from {base} {m!r} is missing", m)
+              for m in missing]
+    for column in resource.field_names:
+        if column == key:
+            continue
+        want = ids.map(expected[column].astype(object)).astype(object)
+        got = frame[column].astype(object)
+        same = (got == want).fillna(False).astype(bool) | (got.isna() & want.isna())
+        found += _findings(name, known & ~same, frame, column, rule,
+                           f"is not what {base} and its references give")
+    return found
+
+
 def derived_tables(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """A derived table holds exactly what the model derives from the other tables."""
     found = []
     for name, resource in RESOURCES.items():
-        if resource.derived is None:
-            continue
-        key = resource.primary_key
-        frame = frames[name]
-        derived = derive(resource, frames)
-        if derived.equals(frame.reset_index(drop=True)):
-            continue  # the common case; cell by cell only to say where they differ
-        expected = derived.drop_duplicates(key).set_index(key)
-        ids = frame[key]
-        found += _findings(name, ~isin(ids, expected.index.to_series()), frame, key, "derived",
-                           f"no {resource.derived.base} row derives this row")
-        missing = sorted(set(expected.index) - set(ids.dropna()))
-        found += [Finding(name, -1, key, "derived", f"the row derived from {resource.derived.base}"
-                          f" {m!r} is missing", m) for m in missing]
-        for column in resource.field_names:
-            if column == key:
-                continue
-            want = ids.map(expected[column].astype(object)).astype(object)
-            got = frame[column].astype(object)
-            same = (got == want).fillna(False).astype(bool) | (got.isna() & want.isna())
-            known = isin(ids, expected.index.to_series())
-            found += _findings(name, known & ~same, frame, column, "derived",
-                               f"is not what {resource.derived.base} and its references give")
+        if resource.derived is not None:
+            found += _as_derived(name, frames[name], derive(resource, frames),
+                                 resource.derived.base, "derived")
     return found
+
+
+def cells_quoted(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """Every value-bearing cell's words stand in a quote of its row, and cell_evidence names
+    exactly that quote for each such cell (made again and compared)."""
+    expected, found = cell_evidence(frames)
+    return found + _as_derived(CELL_EVIDENCE, frames[CELL_EVIDENCE], expected,
+                               "the rows' words and quotes", "cell-evidence")
 
 
 ALL_RULES = [foreign_keys, same_as, entailed, sides_by_host, date_bounds, dates_in_order,
              codes_named_by_words, codes_supported_by_words, named_words_quoted,
              quotes_name_their_referents, fragments_quoted,
              years_from_clues,
-             search_keys, evidence_links, quote_offsets, derived_tables]
+             search_keys, evidence_links, quote_offsets, derived_tables, cells_quoted]
 
 
 def check_rules(frames: dict[str, pd.DataFrame]) -> list[Finding]:

@@ -1,0 +1,109 @@
+"""Every value-bearing cell names the quote that states it (cell_evidence), the quote holds
+the cell's words, and the gate is tried from the other side: in curated input (words no quote
+holds) and in a published package (a row naming another quote, other words, a cell that holds
+no value, a cell left without its row)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from hanoi_coop.errors import InputError
+from hanoi_coop.metadata import RESOURCES
+from hanoi_coop.package.read import read_frames
+from hanoi_coop.quotes import normalise_quote
+from hanoi_coop.validation.validate import validate_package
+
+from .conftest import ROOT, replace_in
+from .corruption import copy_package, read_rows, write_rows
+
+
+@pytest.fixture(scope="module")
+def frames() -> dict[str, pd.DataFrame]:
+    return read_frames(ROOT)
+
+
+def _declared_cells(frames: dict[str, pd.DataFrame]) -> set[tuple[str, str, str]]:
+    """(table, record, column) of every non-empty cell a words column states."""
+    cells = set()
+    for name, resource in RESOURCES.items():
+        for statement in resource.cell_statements:
+            for row in frames[name].to_dict("records"):
+                for column in statement.cells:
+                    if pd.notna(row[statement.words]) and pd.notna(row[column]):
+                        cells.add((name, row[resource.primary_key], column))
+    return cells
+
+
+def test_every_stated_cell_has_the_quote_that_holds_its_words(frames):
+    cells = frames["cell_evidence"].merge(frames["evidence"], on="evidence_id",
+                                          suffixes=("", "_quote"))
+    assert len(cells) == len(frames["cell_evidence"])  # every row names a quote
+    for words, quote in zip(cells["words"], cells["quote"], strict=True):
+        parts = normalise_quote(words).replace("...", "…").split("…")
+        assert all(p.strip() in normalise_quote(quote) for p in parts), (words, quote)
+    stated = set(zip(cells["table_name"], cells["record_id"], cells["field"], strict=True))
+    assert _declared_cells(frames) <= stated
+    # the 600 km: its number, unit and words come from the sentence that says "about 600"
+    length = cells[cells["record_id"] == "tgt-hanoi-urban-rail-2045-length"].set_index("field")
+    assert length.loc["value", "words"] == "about 600 kilometers"
+    assert length.loc["unit", "quote"].startswith("Hanoi plans to build 15 urban rail lines")
+    # a stop of a trip is dated by the trip's own words, from the trip's quote
+    stop = cells[(cells["record_id"] == "mtg-tien-delegation-tokyo-metro")
+                 & (cells["field"] == "date_edtf")].iloc[0]
+    assert (stop["words"], stop["record_id_quote"]) == ("in late August",
+                                                         "mtg-tien-delegation-east-asia")
+
+
+def test_words_no_quote_holds_stop_the_build(workspace: Path):
+    from hanoi_coop.build import build
+
+    replace_in(workspace / "curated" / "figures.yaml", 'period: {text: in 2025, edtf: "2025"}',
+               'period: {text: during 2025, edtf: "2025"}')
+    with pytest.raises(InputError) as caught:
+        build(workspace)
+    found = [p for p in caught.value.problems if p.rule == "cell-unquoted"]
+    assert [(p.file, p.record, p.field, p.value) for p in found] == [
+        ("curated/figures.yaml", "fig-crrc-dalian-revenue-2025", "period_text", "during 2025")]
+    assert found[0].line is not None
+    assert not (workspace / "data").exists()
+
+
+def test_a_published_cell_evidence_table_that_lies_is_located(tmp_path: Path):
+    """Four lies in one package, each reported at its own line: a row naming another quote,
+    a row with other words, a row for a cell that holds no value (a summary, the curator's
+    words), and a value-bearing cell whose row was removed."""
+    package = copy_package(tmp_path / "package")
+    rows = read_rows(package, "cell_evidence")
+    header, body = rows[0], rows[1:]
+    column = {name: header.index(name) for name in header}
+    evidence_ids = [r[0] for r in read_rows(package, "evidence")[1:]]
+
+    def at(cell_id: str) -> int:
+        return next(i for i, r in enumerate(body) if r[column["cell_id"]] == cell_id)
+
+    value = at("cell:targets:tgt-hanoi-urban-rail-2045-length:value")
+    other_quote = next(e for e in evidence_ids if e.startswith("ev:persons:"))
+    body[value][column["evidence_id"]] = other_quote
+    unit = at("cell:targets:tgt-hanoi-urban-rail-2045-length:unit")
+    body[unit][column["words"]] = "about 900 kilometers"
+    removed = body.pop(at("cell:persons:ito-naoki:given-name"))
+    summary = list(body[value])
+    summary[column["cell_id"]] = "cell:targets:tgt-hanoi-urban-rail-2045-length:summary"
+    summary[column["field"]] = "summary"
+    body.append(summary)
+    body.sort(key=lambda r: r[column["cell_id"]])
+    write_rows(package, "cell_evidence", [header, *body])
+
+    problems = [p for p in validate_package(package, with_frictionless=False).problems
+                if p.file == "data/csv/cell_evidence.csv" and p.rule == "cell-evidence"]
+    line = {r[column["cell_id"]]: i + 2 for i, r in enumerate(body)}
+    located = {(p.line, p.field) for p in problems}
+    assert (line[body[at("cell:targets:tgt-hanoi-urban-rail-2045-length:value")][0]],
+            "evidence_id") in located
+    assert (line["cell:targets:tgt-hanoi-urban-rail-2045-length:unit"], "words") in located
+    assert (line["cell:targets:tgt-hanoi-urban-rail-2045-length:summary"], "cell_id") in located
+    assert any(p.value == removed[column["cell_id"]] and "missing" in p.message
+               for p in problems), [str(p) for p in problems]
