@@ -6,27 +6,14 @@ from __future__ import annotations
 import pandas as pd
 
 from hanoi_coop.assemble.cell_evidence import cell_evidence
+from hanoi_coop.assemble.countries import with_countries
 from hanoi_coop.metadata import CELL_EVIDENCE, RESOURCES, Resource
-from hanoi_coop.metadata.resources import Ancestor, Derivation
+from hanoi_coop.metadata.resources import Derivation
 
 
 def _indexed(frames: dict[str, pd.DataFrame], table: str) -> pd.DataFrame:
     key = RESOURCES[table].primary_key
     return frames[table].drop_duplicates(key).set_index(key)  # repeats: the key check's
-
-
-def _ancestor(rule: Ancestor, start: pd.Series, frames: dict[str, pd.DataFrame]) -> pd.Series:
-    table = _indexed(frames, rule.table)
-    kind, parent = table[rule.where[0]].astype(object), table[rule.parent].astype(object)
-    found = pd.Series(None, index=start.index, dtype=object)
-    current = start.astype(object)
-    for _ in range(len(table) + 1):  # a cycle in the parents ends here
-        hit = found.isna() & current.notna() & current.map(kind).eq(rule.where[1]).fillna(False)
-        found = found.where(~hit.astype(bool), current)
-        current = current.map(parent)
-        if current.isna().all():
-            break
-    return found
 
 
 def derive(resource: Resource, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -46,20 +33,15 @@ def _derive(resource: Resource, spec: Derivation, frames: dict[str, pd.DataFrame
         other = _indexed(frames, join.table)
         for there, here in join.columns:
             out[here] = out[join.on].map(other[there].astype(object))
-    for rule in spec.ancestors:
-        columns = rule.start.split("|")
-        start = out[columns[0]]
-        for other in columns[1:]:
-            start = start.where(start.notna(), out[other])
-        out[rule.column] = _ancestor(rule, start, frames)
     typed = pd.DataFrame({f.name: f.column_type.cast(out[f.name]) for f in resource.fields})
     return typed.sort_values(resource.primary_key, kind="stable").reset_index(drop=True)
 
 
 def derived_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """``frames`` with every derived table made from the others, and the cell evidence
-    (its findings are the validation's, which makes the table again)."""
-    made = dict(frames)
+    """``frames`` with the countries of places and organizations, every derived table made
+    from the others, and the cell evidence (its findings are the validation's, which makes
+    the table again)."""
+    made = with_countries(frames)
     for name, resource in RESOURCES.items():
         if resource.derived is not None:
             made[name] = derive(resource, made)

@@ -145,9 +145,14 @@ _FIELDS: list[Field] = [
     _id("parent_place_id", "place that contains this one"),
     _id("position_id", "position: a person holding a role in an organization as stated"),
     _id("official_id", "official's office: the position it is derived from"),
-    _id("country_id", "country of the organization, from its place (or, for one without a "
-        "place such as an embassy, its parent organization's place) and that place's parents "
-        "as the sources state them; empty where they state none"),
+    _id("country_id", "country the place or organization lies in, found by the build: the "
+        "first country up the place's parents as the quotes name them (an organization's "
+        "place, or for one without a place such as an embassy its parent organization's); "
+        "empty where the articles put it in none"),
+    _text("country_basis", "How the build found country_id: through the parent places the "
+          "quotes name, or through the place's ISO 3166 code (pycountry, an external "
+          "authority, named with the code) where the articles name no parent country; or why "
+          "there is none.", required=True),
     _text("organization_name", "Name of the organization as the source writes it."),
     _id("meeting_id", "meeting, visit or other dated event"),
     _id("parent_meeting_id", "trip or event this meeting is one stop of"),

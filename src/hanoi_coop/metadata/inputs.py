@@ -91,7 +91,7 @@ EXCLUSIONS_FILE = EXCLUSIONS
 DATE_GROUPS = tuple(DATE_FAMILIES)
 CURATED_DATE_PARTS = ("text", "edtf", "year_basis", "year_note")
 # Columns the build derives from other columns; a curator never writes them.
-DERIVED_COLUMNS = ("search_key", "sort_name")
+DERIVED_COLUMNS = ("search_key", "sort_name", "country_id", "country_basis")
 
 
 

@@ -197,16 +197,17 @@ class QuotedFragments:
 
 
 @dataclass(frozen=True)
-class Ancestor:
-    """``column`` is the first place, from the one ``start`` names up through ``parent``,
-    whose ``where`` column has the given value (the place itself counts). ``start`` may be
-    "a|b": the first of the columns that is given."""
+class CountryOf:
+    """The country a row lies in, computed by the build into ``column`` (never curated): the
+    first place of type country up the parent places from the row's ``place`` (for an
+    organization without a place, its ``parent``'s, up the organizations), each parent named
+    in the quotes; failing that, the country whose ISO 3166 code begins the place's (or a
+    parent's) code in place_links, an external authority. ``basis`` says which, or why none."""
 
-    column: str
-    start: str
-    table: str
-    parent: str
-    where: tuple[str, str]
+    place: str
+    parent: str | None = None
+    column: str = "country_id"
+    basis: str = "country_basis"
 
 
 @dataclass(frozen=True)
@@ -216,12 +217,11 @@ class Derivation:
     base: str
     columns: tuple[tuple[str, str], ...]  # (column of the base table, column here)
     joins: tuple[Join, ...] = ()
-    ancestors: tuple[Ancestor, ...] = ()
 
     @property
     def reads(self) -> tuple[str, ...]:
         """Every table the derivation reads, the base first."""
-        tables = [self.base, *(j.table for j in self.joins), *(a.table for a in self.ancestors)]
+        tables = [self.base, *(j.table for j in self.joins)]
         return tuple(dict.fromkeys(tables))
 
 
@@ -264,6 +264,7 @@ class Resource:
     # The cells that name their own quote (cell_evidence); the codes named by a words column
     # (named_by) are added to that column's cells.
     stated_by: tuple[StatedBy, ...] = ()
+    country_of: CountryOf | None = None
 
     @property
     def cell_statements(self) -> tuple[StatedBy, ...]:
@@ -362,8 +363,11 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
     Resource(
         "places", "Places",
         "Countries, cities, provinces, rivers, regions and sites the sources name.",
-        ("place_id", "name", "place_type", "parent_place_id", "search_key"),
-        "place_id", (_fk("parent_place_id", "places", "place_id"),), facets=("place_type",),
+        ("place_id", "name", "place_type", "parent_place_id", "country_id", "country_basis",
+         "search_key"),
+        "place_id", (_fk("parent_place_id", "places", "place_id"),
+                     _fk("country_id", "places", "place_id")),
+        facets=("place_type", "country_id"), country_of=CountryOf("place_id"),
         needs_evidence=True, named_as="name",
         # The place is named in its quotes as its name says, and so is its parent ("Chongqing,
         # one of China's four ...").
@@ -389,11 +393,13 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         "Governments, councils, party committees, ministries, embassies and companies "
         "(Popolo Organization).",
         ("organization_id", "name", "classification", "parent_organization_id", "place_id",
-         "search_key"),
+         "country_id", "country_basis", "search_key"),
         "organization_id",
         (_fk("parent_organization_id", "organizations", "organization_id"),
-         _fk("place_id", "places")),
-        facets=("classification",), needs_evidence=True, named_as="name",
+         _fk("place_id", "places"), _fk("country_id", "places", "place_id")),
+        facets=("classification", "country_id"),
+        country_of=CountryOf("place_id", "parent_organization_id"), needs_evidence=True,
+        named_as="name",
         full_text=("name",),
     ),
     Resource(
@@ -466,14 +472,8 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
                                            ("additional_name", "additional_name"),
                                            ("sort_name", "sort_name"))),
              Join("organizations", "organization_id", (("name", "organization_name"),
-                                                       ("place_id", "organization_place"),
-                                                       ("parent_organization_id",
-                                                        "parent_organization"))),
-             Join("organizations", "parent_organization",
-                  (("place_id", "parent_organization_place"),))),
-            # An embassy has no place of its own: its country is its parent's (its state's).
-            (Ancestor("country_id", "organization_place|parent_organization_place", "places",
-                      "parent_place_id", ("place_type", "country")),)),
+                                                       ("country_id", "country_id")))),
+        ),
         full_text=("name", "label", "organization_name"),
     ),
     Resource(

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from hanoi_coop import dates
 from hanoi_coop.assemble.cell_evidence import cell_evidence
+from hanoi_coop.assemble.countries import with_countries
 from hanoi_coop.assemble.derivation import derive
 from hanoi_coop.errors import Finding
 from hanoi_coop.metadata import CELL_EVIDENCE, CLUE_DATE, EVIDENCE, RESOURCES, YEAR_CLUES
@@ -675,6 +676,17 @@ def derived_tables(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return found
 
 
+def countries_derived(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """The country of each place and organization is what its places and links give."""
+    made = with_countries({name: frames[name] for name in frames})
+    found = []
+    for name, resource in RESOURCES.items():
+        if resource.country_of is not None:
+            found += _as_derived(name, frames[name].reset_index(drop=True), made[name],
+                                 "its place, the parent places and their ISO codes", "derived")
+    return found
+
+
 def cells_quoted(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """Every value-bearing cell's words stand in a quote of its row, and cell_evidence names
     exactly that quote for each such cell (made again and compared)."""
@@ -687,7 +699,8 @@ ALL_RULES = [foreign_keys, same_as, entailed, sides_by_host, date_bounds, dates_
              codes_named_by_words, codes_supported_by_words, named_words_quoted,
              quotes_name_their_referents, fragments_quoted,
              years_from_clues,
-             search_keys, evidence_links, quote_offsets, derived_tables, cells_quoted]
+             search_keys, evidence_links, quote_offsets, derived_tables, countries_derived,
+             cells_quoted]
 
 
 def check_rules(frames: dict[str, pd.DataFrame]) -> list[Finding]:
