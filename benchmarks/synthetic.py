@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from hanoi_coop.assemble.cell_evidence import cell_evidence
-from hanoi_coop.metadata import CELL_EVIDENCE, RESOURCES
+from hanoi_coop.assemble.derivation import derived_frames
+from hanoi_coop.metadata import RESOURCES
 from hanoi_coop.package.access import open_package
 from hanoi_coop.package.read import read_package
 from hanoi_coop.package.write import write_package
@@ -33,8 +33,6 @@ def _id_columns(table: str) -> list[str]:
 def replicate(frames: dict[str, pd.DataFrame], copies: int) -> dict[str, pd.DataFrame]:
     out = {}
     for name, frame in frames.items():
-        if name == CELL_EVIDENCE:
-            continue  # made from the copies below, as the build makes it
         if name in SHARED:
             out[name] = frame
             continue
@@ -46,8 +44,8 @@ def replicate(frames: dict[str, pd.DataFrame], copies: int) -> dict[str, pd.Data
             parts.append(part)
         out[name] = pd.concat(parts, ignore_index=True).sort_values(
             RESOURCES[name].primary_key, kind="stable").reset_index(drop=True)
-    out[CELL_EVIDENCE] = cell_evidence(out)[0]
-    return {name: out[name] for name in frames}
+    made = derived_frames(out)  # countries, derived tables and cell evidence, as built
+    return {name: made[name] for name in frames}
 
 
 def copies_for(rows: int, frames: dict[str, pd.DataFrame]) -> int:

@@ -142,8 +142,14 @@ def test_officials_are_one_row_per_stated_office_with_names_and_organizations():
 
 def test_an_officials_country_is_only_what_the_places_state():
     officials = _csv("officials").set_index("official_id")
-    # Hung Yen's place has the Capital Region as parent and no country: none is invented.
-    assert officials.loc["pos-nguyen-huu-nghia-secretary", "country_id"] == ""
+    # Hung Yen's article names no country above the Capital Region: the province's ISO 3166
+    # code gives it, and its organization's basis says so.
+    assert officials.loc["pos-nguyen-huu-nghia-secretary", "country_id"] == "vietnam"
+    organizations = _csv("organizations").set_index("organization_id")
+    assert "ISO 3166 code VN-66" in organizations.loc["hung-yen-party-committee",
+                                                      "country_basis"]
+    # The minister's ministry is placed nowhere by the articles: no country is invented.
+    assert officials.loc["pos-tran-duc-thang-minister", "country_id"] == ""
     # An embassy has no place in the sources: its country is its state's ("Chinese Embassy").
     assert officials.loc["pos-he-wei-ambassador", "country_id"] == "china"
     assert officials.loc["pos-ito-naoki-ambassador", "country_id"] == "japan"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
@@ -192,14 +192,25 @@ svg { background: #fff; border: 1px solid #ddd; margin-bottom: 1em; font: 11px s
 </style>"""
 
 
+def _drawn(frames: dict[str, pd.DataFrame], tables: tuple[str, ...],
+           draw: Callable[..., str]) -> str:
+    """``draw`` of the tables, or a sentence naming those this release does not have in the
+    shape today's tools read (an older release: 2.10.0 has no place_links)."""
+    absent = [t for t in tables if t not in frames]
+    if absent:
+        return (f"<p>This release has no {' or '.join(html.escape(t) for t in absent)} "
+                "table in the shape this picture reads.</p>")
+    return draw(*(frames[t] for t in tables))
+
+
 def pictures_page(frames: dict[str, pd.DataFrame]) -> str:
     """The pictures of one release as an HTML fragment: every text from the package in it is
     escaped where it is written, and the fragment reaches the page as a value, never as
     template source (see ``portal_plugin``)."""
-    meetings = timeline(dated_rows(frames["meetings"], "meeting_id", "title", "date"),
-                        "Meetings by date")
-    targets = timeline(dated_rows(frames["targets"], "target_id", "summary", "deadline"),
-                       "Targets by deadline")
+    meetings = _drawn(frames, ("meetings",), lambda m: timeline(
+        dated_rows(m, "meeting_id", "title", "date"), "Meetings by date"))
+    targets = _drawn(frames, ("targets",), lambda t: timeline(
+        dated_rows(t, "target_id", "summary", "deadline"), "Targets by deadline"))
     sections = [
         "<h2>Timeline</h2><p>A solid bar is a date the source states; an open, dashed bar a "
         "year the package infers (EDTF '?') or an approximate date; a date whose year the "
@@ -207,10 +218,9 @@ def pictures_page(frames: dict[str, pd.DataFrame]) -> str:
         "<h3>Meetings</h3>", meetings, "<h3>Targets (deadlines)</h3>", targets,
         "<h2>Map</h2><p>Places with GeoNames coordinates (<code>place_links</code>; the "
         "coordinates come from that dataset, not from the articles).</p>",
-        places_map(frames["place_links"], frames["places"]) if "place_links" in frames
-        else "<p>This release has no place links (from 2.11.0).</p>",
+        _drawn(frames, ("place_links", "places"), places_map),
         "<h2>Who met whom</h2><p>Organizations whose people took part in the same meeting "
         "(<code>meeting_participants</code>); hover a line for the meetings.</p>",
-        network(frames["meeting_participants"], frames["organizations"]),
+        _drawn(frames, ("meeting_participants", "organizations"), network),
     ]
     return "\n".join(sections)
