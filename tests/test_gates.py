@@ -800,8 +800,8 @@ def test_loader_refuses_a_cached_file_that_was_tampered_with(tmp_path: Path, mon
      '  value_phrase: "about 600 kilometers"\n  estimated: true\n',
      "tgt-hanoi-urban-rail-2045-length", "estimated"),
     # a memorandum signed is an agreement, not support; a signing is not a meeting.
-    ("meetings.yaml", "  event_type: AGREE\n  event_phrase: \"signed a memorandum",
-     "  event_type: SUPPORT\n  event_phrase: \"signed a memorandum",
+    ("meetings.yaml", "  event_type: AGREE\n  event_status: held\n  event_phrase: \"signed a",
+     "  event_type: SUPPORT\n  event_status: held\n  event_phrase: \"signed a",
      "mtg-crrc-dalian-vietnam-railways-mou", "event_type"),
     ("meetings.yaml", "  meeting_kind: signing\n", "  meeting_kind: meeting\n",
      "mtg-crrc-dalian-vietnam-railways-mou", "meeting_kind"),

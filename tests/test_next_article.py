@@ -39,6 +39,7 @@ MEETING = f"""
   title: Hanoi and Lyon meet on a tram link
   meeting_kind: meeting
   event_type: CONSULT
+  event_status: held
   event_phrase: "at a meeting"
   contexts: infrastructure
   date:

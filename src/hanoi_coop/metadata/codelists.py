@@ -145,8 +145,8 @@ PARTY_ROLE_PHRASES: dict[str, tuple[str, ...]] = {
     "supplier": ("supplies", "supplier of", "contractor"),
     "funder": ("funded by", "loan for", "financed by"),
     "publicAuthority": ("plans to build", "has planned", "its 2021–2030 provincial plan",
-                        "resolution passed",
-                        "is drafting", "the ministry will"),
+                        "resolution passed", "drafting", "revising", "has adopted",
+                        "land clearance", "site clearance", "the ministry will"),
 }
 
 # What kind of event a meetings row is, named by its event_phrase; with PLOVER's event type
@@ -163,6 +163,13 @@ PLOVER_EVENT_PHRASES: dict[str, tuple[str, ...]] = {
     "CONSULT": ("meeting", "met", "visited", "visiting", "trip to", "exchange experience with",
                 "attend"),
     "AGREE": ("joint statement", "memorandum of understanding", "agreement"),
+}
+
+# Whether an event had taken place when the article reported it, named by the quotes' words:
+# a date set for it ("scheduled for") is an event still ahead; no such words, one held.
+EVENT_STATUS = ["held", "scheduled"]
+EVENT_STATUS_PHRASES: dict[str, tuple[str, ...]] = {
+    "scheduled": ("scheduled for", "will be held", "is to be held"),
 }
 
 # Comparators named by the words that state a value: a hedge names its comparator; a value

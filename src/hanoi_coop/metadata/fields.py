@@ -139,7 +139,9 @@ _FIELDS: list[Field] = [
     _id("segment_id", "source segment (source id and line number)"),
     _id("clue_id", "year clue: a dated event or figure an article speaks of as past or future"),
     _id("person_id", "person (Popolo Person.id)"),
-    _id("organization_id", "organization (Popolo Organization.id)"),
+    _id("organization_id", "organization (Popolo Organization.id): in targets, the one "
+        "whose commitment, plan, proposal or schedule it is as the text states it (not the "
+        "one reporting it, unless the text names no other)"),
     _id("parent_organization_id", "parent organization (Popolo parent_id)"),
     _id("place_id", "place"),
     _id("parent_place_id", "place that contains this one"),
@@ -219,6 +221,10 @@ _FIELDS: list[Field] = [
     # --- organizations, places, positions -------------------------------------------------
     _code("classification", cl.ORGANIZATION_CLASSIFICATION,
           "Kind of organization (Popolo classification).", required=True),
+    _code("event_status", cl.EVENT_STATUS, "Whether the event had taken place when the "
+          "article reported it (held) or was still ahead (scheduled: a date set, an "
+          "invitation), named by the quotes' words; a future event is no consultation yet.",
+          required=True),
     _code("place_type", cl.PLACE_TYPE, "Kind of place.", required=True),
     _code("role", list(cl.ROLE_TITLES),
           "Role held (Popolo Membership.role), normalised: the role whose words the title "

@@ -123,6 +123,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
     Rule("year-inference", "Year not the one the clues give", "A date printed without a year "
          "whose EDTF year, '?' or year basis is not what the article's year clues give "
          "(README, Dates).", _TABLE),
+    Rule("party-not-recorded", "A party the words name is missing", "A row's quotes name "
+         "a role in its work (who drafts, revises, plans, supplies or funds it) but no link "
+         "row records a party in that role.", _TABLE),
     Rule("cell-unquoted", "A cell no quote states", "The words a row gives for a value "
          "(a name, a title, a number, a date as printed) stand in none of the row's quotes "
          "(nor of the rows the model lets it borrow from): no quote states the cell.", _TABLE),

@@ -11,6 +11,7 @@ from hanoi_coop.metadata.codelists import (
     CLUE_TENSE_PHRASES,
     COMPARATOR_PHRASES,
     ESTIMATE_PHRASES,
+    EVENT_STATUS_PHRASES,
     MEETING_KIND_PHRASES,
     PARTY_ROLE_PHRASES,
     PLOVER_EVENT_PHRASES,
@@ -160,6 +161,17 @@ class SupportedBy:
 
 
 @dataclass(frozen=True)
+class NamedParties:
+    """The other way round from ``SupportedBy``: a code the quotes of the row ``via`` names
+    must have a link row with that code (a project whose article says who "is drafting" it
+    has a party in the role of public authority). Default codes are named by no phrase."""
+
+    field: str
+    via: str
+    phrases: Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
 class Join:
     """Columns taken from the ``table`` row that this row's ``on`` column names."""
 
@@ -265,6 +277,7 @@ class Resource:
     # (named_by) are added to that column's cells.
     stated_by: tuple[StatedBy, ...] = ()
     country_of: CountryOf | None = None
+    named_parties: NamedParties | None = None
 
     @property
     def cell_statements(self) -> tuple[StatedBy, ...]:
@@ -417,15 +430,16 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         "Meetings, visits and other dated events between the partners (PLOVER events). A "
         "delegation's trip is one row and each of its stops another, linked by parent_meeting_id.",
         ("meeting_id", "source_id", "title", "parent_meeting_id", "meeting_kind",
-         "event_type", "event_phrase", "mode", "contexts", "place_id", *_dates("date"),
-         "summary"),
+         "event_type", "event_status", "event_phrase", "mode", "contexts", "place_id",
+         *_dates("date"), "summary"),
         "meeting_id",
         (_SOURCE, _fk("parent_meeting_id", "meetings", "meeting_id"), _fk("place_id", "places")),
         facets=("source_id", "meeting_kind", "event_type", "mode", "date_precision",
                 "date_year_basis"),
         required=("source_id",), needs_evidence=True,
         named_by=(NamedBy("meeting_kind", "event_phrase", MEETING_KIND_PHRASES),
-                  NamedBy("event_type", "event_phrase", PLOVER_EVENT_PHRASES)),
+                  NamedBy("event_type", "event_phrase", PLOVER_EVENT_PHRASES),
+                  NamedBy("event_status", None, EVENT_STATUS_PHRASES, "held")),
         stated_by=(StatedBy("event_phrase", ("event_phrase",)),
                    _stated_dates("date", via=("parent_meeting_id",))),
         full_text=("title", "summary"),
@@ -532,6 +546,7 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         required=("project_id", "organization_id", "source_id"),
         facets=("party_role",), needs_evidence=True,
         named_by=(NamedBy("party_role", None, PARTY_ROLE_PHRASES, "interestedParty"),),
+        named_parties=NamedParties("party_role", "project_id", PARTY_ROLE_PHRASES),
         quote_names=(QuoteNames("organization_id", "organizations", ("name",),
                                 speakers=("positions", _NAMES_PERSON)),),
     ),

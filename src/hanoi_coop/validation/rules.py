@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -452,6 +452,37 @@ def codes_supported_by_words(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return found
 
 
+def _named_codes(text: str, phrases: Mapping[str, tuple[str, ...]]) -> list[tuple[str, str]]:
+    """(code, its first phrase that stands in ``text``) for each code the text names."""
+    found = []
+    for code, options in phrases.items():
+        phrase = next((p for p in options if has_whole_words(text, p)), None)
+        if phrase is not None:
+            found.append((code, phrase))
+    return found
+
+
+def parties_the_words_name(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """A role the quotes of a row name (a project "is drafting", "supplies") has a link row
+    in that role: the party the article says does the work is recorded."""
+    found = []
+    for name, frame, rule in _declared(frames, "named_parties"):
+        parent = _reference(name, rule.via)
+        key = RESOURCES[parent].primary_key
+        present = set(zip(frame[rule.via].astype(object), frame[rule.field].astype(object),
+                          strict=True))
+        texts = _row_joined(frames, parent)
+        named = {text: _named_codes(text, rule.phrases) for text in set(texts)}  # repeats
+        for i, record, text in zip(frames[parent].index, frames[parent][key].astype(object),
+                                   texts, strict=True):
+            for code, phrase in named[text]:
+                if (record, code) not in present:
+                    found.append(Finding(parent, int(i), key, "party-not-recorded",
+                                         f"its quotes say {phrase!r} (a {code}) but no "
+                                         f"{name} row names that party", record))
+    return found
+
+
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
 
 
@@ -696,7 +727,8 @@ def cells_quoted(frames: dict[str, pd.DataFrame]) -> list[Finding]:
 
 
 ALL_RULES = [foreign_keys, same_as, entailed, sides_by_host, date_bounds, dates_in_order,
-             codes_named_by_words, codes_supported_by_words, named_words_quoted,
+             codes_named_by_words, codes_supported_by_words, parties_the_words_name,
+             named_words_quoted,
              quotes_name_their_referents, fragments_quoted,
              years_from_clues,
              search_keys, evidence_links, quote_offsets, derived_tables, countries_derived,
