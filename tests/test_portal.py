@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import re
-from pathlib import Path
+import shutil
 
 import pandas as pd
 import pytest
@@ -28,7 +28,16 @@ def _shot(page, name: str) -> None:
     if SCREENSHOTS:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"portal-{name}.png"), full_page=True)
-CHROMIUM = Path("/usr/bin/chromium")
+def _browser() -> str | None:
+    """A Chromium to drive: HANOI_COOP_BROWSER, or one on PATH (the test installs none)."""
+    given = os.environ.get("HANOI_COOP_BROWSER")
+    if given:
+        return given
+    return next(filter(None, map(shutil.which, ("chromium", "chromium-browser",
+                                                  "google-chrome"))), None)
+
+
+BROWSER = _browser()
 
 
 def _manifest(version: str) -> dict[str, str]:
@@ -110,13 +119,15 @@ def test_installed_data_loads_offline_with_dtypes():
                                           "fair"]
 
 
-@pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
-                    reason="make test installs Debian's chromium; in CI its absence fails")
+@pytest.mark.skipif(BROWSER is None and not os.environ.get("CI"),
+                    reason="no Chromium found: install one (Debian: apt-get install chromium) "
+                    "or set HANOI_COOP_BROWSER to its path; in CI (.ci/run installs it) its "
+                    "absence fails")
 def test_browser_sees_tables_versions_descriptions_and_verified_downloads(portal, tmp_path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+        browser = p.chromium.launch(executable_path=BROWSER, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run"])
         page = browser.new_page(accept_downloads=True)
