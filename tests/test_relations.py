@@ -79,3 +79,17 @@ def test_what_did_not_happen_is_not_stored_as_a_fact(workspace: Path, file, old,
         build(workspace)
     assert [(p.file, p.record, p.field) for p in caught.value.problems] == [
         (f"curated/{file}", record, field)]
+
+
+def test_a_place_the_projects_quotes_do_not_name_is_refused(workspace: Path):
+    """The provinces a road links are recorded as its places (they were excused as having
+    "no project of its own"); a place its quotes do not name is not."""
+    from hanoi_coop.build import build
+
+    replace_in(workspace / "curated" / "projects.yaml", "  places: [ninh-binh]\n",
+               "  places: [ninh-binh, thai-nguyen]\n")
+    with pytest.raises(InputError) as caught:
+        build(workspace)
+    assert [(p.file, p.record, p.field) for p in caught.value.problems] == [
+        ("curated/projects.yaml", "ring-road-5:thai-nguyen",
+         "place_id")]

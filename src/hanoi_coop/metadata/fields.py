@@ -160,6 +160,7 @@ _FIELDS: list[Field] = [
     _id("parent_meeting_id", "trip or event this meeting is one stop of"),
     _id("participant_id", "participation of one person or organization in one meeting"),
     _id("meeting_place_id", "meeting-place pair"),
+    _id("project_place_id", "project-place pair"),
     _id("project_id", "project, plan, law or infrastructure item"),
     _id("project_sector_id", "project-sector pair"),
     _id("project_party_id", "project-party-role triple"),

@@ -77,6 +77,8 @@ CURATED_FILES: dict[str, CuratedFile] = {c.stem: c for c in (
     CuratedFile("positions", "positions", copy_date=CopyDate("as_of", _AT_MEETING, "date")),
     CuratedFile("projects", "projects", (Nested("sectors", "project_sectors", scalar="sector",
                                                 quoted=False),
+                                         Nested("places", "project_places", scalar="place_id",
+                                                quoted=False),
                                          Nested("parties", "project_parties"))),
     CuratedFile("targets", "targets", copy_date=CopyDate("stated", _AT_MEETING, "date")),
     CuratedFile("figures", "figures"),

@@ -529,6 +529,17 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         full_text=("title", "summary"),
     ),
     Resource(
+        "project_places", "Project places",
+        "Every place a project runs through, links or serves beyond its one place_id (a "
+        "highway that links Hanoi with named provinces); justified by the project's own "
+        "quotes, which name each place.",
+        ("project_place_id", "project_id", "place_id"),
+        "project_place_id", (_fk("project_id", "projects"), _fk("place_id", "places")),
+        id_from=("project_id", "place_id"), required=("project_id", "place_id"),
+        facets=("place_id",),
+        quote_names=(QuoteNames("place_id", "places", ("name",), quotes_of="project_id"),),
+    ),
+    Resource(
         "project_sectors", "Project sectors",
         "OC4IDS sectors of each project, parents listed too.",
         ("project_sector_id", "project_id", "sector"),
