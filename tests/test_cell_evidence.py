@@ -107,3 +107,37 @@ def test_a_published_cell_evidence_table_that_lies_is_located(tmp_path: Path):
     assert (line["cell:targets:tgt-hanoi-urban-rail-2045-length:summary"], "cell_id") in located
     assert any(p.value == removed[column["cell_id"]] and "missing" in p.message
                for p in problems), [str(p) for p in problems]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "record", "field"), [
+    ("targets.yaml", "  value: 600\n", "  value: 900\n", "tgt-hanoi-urban-rail-2045-length",
+     "value"),
+    ("targets.yaml", 'deadline: {text: by 2045, edtf: "2045"}',
+     'deadline: {text: by 2045, edtf: "2050"}', "tgt-hanoi-urban-rail-2045-lines",
+     "deadline_edtf"),
+    ("figures.yaml", "  value: 3000000000\n", "  value: 3000000\n",
+     "fig-crrc-dalian-revenue-2025", "value"),
+])
+def test_a_value_its_words_do_not_state_stops_the_build(workspace: Path, file, old, new,
+                                                        record, field):
+    """The quote a cell names must state the cell's value, not only hold its words."""
+    from hanoi_coop.build import build
+
+    replace_in(workspace / "curated" / file, old, new)
+    with pytest.raises(InputError) as caught:
+        build(workspace)
+    found = [(p.file, p.record, p.field) for p in caught.value.problems
+             if p.rule == "value-not-stated"]
+    assert found == [(f"curated/{file}", record, field)]
+
+
+@pytest.mark.parametrize(("words", "numbers"), [
+    ("estimated investment of US$55.4 billion", [5.54e10]),
+    ("exceeding 3.2 trillion yuan (US$449 billion)", [3.2e12, 4.49e11]),
+    ("more than 10,000 staff", [10000]), ("accounts for one-third", [1 / 3]),
+    ("six bridges across the Red River", [6]), ("a roughly 70-kilometer corridor", [70]),
+])
+def test_numbers_are_read_from_words_as_printed(words, numbers):
+    from hanoi_coop.quotes import numbers_stated
+
+    assert numbers_stated(words) == pytest.approx(numbers)

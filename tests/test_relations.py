@@ -93,3 +93,29 @@ def test_a_place_the_projects_quotes_do_not_name_is_refused(workspace: Path):
     assert [(p.file, p.record, p.field) for p in caught.value.problems] == [
         ("curated/projects.yaml", "ring-road-5:thai-nguyen",
          "place_id")]
+
+
+@pytest.mark.parametrize(("column", "value"), [
+    ("url", "https://hanoitimes.vn/hanoi-pledged-to-accelerate-japans-oda-projects.591539.html"),
+    ("publication_date", "2024-12-17"),
+])
+def test_a_published_address_or_date_not_shown_to_be_the_articles(tmp_path: Path, column,
+                                                                   value):
+    """validate holds a published package to the same rule the build holds sources.yaml."""
+    from .corruption import set_cell
+
+    package = copy_package(tmp_path / "package")
+    rows = read_rows(package, "sources")
+    row = next(i for i, r in enumerate(rows[1:]) if r[0] == "src-japan-priority-projects")
+    line = set_cell(package, "sources", row, column, value)
+    found = [(p.file, p.line, p.field) for p in
+             validate_package(package, with_frictionless=False).problems
+             if p.rule == "source-origin"]
+    assert found == [("data/csv/sources.csv", line, column)]
+
+
+def test_a_title_with_no_latin_words_matches_no_address():
+    from hanoi_coop.ingest.sources import address_problem, title_slug
+
+    assert title_slug("Hà Nội đẩy nhanh") == "ha-noi-day-nhanh"
+    assert address_problem("重庆与河内合作", "https://example.com/any") is not None

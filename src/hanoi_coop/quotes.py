@@ -48,3 +48,30 @@ def find_quote(quote: str, text: str, normalised: tuple[str, list[int]] | None =
         spans.append((origin[start], origin[end_index] + 1))
         start = haystack.find(needle, start + 1)
     return spans
+
+
+# --- what words state: numbers and years ------------------------------------------------------
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20,
+                 "one-third": 1 / 3, "half": 0.5, "dozen": 12}
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_NUMBER = re.compile(r"(?<![\w.])(\d+(?:,\d{3})*(?:\.\d+)?|"
+                     + "|".join(sorted(map(re.escape, _WORD_NUMBERS), key=len, reverse=True))
+                     + r")(?![\w])(?:\s+(thousand|million|billion|trillion)\b)?", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d|21\d\d)(?!\d)")
+
+
+def numbers_stated(words: str) -> list[float]:
+    """Every number the words state, scaled by a following "million", "billion", …
+    ("US$55.4 billion" → 5.54e10, "six bridges" → 6, "one-third" → 1/3)."""
+    found = []
+    for match in _NUMBER.finditer(words):
+        token, scale = match.group(1).lower(), match.group(2)
+        base = _WORD_NUMBERS[token] if token in _WORD_NUMBERS else float(token.replace(",", ""))
+        found.append(base * (_SCALES[scale.lower()] if scale else 1))
+    return found
+
+
+def years_stated(words: str) -> set[str]:
+    """The four-digit years the words print."""
+    return set(_YEAR.findall(words))

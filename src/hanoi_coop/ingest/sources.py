@@ -13,6 +13,7 @@ from hanoi_coop.errors import InputError, Problem
 from hanoi_coop.ingest.records import Record, load_records
 from hanoi_coop.layout import SOURCES_FILE, article_path
 from hanoi_coop.metadata.codelists import CONTENT_SEGMENT_KINDS, SEGMENT_KIND
+from hanoi_coop.names import search_key
 from hanoi_coop.quotes import normalise
 
 
@@ -93,8 +94,9 @@ def _segments(record: Record, text: str) -> tuple[list[Segment], list[Problem]]:
 
 
 def title_slug(title: str) -> str:
-    """The title as news sites put it in their addresses: lowercase words joined by '-'."""
-    return "-".join(re.findall(r"[a-z0-9]+", title.lower()))
+    """The title as news sites put it in their addresses: its words in lowercase ASCII
+    (diacritics dropped, "Hà Nội" → "ha-noi") joined by '-'."""
+    return "-".join(re.findall(r"[a-z0-9]+", search_key(title)))
 
 
 def _printed(date: dt.date, note: str) -> bool:
@@ -104,27 +106,43 @@ def _printed(date: dt.date, note: str) -> bool:
                for a, b, c in ((date.year, month, day), (day, month, date.year)))
 
 
+def address_problem(title: str, url: str) -> str | None:
+    """Why ``url`` is not shown to be the page of the article titled ``title``, or None."""
+    slug = title_slug(title)
+    if not slug:
+        return "the title has no Latin words to match an address by: leave it empty"
+    if slug not in urlsplit(url).path.lower():
+        return f"the address does not carry the article's title ({slug!r}): it is not this " \
+               "article's page"
+    return None
+
+
+def date_problem(published: str, note: str) -> str | None:
+    """Why ``published`` is not a date the note quotes as a copy of the page prints it."""
+    try:
+        date = dt.date.fromisoformat(published)
+    except ValueError:
+        return "not a calendar date"
+    if not _printed(date, note):
+        return "the note does not quote this date as a copy of the page prints it"
+    return None
+
+
 def origin_problems(record: Record) -> list[Problem]:
     """An address or publication date found outside the text must show how it was found: the
     address carries the article's title (that is how it was matched), and the note quotes
-    the date as the page prints it. A guess has neither."""
+    the date as the page prints it. (A guess made from the title would carry it too: the
+    basis column says where each was found; the rule catches another article's address.)"""
     values, problems = record.values, []
     url = values.get("url")
-    if url and title_slug(values["title"]) not in urlsplit(url).path.lower():
-        problems.append(record.problem(
-            "source-origin", "the address does not carry the article's title "
-            f"({title_slug(values['title'])!r}): it is not this article's page", "url", url))
+    found = address_problem(values["title"], url) if url else None
+    if found:
+        problems.append(record.problem("source-origin", found, "url", url))
     published = values.get("publication_date")
-    if published:
-        try:
-            date = dt.date.fromisoformat(published)
-        except ValueError:
-            return [*problems, record.problem("source-origin", "not a calendar date",
-                                              "publication_date", published)]
-        if not _printed(date, values.get("publication_date_note") or ""):
-            problems.append(record.problem(
-                "source-origin", "the note does not quote this date as a copy of the page "
-                "prints it", "publication_date", published))
+    found = date_problem(published, values.get("publication_date_note") or "") \
+        if published else None
+    if found:
+        problems.append(record.problem("source-origin", found, "publication_date", published))
     return problems
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -22,12 +23,20 @@ from hanoi_coop.assemble.cell_evidence import cell_evidence
 from hanoi_coop.assemble.countries import with_countries
 from hanoi_coop.assemble.derivation import derive
 from hanoi_coop.errors import Finding
-from hanoi_coop.metadata import CELL_EVIDENCE, CLUE_DATE, EVIDENCE, RESOURCES, YEAR_CLUES
+from hanoi_coop.ingest.sources import address_problem, date_problem
+from hanoi_coop.metadata import (
+    CELL_EVIDENCE,
+    CLUE_DATE,
+    EVIDENCE,
+    RESOURCES,
+    SOURCES,
+    YEAR_CLUES,
+)
 from hanoi_coop.metadata.inputs import DATE_GROUPS
 from hanoi_coop.metadata.resources import has_whole_words
 from hanoi_coop.metadata.types import is_missing
 from hanoi_coop.names import search_key
-from hanoi_coop.quotes import normalise_quote
+from hanoi_coop.quotes import normalise_quote, numbers_stated, years_stated
 
 
 def _findings(table: str, mask: pd.Series | np.ndarray | list[bool], frame: pd.DataFrame,
@@ -718,6 +727,65 @@ def countries_derived(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return found
 
 
+def sources_origin(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """A published article's address carries its title and its publication date is quoted
+    in its note, as the build requires of sources.yaml."""
+    sources = frames[SOURCES]
+    found = []
+    for i, title, url, date, note in zip(
+            sources.index, sources["title"].astype(object), sources["url"].astype(object),
+            sources["publication_date"].astype(object),
+            sources["publication_date_note"].astype(object), strict=True):
+        if isinstance(url, str) and isinstance(title, str):
+            message = address_problem(title, url)
+            if message:
+                found.append(Finding(SOURCES, int(i), "url", "source-origin", message, url))
+        if not is_missing(date):
+            text = date.isoformat() if hasattr(date, "isoformat") else str(date)
+            message = date_problem(text[:10], note if isinstance(note, str) else "")
+            if message:
+                found.append(Finding(SOURCES, int(i), "publication_date", "source-origin",
+                                     message, text[:10]))
+    return found
+
+
+def values_read_from_words(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """A number a row's words state is the number they print ("about 600 kilometers" is 600,
+    "US$55.4 billion" 5.54e10), and a date states the years its words print: a cell cannot
+    name a quote that does not say its value."""
+    found = []
+    for name, resource in RESOURCES.items():
+        frame = frames[name]
+        for statement in resource.cell_statements:
+            words = frame[statement.words].astype(object)
+            for cell in statement.cells:
+                kind = resource.field(cell).column_type.name
+                if kind in ("number", "integer"):
+                    found += _numbers_not_stated(name, frame, words, cell)
+                elif cell.endswith("_edtf"):
+                    found += _years_not_stated(name, frame, words, cell)
+    return found
+
+
+def _numbers_not_stated(name: str, frame: pd.DataFrame, words: pd.Series, cell: str
+                        ) -> list[Finding]:
+    values = frame[cell].astype(object)
+    mask = [isinstance(w, str) and not is_missing(v) and not any(
+        math.isclose(float(v), n, rel_tol=1e-9) for n in numbers_stated(w))
+        for w, v in zip(words, values, strict=True)]
+    return _findings(name, mask, frame, cell, "value-not-stated",
+                     "the words that state this cell print no such number")
+
+
+def _years_not_stated(name: str, frame: pd.DataFrame, words: pd.Series, cell: str
+                      ) -> list[Finding]:
+    values = frame[cell].astype(object)
+    mask = [isinstance(w, str) and isinstance(v, str) and not all(
+        y in v for y in years_stated(w)) for w, v in zip(words, values, strict=True)]
+    return _findings(name, mask, frame, cell, "value-not-stated",
+                     "the words that state this date print a year it does not hold")
+
+
 def cells_quoted(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """Every value-bearing cell's words stand in a quote of its row, and cell_evidence names
     exactly that quote for each such cell (made again and compared)."""
@@ -732,7 +800,7 @@ ALL_RULES = [foreign_keys, same_as, entailed, sides_by_host, date_bounds, dates_
              quotes_name_their_referents, fragments_quoted,
              years_from_clues,
              search_keys, evidence_links, quote_offsets, derived_tables, countries_derived,
-             cells_quoted]
+             values_read_from_words, sources_origin, cells_quoted]
 
 
 def check_rules(frames: dict[str, pd.DataFrame]) -> list[Finding]:
