@@ -321,6 +321,17 @@ def _stated(*columns: str) -> tuple[StatedBy, ...]:
     return tuple(StatedBy(c, (c,)) for c in columns)
 
 
+def _places_of(owners: str, owner: str, title: str, description: str) -> Resource:
+    """A link table of the places a row of ``owners`` is in or serves, each named by that
+    row's own quotes (``{owner}_places``)."""
+    key = f"{owner}_id"
+    return Resource(
+        f"{owner}_places", title, description, (f"{owner}_place_id", key, "place_id"),
+        f"{owner}_place_id", (_fk(key, owners), _fk("place_id", "places")),
+        id_from=(key, "place_id"), required=(key, "place_id"), facets=("place_id",),
+        quote_names=(QuoteNames("place_id", "places", ("name",), quotes_of=key),))
+
+
 def _fk(column: str, resource: str, reference: str | None = None) -> ForeignKey:
     return ForeignKey(column, resource, reference or column)
 
@@ -506,16 +517,9 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         same_as=(SameAs("position_id", "positions", "person_id", "participant-position",
                         "the position is not held by this participant"),),
     ),
-    Resource(
-        "meeting_places", "Meeting places",
-        "Every place a meeting or trip is in, where one place_id is not enough (a trip to "
-        "three capitals); justified by the meeting's own quotes.",
-        ("meeting_place_id", "meeting_id", "place_id"),
-        "meeting_place_id", (_fk("meeting_id", "meetings"), _fk("place_id", "places")),
-        id_from=("meeting_id", "place_id"), required=("meeting_id", "place_id"),
-        facets=("place_id",),
-        quote_names=(QuoteNames("place_id", "places", ("name",), quotes_of="meeting_id"),),
-    ),
+    _places_of("meetings", "meeting", "Meeting places",
+               "Every place a meeting or trip is in, where one place_id is not enough (a trip "
+               "to three capitals); justified by the meeting's own quotes."),
     Resource(
         "projects", "Projects, plans and laws",
         "Infrastructure projects, plans, laws and agreements the sources name, with OC4IDS "
@@ -528,17 +532,10 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in [
         stated_by=(StatedBy("status_phrase", ("status_phrase",)),),
         full_text=("title", "summary"),
     ),
-    Resource(
-        "project_places", "Project places",
-        "Every place a project runs through, links or serves beyond its one place_id (a "
-        "highway that links Hanoi with named provinces); justified by the project's own "
-        "quotes, which name each place.",
-        ("project_place_id", "project_id", "place_id"),
-        "project_place_id", (_fk("project_id", "projects"), _fk("place_id", "places")),
-        id_from=("project_id", "place_id"), required=("project_id", "place_id"),
-        facets=("place_id",),
-        quote_names=(QuoteNames("place_id", "places", ("name",), quotes_of="project_id"),),
-    ),
+    _places_of("projects", "project", "Project places",
+               "Every place a project runs through, links or serves beyond its one place_id (a "
+               "highway that links Hanoi with named provinces); justified by the project's own "
+               "quotes, which name each place."),
     Resource(
         "project_sectors", "Project sectors",
         "OC4IDS sectors of each project, parents listed too.",
