@@ -70,3 +70,27 @@ def test_a_curator_cannot_write_a_country(workspace: Path):
         build(workspace)
     assert [(p.file, p.field) for p in caught.value.problems] == [
         ("curated/organizations.yaml", "country_id")]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "rule", "record", "field"), [
+    # another place's ISO code: "Chongqing Shi" is not Hung Yen, and its country not Hung Yen's
+    ("place_links.yaml", "iso_3166_code: VN-66", "iso_3166_code: CN-CQ", "authority",
+     "hung-yen", "iso_3166_code"),
+    # a parent that leads back to the place
+    ("places.yaml", "  parent_place_id: beijing\n  evidence:\n    - {source: "
+     "src-beijing-tokyo-seoul-trip, quote: \"the Zhongguancun Science Park",
+     "  parent_place_id: zhongguancun-science-park\n  evidence:\n    - {source: "
+     "src-beijing-tokyo-seoul-trip, quote: \"the Zhongguancun Science Park",
+     "parent-cycle", None, "parent_place_id"),
+])
+def test_a_place_linked_or_nested_wrongly_is_refused(workspace: Path, file, old, new, rule,
+                                                     record, field):
+    from hanoi_coop.build import build
+
+    replace_in(workspace / "curated" / file, old, new)
+    with pytest.raises(InputError) as caught:
+        build(workspace)
+    found = [(p.file, p.field) for p in caught.value.problems if p.rule == rule
+             and (record is None or p.record == record)]
+    assert found and found[0] == (f"curated/{file}", field), [str(p) for p in
+                                                              caught.value.problems]

@@ -145,8 +145,7 @@ PARTY_ROLE_PHRASES: dict[str, tuple[str, ...]] = {
     "supplier": ("supplies", "supplier of", "contractor"),
     "funder": ("funded by", "loan for", "financed by"),
     "publicAuthority": ("plans to build", "has planned", "its 2021–2030 provincial plan",
-                        "resolution passed", "drafting", "revising", "has adopted",
-                        "land clearance", "site clearance", "the ministry will"),
+                        "resolution passed", "drafting", "revising", "the ministry will"),
 }
 
 # What kind of event a meetings row is, named by its event_phrase; with PLOVER's event type

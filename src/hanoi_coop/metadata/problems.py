@@ -129,6 +129,8 @@ RULES: dict[str, Rule] = {r.name: r for r in [
     Rule("value-not-stated", "A value its words do not state", "A number is not one the "
          "row's words for it print (\"about 600 kilometers\" is 600), or a date does not hold "
          "a year its words print.", _TABLE),
+    Rule("parent-cycle", "Parents that lead back", "Following a row's parents (a place's "
+         "parent place, an organization's parent) leads back to the row itself.", _TABLE),
     Rule("cell-unquoted", "A cell no quote states", "The words a row gives for a value "
          "(a name, a title, a number, a date as printed) stand in none of the row's quotes "
          "(nor of the rows the model lets it borrow from): no quote states the cell.", _TABLE),

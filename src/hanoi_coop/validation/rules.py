@@ -727,6 +727,54 @@ def countries_derived(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return found
 
 
+def parents_without_cycles(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """A row's parents (a reference to its own table) end: no place lies inside itself."""
+    found = []
+    for name, resource in RESOURCES.items():
+        key = resource.primary_key
+        for fk in resource.foreign_keys:
+            if fk.resource != name or not fk.fields.startswith("parent_"):
+                continue  # a parent reference (Popolo parent_id), not a country's
+            frame = frames[name]
+            parent = _text_by(frame[key], frame[fk.fields])
+            for i, row in zip(frame.index, frame[key].astype(object), strict=True):
+                seen, current = set(), parent.get(str(row))
+                while current is not None and current not in seen and current != str(row):
+                    seen.add(current)
+                    current = parent.get(current)
+                if current == str(row):
+                    found.append(Finding(name, int(i), fk.fields, "parent-cycle",
+                                         "following the parents leads back to this row",
+                                         parent.get(str(row))))
+    return found
+
+
+def _folded(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", search_key(name))
+
+
+def authorities_name_the_row(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """An ISO 3166 or GeoNames entry is the row's place: the place's name (folded: no
+    diacritics, spaces or hyphens) begins the entry's name as one of the datasets gives it
+    ("Hưng Yên", "Beijing Shi"), so a code of another place ("CN-CQ" for Hung Yen) is found."""
+    found = []
+    for name, frame, links in _declared(frames, "authority_links"):
+        key = RESOURCES[name].primary_key
+        target = _reference(name, key)
+        names = _text_by(frames[target][RESOURCES[target].primary_key], frames[target]["name"])
+        for i, row, iso, geo, code in zip(
+                frame.index, frame[key].astype(object), frame[links.iso_name].astype(object),
+                frame[links.geonames_name].astype(object), frame[links.iso_code].astype(object),
+                strict=True):
+            entries = [_folded(e) for e in (iso, geo) if isinstance(e, str)]
+            place = _folded(names.get(str(row), ""))
+            if entries and place and not any(e.startswith(place) for e in entries):
+                found.append(Finding(name, int(i), links.iso_code, "authority",
+                                     f"the entries' names ({iso!r}, {geo!r}) are not the "
+                                     f"place's ({names.get(str(row))!r})", code))
+    return found
+
+
 def sources_origin(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """A published article's address carries its title and its publication date is quoted
     in its note, as the build requires of sources.yaml."""
@@ -800,7 +848,9 @@ ALL_RULES = [foreign_keys, same_as, entailed, sides_by_host, date_bounds, dates_
              quotes_name_their_referents, fragments_quoted,
              years_from_clues,
              search_keys, evidence_links, quote_offsets, derived_tables, countries_derived,
-             values_read_from_words, sources_origin, cells_quoted]
+             values_read_from_words, sources_origin, authorities_name_the_row,
+             parents_without_cycles,
+             cells_quoted]
 
 
 def check_rules(frames: dict[str, pd.DataFrame]) -> list[Finding]:
