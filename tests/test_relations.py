@@ -25,8 +25,13 @@ def test_hanoi_is_a_party_to_the_work_the_articles_say_it_does():
         parties = {(r["project_id"], r["organization_id"], r["party_role"])
                    for r in csv.DictReader(handle)}
     for project in ("capital-master-plan-100-year", "capital-law-amendment-resolution",
-                    "hanoi-railway-infrastructure-planning", "vietnam-japan-university"):
+                    "hanoi-railway-infrastructure-planning"):
         assert (project, "hanoi-city", "publicAuthority") in parties
+    # a task in a project (land clearance), or adopting plans to revise a national law, is an
+    # interest in it, not authority over it
+    for project in ("vietnam-japan-university", "capital-law", "resolution-15-nq-tw"):
+        assert (project, "hanoi-city", "interestedParty") in parties
+        assert (project, "hanoi-city", "publicAuthority") not in parties
     # a province's own plan is the province's, as the text names it ("Hung Yen has planned")
     assert ("hung-yen-urban-rail-lines", "hung-yen-province", "publicAuthority") in parties
     assert not any(o == "hung-yen-party-committee" and r == "publicAuthority"
@@ -49,13 +54,14 @@ def test_a_published_party_removed_is_located_at_its_project(tmp_path: Path):
     package = copy_package(tmp_path / "package")
     rows = read_rows(package, "project_parties")
     write_rows(package, "project_parties", [
-        r for r in rows if r[0] != "vietnam-japan-university:hanoi-city:publicAuthority"])
+        r for r in rows if r[0] != "hanoi-railway-infrastructure-planning:hanoi-city:"
+        "publicAuthority"])
     projects = [r[0] for r in read_rows(package, "projects")]
     found = [(p.file, p.line, p.record) for p in
              validate_package(package, with_frictionless=False).problems
              if p.rule == "party-not-recorded"]
-    assert found == [("data/csv/projects.csv", projects.index("vietnam-japan-university") + 1,
-                      "vietnam-japan-university")]
+    project = "hanoi-railway-infrastructure-planning"
+    assert found == [("data/csv/projects.csv", projects.index(project) + 1, project)]
 
 
 @pytest.mark.parametrize(("file", "old", "new", "record", "field"), [
