@@ -1,8 +1,14 @@
-"""Closed and open codelists, each named after the standard it comes from.
+"""Closed and open codelists, each named after the standard it comes from, and the codebook
+(codebook.yaml): the words that name each code.
 
 Every enum constraint in the package is one of these lists, so the Table Schemas, the Pandera
 schemas and the portal facets all read the same values.
 """
+
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 # OC4IDS 0.9 projectStatus (closed).
 OC4IDS_PROJECT_STATUS = [
@@ -51,10 +57,6 @@ PLACE_TYPE = [
 # when the article's undated events happen) or in the future (not over yet), named by the
 # words of its quote.
 CLUE_TENSE = ["past", "future"]
-CLUE_TENSE_PHRASES: dict[str, tuple[str, ...]] = {
-    "past": ("reported", "issued", "signed", "was"),
-    "future": ("will", "scheduled for", "expected to", "plans to"),
-}
 
 # Dates: the precision word for an EDTF value.
 DATE_PRECISION = ["day", "month", "quarter", "year", "interval", "unknown"]
@@ -70,15 +72,6 @@ COMPARATOR = ["eq", "gt", "gte", "lt", "lte", "approx"]
 TARGET_STATUS = [
     "achieved", "in_law", "in_policy_document", "declaration_pledge", "proposed",
 ]
-# Target status named by the words of the target's quote (the longest phrase decides).
-TARGET_STATUS_PHRASES: dict[str, tuple[str, ...]] = {
-    "achieved": ("has fulfilled",),
-    "in_law": ("resolution passed",),
-    "in_policy_document": ("provincial plan", "has planned"),
-    "declaration_pledge": ("will", "agreed to", "aiming for", "with a goal to", "plans to",
-                           "expected to", "scheduled to"),
-    "proposed": ("proposed",),
-}
 # OC4IDS Metric units (UN/CEFACT Rec 20 codes) and ISO 4217 currency codes.
 UNIT_CODE = ["KMT", "KMH", "ANN", "C62", "P1", "USD", "CNY"]
 
@@ -88,100 +81,81 @@ SEGMENT_KIND = [
 ]
 CONTENT_SEGMENT_KINDS = ["title", "standfirst", "body", "subheading"]
 
-# OC4IDS projectStatus named by words: a status is set only where the source's words (quoted
-# in status_phrase) contain one of these phrases; the longest match decides.
-STATUS_PHRASES: dict[str, tuple[str, ...]] = {
-    "identification": ("plans to", "has planned", "planning of", "proposed", "study",
-                       "on signing", "to pilot"),
-    "preparation": ("drafting", "revising", "revisions to", "completing the necessary procedures",
-                    "scheduled to kick off"),
-    "implementation": ("being developed", "accelerating work on", "passed", "signed"),
-}
-
-# Popolo Membership.role, normalised: each role and the words of a title that name it. A title
-# (label) names the role of the longest of these phrases it contains: "Deputy Chairman" and
-# "Vice Chairman" are one office; "Standing Vice Chairman" is its own.
-ROLE_TITLES: dict[str, tuple[str, ...]] = {
-    "Chairman": ("Chairman",),
-    "Vice Chairman": ("Vice Chairman", "Deputy Chairman"),
-    "Standing Vice Chairman": ("Standing Vice Chairman",),
-    "Secretary": ("Secretary",),
-    "General Secretary": ("General Secretary",),
-    "General Secretary and President": ("General Secretary and President",),
-    "General Director": ("General Director",),
-    "Ambassador": ("Ambassador",),
-    "Minister": ("Minister",),
-    "Vice Mayor": ("Vice Mayor",),
-}
-
-# OC4IDS projectSector named by words: each sector of a project is supported by a phrase of the
-# project's quotes (whole words), a parent sector by its own phrases or its children's.
-SECTOR_PHRASES: dict[str, tuple[str, ...]] = {
-    "transport": ("transport", "mobility", "traffic", "low-emission"),
-    "transport.rail": ("rail", "railway", "railways", "Railway", "Railways", "metro", "Metro",
-                       "monorail", "rolling stock", "Line"),
-    "transport.road": ("road", "roads", "Road", "Roads", "bridge", "bridges", "Bridge",
-                       "expressway", "Expressway", "highway", "Highways", "river crossings",
-                       "motorbikes"),
-    "transport.urban": ("urban rail", "urban railways", "Urban Railway", "metro", "Metro",
-                        "monorail", "public transport"),
-    "transport.water": ("waterway", "waterways"),
-    "waterAndWaste": ("wastewater", "water", "river system"),
-    "education": ("University", "training", "education"),
-    "communications": ("digital",),
-    "governance": ("law", "Law", "resolution", "Resolution", "plan", "Plan", "planning",
-                   "institutional"),
-    "economy": ("Hi-Tech Park", "industrial", "economic", "industry", "investment"),
-    "energy": ("energy",),
-    "naturalResources": ("river system", "rehabilitation", "pollution", "environment",
-                         "environmental"),
-    "naturalResources.floodProtection": ("flood",),
-    "cultureSportsAndRecreation": ("culture", "cultural", "tourism", "heritage"),
-}
-
-# OC4IDS partyRole named by words: the quote that ties an organization to a project names its
-# role; words that name no narrower role make it an interestedParty (the vaguest code).
-PARTY_ROLE_PHRASES: dict[str, tuple[str, ...]] = {
-    "supplier": ("supplies", "supplier of", "contractor"),
-    "funder": ("funded by", "loan for", "financed by"),
-    "publicAuthority": ("plans to build", "has planned", "its 2021–2030 provincial plan",
-                        "resolution passed", "drafting", "revising", "the ministry will"),
-}
-
-# What kind of event a meetings row is, named by its event_phrase; with PLOVER's event type
-# read from the same words.
+# What kind of event a meetings row is.
 MEETING_KIND = ["meeting", "visit", "signing", "joint_statement", "fair"]
-MEETING_KIND_PHRASES: dict[str, tuple[str, ...]] = {
-    "meeting": ("meeting", "met", "exchange experience with"),
-    "visit": ("visited", "visiting", "trip to"),
-    "signing": ("signed",),
-    "joint_statement": ("joint statement",),
-    "fair": ("International Fair",),
-}
-PLOVER_EVENT_PHRASES: dict[str, tuple[str, ...]] = {
-    "CONSULT": ("meeting", "met", "visited", "visiting", "trip to", "exchange experience with",
-                "attend"),
-    "AGREE": ("joint statement", "memorandum of understanding", "agreement"),
-}
-
-# Whether an event had taken place when the article reported it, named by the quotes' words:
-# a date set for it ("scheduled for") is an event still ahead; no such words, one held.
+# Whether an event had taken place when the article reported it.
 EVENT_STATUS = ["held", "scheduled"]
-EVENT_STATUS_PHRASES: dict[str, tuple[str, ...]] = {
-    "scheduled": ("scheduled for", "will be held", "is to be held"),
-}
-
-# Comparators named by the words that state a value: a hedge names its comparator; a value
-# stated with no hedge is exact (eq).
-COMPARATOR_PHRASES: dict[str, tuple[str, ...]] = {
-    "gt": ("more than", "over", "exceeding", "above"),
-    "gte": ("at least",),
-    "lt": ("below", "less than", "under"),
-    "lte": ("up to", "at most"),
-    "approx": ("about", "roughly", "around", "nearly", "approximately"),
-}
-# ``estimated`` is true only where the words call the value an estimate or an expectation.
-ESTIMATE_PHRASES: dict[object, tuple[str, ...]] = {True: ("estimated", "expected")}
-
 # Contradictions kept with both readings.
 CONTRADICTION_KIND = ["name_spelling", "title", "organization_name", "name_order"]
+
+
+# --- the codebook: the words that name each code (codebook.yaml, data a curator edits) ----------
+CODEBOOK_FILE = Path(__file__).with_name("codebook.yaml")
+Phrases = dict[Any, tuple[str, ...]]
+
+
+class CodebookError(ValueError):
+    """The codebook file is not a codebook: names the file, vocabulary and code."""
+
+
+def _phrases(vocabulary: str, code: object, items: object) -> tuple[str, ...]:
+    """A code's phrases, each item a phrase or a list of one phrase's inflections."""
+    where = f"{CODEBOOK_FILE.name}, {vocabulary}.{code}"
+    if not isinstance(items, list) or not items:
+        raise CodebookError(f"{where}: a list of phrases is required")
+    flat = []
+    for item in items:
+        for phrase in item if isinstance(item, list) else [item]:
+            if not isinstance(phrase, str) or not phrase.strip() or phrase != phrase.strip():
+                raise CodebookError(f"{where}: {phrase!r} is not a phrase (text, no edge spaces)")
+            flat.append(phrase)
+    return tuple(dict.fromkeys(flat))
+
+
+def load_codebook(path: Path = CODEBOOK_FILE) -> dict[str, Phrases]:
+    """Every vocabulary of the codebook, each code with its phrases (inflections expanded)
+    and checked against the codes its column allows."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise CodebookError(f"{path.name}: a mapping of vocabularies is required")
+    missing = sorted(set(VOCABULARY_CODES) - set(data))
+    unknown = sorted(set(data) - set(VOCABULARY_CODES))
+    if missing or unknown:
+        raise CodebookError(f"{path.name}: vocabularies missing {missing}, unknown {unknown}")
+    book = {}
+    for vocabulary, codes in data.items():
+        if not isinstance(codes, dict):
+            raise CodebookError(f"{path.name}, {vocabulary}: a mapping of codes is required")
+        allowed = VOCABULARY_CODES[vocabulary]
+        for code in codes:
+            if allowed is not None and code not in allowed:
+                raise CodebookError(f"{path.name}, {vocabulary}.{code}: not a code of its "
+                                    f"column ({', '.join(map(str, allowed))})")
+        book[vocabulary] = {code: _phrases(vocabulary, code, items)
+                            for code, items in codes.items()}
+    return book
+
+
+# Each vocabulary and the codes its column allows (None: an open list, the role titles).
+VOCABULARY_CODES: dict[str, list | None] = {
+    "clue_tense": CLUE_TENSE, "target_status": TARGET_STATUS,
+    "status": OC4IDS_PROJECT_STATUS, "role_titles": None,
+    "sectors": OC4IDS_PROJECT_SECTOR, "party_roles": OC4IDS_PARTY_ROLE,
+    "meeting_kind": MEETING_KIND, "plover_event": PLOVER_EVENT_TYPE,
+    "event_status": EVENT_STATUS, "comparator": COMPARATOR, "estimated": [True, False],
+}
+
+# The model's vocabularies, read once when the model is imported (the model is data too;
+# a changed codebook is a changed model, as a changed field would be).
+_BOOK = load_codebook()
+CLUE_TENSE_PHRASES = _BOOK["clue_tense"]
+TARGET_STATUS_PHRASES = _BOOK["target_status"]
+STATUS_PHRASES = _BOOK["status"]
+ROLE_TITLES = _BOOK["role_titles"]
+SECTOR_PHRASES = _BOOK["sectors"]
+PARTY_ROLE_PHRASES = _BOOK["party_roles"]
+MEETING_KIND_PHRASES = _BOOK["meeting_kind"]
+PLOVER_EVENT_PHRASES = _BOOK["plover_event"]
+EVENT_STATUS_PHRASES = _BOOK["event_status"]
+COMPARATOR_PHRASES = _BOOK["comparator"]
+ESTIMATE_PHRASES = _BOOK["estimated"]
