@@ -93,7 +93,11 @@ def assemble(root: Path) -> Assembled:
     evidence_rows, problems = locate_claims(curated.claims, sources)
     if problems:  # coverage would only echo the quotes that were not found
         raise InputError(problems)
+    # From here every stage runs on complete evidence, so each reports all it finds and the
+    # build stops once, with the numbers, the rows' rules and the names together.
     excused, problems = excused_spans(inputs[EXCLUSIONS], sources)
+    if problems:  # a broken exclusion would only come back as the mention it fails to excuse
+        raise InputError(problems)
     report = coverage(sources, evidence_rows, excused)
     for item in report:
         for m in item.uncovered:
@@ -101,8 +105,6 @@ def assemble(root: Path) -> Assembled:
                 article_path(m.source_id), "coverage", "number or date neither "
                 f"cited by a quote nor listed in {EXCLUSIONS}",
                 line=m.line_no, value=m.text))
-    if problems:
-        raise InputError(problems)
     source_table, segment_table = source_rows(sources)
     for row in segment_table:
         row[RESOURCES[SEGMENTS].primary_key] = RESOURCES[SEGMENTS].row_id(row)
@@ -111,12 +113,11 @@ def assemble(root: Path) -> Assembled:
     frames = derived_frames({name: typed_frame(resource, rows.get(name, []))
                              for name, resource in RESOURCES.items()})
     locate = _curated_locator(curated, frames)
-    findings = frame_findings(frames)
-    if findings:
-        raise InputError([locate(f) for f in findings])
+    problems += [locate(f) for f in frame_findings(frames)]
     names, name_problems = name_coverage(sources, frames, excused)
-    if name_problems:
-        raise InputError(name_problems)
+    problems += name_problems
+    if problems:
+        raise InputError(problems)
     return Assembled(frames, curated, report, names)
 
 

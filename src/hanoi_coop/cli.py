@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hanoi_coop.errors import InputError, printable
+from hanoi_coop.errors import InputError, Problem, printable
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader left
 
@@ -116,24 +116,8 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
-def _known_names(root: Path) -> set[str]:
-    """Names the last build's tables hold (persons, organizations, places, project titles)."""
-    import csv
-
-    from hanoi_coop.layout import csv_path
-
-    names: set[str] = set()
-    for table, column in (("persons", "name"), ("organizations", "name"), ("places", "name"),
-                          ("projects", "title")):
-        path = root / csv_path(table)
-        if path.exists():
-            with path.open(encoding="utf-8", newline="") as handle:
-                names.update(row[column] for row in csv.DictReader(handle) if row[column])
-    return names
-
-
 def _add_source(args: argparse.Namespace) -> int:
-    from hanoi_coop.ingest.intake import IntakeError, add_source, to_do
+    from hanoi_coop.ingest.intake import IntakeError, add_source
 
     root = Path(args.root)
     try:
@@ -150,11 +134,22 @@ def _add_source(args: argparse.Namespace) -> int:
     kinds = sorted({s.kind for s in source.segments})
     print(f"added {source.source_id}: sources/articles/{source.source_id}.txt and its entry "
           f"in sources/sources.yaml (segments proposed: {', '.join(kinds)}; check them)")
-    items = to_do(source, _known_names(root))
-    print(f"to do before `make build` passes ({len(items)}):")
+    items = _build_problems(root)
+    print(f"to do before `make build` passes: the build's own list ({len(items)}):")
     for item in items:
         print(f"  {item}")
     return 0
+
+
+def _build_problems(root: Path) -> list[Problem]:
+    """Every problem the build would report now (its checks, nothing written)."""
+    from hanoi_coop.build import assemble
+
+    try:
+        assemble(root)
+    except InputError as exc:
+        return exc.problems
+    return []
 
 
 def _history(args: argparse.Namespace) -> int:

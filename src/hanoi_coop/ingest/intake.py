@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hanoi_coop.errors import InputError
-from hanoi_coop.ingest.sources import Source, load_sources, mentions
+from hanoi_coop.ingest.sources import Source, load_sources
 from hanoi_coop.layout import SOURCES_FILE, SOURCES_FOLDER, article_path
 from hanoi_coop.metadata.fields import ID_PATTERN
 
@@ -27,8 +27,6 @@ CAPTION_CUE = re.compile(r"\((?:(?:second|third|\d+(?:st|nd|rd|th)) from )?(?:ri
                          r"centre|center|middle|front|back)\)", re.IGNORECASE)
 DATELINE = re.compile(r"^([A-Z][A-Z.&' ]{2,}?)\s+—\s")
 RELATED_MARKER = re.compile(r"^(?:Related news|Related articles|Read more)\s*:?$", re.IGNORECASE)
-# Runs of capitalised words: the names a body paragraph may hold (a to-do list, not a fact).
-NAME = re.compile(r"\b[A-Z][a-z’'-]+(?:\s+(?:of\s+)?[A-Z][a-z’'-]+)+")
 
 
 class IntakeError(ValueError):
@@ -170,19 +168,3 @@ def add_source(root: Path, file: Path, source_id: str) -> Source:
         listing.write_text(before, encoding="utf-8")  # leave the project as it was
         target.unlink()
         raise
-
-
-def to_do(source: Source, known_names: set[str]) -> list[str]:
-    """What the build will ask of a new article: every number and date in its content (cite
-    or excuse each), and the names its content holds that no table has yet."""
-    lines = [f"line {m.line_no}: number or date {m.text!r}: cite it in a quote or excuse it"
-             for m in mentions(source)]
-    seen: set[str] = set()
-    for segment in source.content_segments():
-        for match in NAME.finditer(source.text[segment.char_start:segment.char_end]):
-            name = match.group()
-            if name not in known_names and name not in seen:
-                seen.add(name)
-                lines.append(f"line {segment.line_no}: name {name!r}: link it to a row "
-                             "(persons, organizations, places, projects) or leave it")
-    return lines
