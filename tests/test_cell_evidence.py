@@ -141,3 +141,16 @@ def test_numbers_are_read_from_words_as_printed(words, numbers):
     from hanoi_coop.quotes import numbers_stated
 
     assert numbers_stated(words) == pytest.approx(numbers)
+
+
+def test_a_name_part_is_whole_words_of_its_quote(workspace: Path):
+    """"Tu" stands in "Tuan" as letters, not as a name: no quote states that given name."""
+    from hanoi_coop.build import build
+
+    replace_in(workspace / "curated" / "persons.yaml", "  given_name: Tuan\n",
+               "  given_name: Tu\n")
+    with pytest.raises(InputError) as caught:
+        build(workspace)
+    found = [(p.file, p.record, p.field) for p in caught.value.problems
+             if p.rule == "cell-unquoted"]
+    assert found == [("curated/persons.yaml", "duong-duc-tuan", "given_name")]

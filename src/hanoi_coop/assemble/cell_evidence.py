@@ -49,12 +49,14 @@ class _Quotes:
         return self._folded[quote]
 
     def holds(self, quote: str, words: str) -> bool:
-        """Every part of ``words`` (split at an ellipsis) stands in ``quote``."""
+        """Every part of ``words`` (split at an ellipsis) stands in ``quote`` as whole words
+        (a given name "Tu" is not in "Tuan")."""
         key = (quote, words)
         if key not in self._verdicts:
             parts = normalise_quote(words).replace("...", "…").split("…")
             folded = self.folded(quote)
-            self._verdicts[key] = all(p.strip() and p.strip() in folded for p in parts)
+            self._verdicts[key] = all(p.strip() and has_whole_words(folded, p.strip())
+                                      for p in parts)
         return self._verdicts[key]
 
 
