@@ -45,6 +45,10 @@ def _manifest(version: str) -> dict[str, str]:
     return {f["path"]: f["sha256"] for f in manifest["files"]}
 
 
+def _manifests() -> list[str]:
+    return [p.parent.name for p in (ROOT / "releases").glob("*/manifest.json")]
+
+
 @pytest.fixture
 def portal(portal_server):
     return portal_server[0]
@@ -64,6 +68,32 @@ def test_pinned_version_is_fetched_verified_then_read_offline(portal, tmp_path, 
     monkeypatch.setenv(PORTAL_ENV, "http://127.0.0.1:9")
     again = hanoi_coop.load("meetings", version="1.0.0")
     pd.testing.assert_frame_equal(meetings, again)
+
+
+def test_a_loaded_frame_says_what_it_is_and_latest_is_the_newest(portal, tmp_path,
+                                                                  monkeypatch):
+    """df.attrs names the package, version, table and the sha256 of the very file read; "latest"
+    is the newest release; describe() of a release is that release's own columns; a table an
+    old release lacks is named with the tables it has."""
+    from hanoi_coop.loader import resolved
+
+    monkeypatch.setenv(PORTAL_ENV, portal)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    installed = hanoi_coop.load("persons")
+    assert installed.attrs["version"] == hanoi_coop.__version__
+    assert installed.attrs["source"] == "installed"
+    newest = resolved("latest")
+    assert newest == max(_manifests(), key=lambda v: tuple(map(int, v.split("."))))
+    latest = hanoi_coop.load("persons", version="latest")
+    assert {k: latest.attrs[k] for k in ("package", "version", "table", "source")} == {
+        "package": "hanoi-coop", "version": newest, "table": "persons", "source": "release"}
+    assert latest.attrs["sha256"] == _manifest(newest)["data/parquet/persons.parquet"]
+    old = hanoi_coop.describe("meetings", version="1.0.0")
+    assert "meeting_kind" not in set(old["name"]) and "event_type" in set(old["name"])
+    with pytest.raises(DownloadError, match="release 1.0.0 has no file .*officials.*its tables"):
+        hanoi_coop.load("officials", version="1.0.0")
+    with pytest.raises(KeyError, match="release 1.0.0 has no table 'officials'; its tables"):
+        hanoi_coop.describe("officials", version="1.0.0")
 
 
 def test_download_fetches_every_file_of_a_release_verified(portal, tmp_path, monkeypatch,

@@ -12,6 +12,7 @@ it to the portal you use, e.g. http://127.0.0.1:8001); HANOI_COOP_CACHE the cach
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import http.client
 import json
 import os
@@ -29,8 +30,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from hanoi_coop.layout import DATA, INSTALLED_REGISTRY, MANIFEST, parquet_path
+from hanoi_coop.layout import DATA, DESCRIPTOR, INSTALLED_REGISTRY, MANIFEST, parquet_path
 from hanoi_coop.metadata import RESOURCES, Resource
+from hanoi_coop.metadata.package import NAME
+from hanoi_coop.version import __version__
 
 if TYPE_CHECKING:
     import pooch
@@ -49,14 +52,50 @@ def tables() -> list[str]:
     return list(RESOURCES)
 
 
-def describe(table: str) -> pd.DataFrame:
-    """One row per column of ``table``: name, type, whether required, codelist, meaning."""
-    resource = _resource(table)
+def describe(table: str, version: str | None = None) -> pd.DataFrame:
+    """One row per column of ``table``: name, type, whether required, codelist, meaning; of
+    the installed data, or of release ``version`` ("latest": the newest) as its own
+    datapackage.json describes it."""
+    if version is None:
+        resource = _resource(table)
+        return pd.DataFrame([{
+            "name": f.name, "type": f.type, "required": f.required,
+            "primary_key": f.name == resource.primary_key,
+            "codelist": ", ".join(f.enum) if f.enum else None, "description": f.description,
+        } for f in resource.fields])
+    version = resolved(version)
+    descriptor = json.loads(fetch(version, DESCRIPTOR).read_text(encoding="utf-8"))
+    found = [r for r in descriptor["resources"] if r.get("name") == table]
+    if not found:
+        names = sorted({str(r.get("name")) for r in descriptor["resources"]})
+        raise KeyError(f"release {version} has no table {table!r}; its tables: "
+                       f"{', '.join(names)}")
+    schema = found[0]["schema"]
     return pd.DataFrame([{
-        "name": f.name, "type": f.type, "required": f.required,
-        "primary_key": f.name == resource.primary_key,
-        "codelist": ", ".join(f.enum) if f.enum else None, "description": f.description,
-    } for f in resource.fields])
+        "name": f["name"], "type": f.get("type"),
+        "required": bool(f.get("constraints", {}).get("required", False)),
+        "primary_key": f["name"] in schema.get("primaryKey", []),
+        "codelist": ", ".join(f["constraints"]["enum"]) if "enum" in f.get("constraints", {})
+        else None, "description": f.get("description"),
+    } for f in schema["fields"]])
+
+
+LATEST = "latest"
+
+
+def _released() -> dict[str, dict]:
+    return json.loads(INSTALLED_REGISTRY.read_text(encoding="utf-8")) if (
+        INSTALLED_REGISTRY.exists()) else {}
+
+
+def resolved(version: str) -> str:
+    """``version`` itself, or for "latest" the newest release the installed registry knows."""
+    if version != LATEST:
+        return version
+    released = sorted(_released(), key=lambda v: tuple(int(p) for p in v.split(".")))
+    if not released:
+        raise KeyError("no release is known to this installation: there is no latest")
+    return released[-1]
 
 
 def _resource(table: str) -> Resource:
@@ -109,11 +148,10 @@ def _installed_file(table: str) -> Path:
 def _fetcher(version: str) -> pooch.Pooch:
     import pooch  # here, not at the top: only a pinned version needs it (0.08 s of import)
 
-    registry = json.loads(INSTALLED_REGISTRY.read_text(encoding="utf-8")) if (
-        INSTALLED_REGISTRY.exists()) else {}
+    registry = _released()
     if version not in registry:
         known = ", ".join(registry) or "none"
-        raise KeyError(f"no release {version!r} (released: {known})")
+        raise KeyError(f"no release {version!r} (released: {known}; or {LATEST!r})")
     portal = os.environ.get(PORTAL_ENV)
     if not portal:
         raise DownloadError(
@@ -256,6 +294,7 @@ def _release_file(fetcher: pooch.Pooch, sizes: dict[str, int], version: str, pat
 
 def fetch(version: str, path: str) -> Path:
     """The local path of one release file, downloaded and checked against its sha256."""
+    version = resolved(version)
     fetcher = _fetcher(version)
     return _release_file(fetcher, _published_sizes(fetcher), version, path)
 
@@ -268,6 +307,7 @@ def download(version: str, to: Path | None = None, progress: bool = False) -> li
 
     if to is not None and to.exists() and not to.is_dir():
         raise DownloadError(f"--to {to}: a file is there, not a folder; name a folder")
+    version = resolved(version)
     fetcher = _fetcher(version)
     found = []
     # pooch logs a line per file; the bar (on a terminal) or the summary says enough
@@ -289,8 +329,18 @@ def download(version: str, to: Path | None = None, progress: bool = False) -> li
 
 
 def load(table: str, version: str | None = None) -> pd.DataFrame:
-    """``table`` as a DataFrame with proper dtypes; ``version`` pins a release."""
+    """``table`` as a DataFrame with proper dtypes; ``version`` pins a release ("latest":
+    the newest). The frame says what it is in ``df.attrs``: package, version, table, and the
+    file and sha256 of the bytes it was read from (provenance for analysis code)."""
     resource = _resource(table)
     relative = parquet_path(table)
-    path = _installed_file(table) if version is None else fetch(version, relative)
-    return read_table(resource, path)
+    if version is None:
+        path, stated = _installed_file(table), __version__
+    else:
+        stated = resolved(version)
+        path = fetch(stated, relative)
+    frame = read_table(resource, path)
+    frame.attrs = {"package": NAME, "version": stated, "table": table, "file": relative,
+                   "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                   "source": "installed" if version is None else "release"}
+    return frame
