@@ -54,3 +54,15 @@ def test_the_loader_gives_the_same_tables_at_the_lowest_versions():
         assert there["tables"][name] == {
             "dtypes": {c: str(t) for c, t in frame.dtypes.items()}, "rows": len(frame),
             "first": {c: str(v) for c, v in frame.iloc[0].items()}}, name
+
+
+def test_serve_without_the_portal_extra_says_which_extra_to_install(tmp_path):
+    """`pip install .` (here the lowest-versions environment, installed without extras) and
+    then `hanoi-coop serve`: exit 2 naming the extra, no traceback."""
+    command = ROOT / ".venv-lowest" / "bin" / "hanoi-coop"
+    done = subprocess.run([str(command), "serve", "--root", str(ROOT), "--out",
+                           str(tmp_path / "portal")], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "pip install 'hanoi-coop[portal]'" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -164,9 +164,18 @@ def _history(args: argparse.Namespace) -> int:
     return 0 if events else 1
 
 
+PORTAL_EXTRA = "pip install 'hanoi-coop[portal]'"
+
+
 def _serve(args: argparse.Namespace) -> int:
+    import importlib.util
     import os
 
+    missing = [m for m in ("datasette", "sqlite_utils") if importlib.util.find_spec(m) is None]
+    if missing:
+        print(f"serve needs the portal extra (not installed: {', '.join(missing)}): "
+              f"{PORTAL_EXTRA}", file=sys.stderr)
+        return 2
     from hanoi_coop.portal.serve import prepare
 
     command = prepare(Path(args.root).resolve(), Path(args.out).resolve())
