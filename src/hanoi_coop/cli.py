@@ -6,18 +6,21 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from hanoi_coop.errors import InputError, Problem, printable
+TYPE_CHECKING = False  # typing and dataclasses would cost a third of `--version`'s start-up:
+if TYPE_CHECKING:       # each command imports what it uses
+    from collections.abc import Callable
+    from typing import Any
+
+    from hanoi_coop.errors import Problem
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader left
 
 
 def _build(args: argparse.Namespace) -> int:
     from hanoi_coop.build import build, summary
+    from hanoi_coop.errors import InputError, printable
 
     try:
         assembled = build(Path(args.root))
@@ -117,6 +120,7 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _add_source(args: argparse.Namespace) -> int:
+    from hanoi_coop.errors import InputError
     from hanoi_coop.ingest.intake import IntakeError, add_source
 
     root = Path(args.root)
@@ -144,6 +148,7 @@ def _add_source(args: argparse.Namespace) -> int:
 def _build_problems(root: Path) -> list[Problem]:
     """Every problem the build would report now (its checks, nothing written)."""
     from hanoi_coop.build import assemble
+    from hanoi_coop.errors import InputError
 
     try:
         assemble(root)
@@ -186,6 +191,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _download(args: argparse.Namespace) -> int:
+    from hanoi_coop.errors import printable
     from hanoi_coop.loader import DownloadError, download
 
     try:
@@ -204,18 +210,19 @@ def _common_folder(files: list[Path]) -> Path:
     return Path(os.path.commonpath([str(f.parent) for f in files]))
 
 
-@dataclass(frozen=True)
 class Command:
     """One subcommand as its help shows it: what it does, examples ({version} is the
-    package's version, {next} the patch after it) and what each exit code means."""
+    package's version, {next} the patch after it) and what each exit code means; ``root``:
+    it works in a repository folder (--root)."""
 
-    name: str
-    func: Callable[[argparse.Namespace], int]
-    help: str
-    examples: tuple[str, ...]
-    exits: str
-    arguments: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = ()
-    root: bool = True  # works in a repository folder (--root)
+    __slots__ = ("name", "func", "help", "examples", "exits", "arguments", "root")
+
+    def __init__(self, name: str, func: Callable[[argparse.Namespace], int], help: str,
+                 examples: tuple[str, ...], exits: str,
+                 arguments: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (),
+                 root: bool = True) -> None:
+        self.name, self.func, self.help, self.examples = name, func, help, examples
+        self.exits, self.arguments, self.root = exits, arguments, root
 
 
 def _arg(*flags: str, **options: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
@@ -310,7 +317,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # --version and --help end here, before any heavy import
+    if argv is None:
+        use_jemalloc()  # the command's own process only (run()), not a caller's
     try:
         return args.func(args)
     except BrokenPipeError:  # `hanoi-coop diff | head`: the reader left, as with any Unix tool
@@ -336,7 +345,6 @@ def use_jemalloc() -> None:
 
 def run() -> None:
     """The ``hanoi-coop`` command."""
-    use_jemalloc()
     sys.exit(main())
 
 
