@@ -7,10 +7,7 @@ import datetime as dt
 import re
 import time
 from dataclasses import dataclass
-
-import edtf
-import pyparsing
-from edtf.parser import grammar as edtf_grammar
+from typing import Any
 
 from hanoi_coop.metadata.fields import DATE_PARTS
 
@@ -24,12 +21,15 @@ class DateError(ValueError):
 # The edtf package's grammar tries every level of the standard for each value (6 ms a value);
 # most of ours are level 0 or 1 (a date, an unknown digit, a qualifier), which its own
 # level grammars read ten times faster. A value neither reads goes to the whole grammar, so
-# the answer is always the package's (a property test holds the two together).
-_LEVELS = (edtf_grammar.level0Expression, edtf_grammar.level1Expression)
+# the answer is always the package's (a property test holds the two together). The grammar
+# is imported here, when a value needs it (0.1 s): the package's own dates have bounds
+# without it (below), so most commands never load it.
+def parse(value: str) -> Any:
+    import edtf
+    import pyparsing
+    from edtf.parser import grammar as edtf_grammar
 
-
-def parse(value: str) -> edtf.parser.parser_classes.EDTFObject:
-    for level in _LEVELS:
+    for level in (edtf_grammar.level0Expression, edtf_grammar.level1Expression):
         try:
             return level.parse_string(value, parse_all=True)[0]
         except pyparsing.ParseBaseException:
