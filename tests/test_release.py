@@ -218,3 +218,16 @@ def test_release_refuses_a_citation_file_at_another_version(workspace_with_relea
     replace_in(root / "CITATION.cff", 'version: "', 'version: "0.')
     with pytest.raises(ReleaseError, match="CITATION.cff is not the one make build writes"):
         release_module.release(root, hanoi_coop.version.__version__)
+
+
+def test_diff_shows_the_part_of_a_long_cell_that_differs():
+    """A long cell changed near its end: old and new are shown from just before the change,
+    not both cut to the same beginning ('…beg…' -> '…beg…')."""
+    from hanoi_coop.publish.diff import shown_change
+
+    stem = "Road in Van Diem that Dong Ninh Bridge would connect, " * 3
+    was, now = shown_change(stem + "in 2026.", stem + "in 2027.")
+    assert was != now and "2026" in was and "2027" in now
+    assert was.startswith("'…") and len(was) < 90
+    assert shown_change("short", "shirt") == ("'short'", "'shirt'")
+    assert shown_change(None, "new") == ("empty", "'new'")

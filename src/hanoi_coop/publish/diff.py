@@ -150,11 +150,25 @@ def _cell(value: object) -> str | None:
     return None if value is None or pd.isna(value) or value == "" else str(value)
 
 
-def _shown(value: str | None, width: int = 80) -> str:
+def _shown(value: str | None, width: int = 80, start: int = 0) -> str:
+    """The value, or a window of ``width`` characters from ``start`` with '…' where cut."""
     if value is None:
         return "empty"
-    text = value if len(value) <= width else value[:width - 1] + "…"
-    return repr(text)
+    if len(value) <= width:
+        return repr(value)
+    piece = value[start:start + width]
+    return repr(("…" if start else "") + piece + ("…" if start + width < len(value) else ""))
+
+
+def shown_change(was: str | None, now: str | None, width: int = 80) -> tuple[str, str]:
+    """Old and new as a reader can tell them apart: a long cell is shown from a little before
+    the first character that differs, not cut where both still look the same."""
+    if was is None or now is None:
+        return _shown(was, width), _shown(now, width)
+    first = next((i for i, (a, b) in enumerate(zip(was, now, strict=False)) if a != b),
+                 min(len(was), len(now)))
+    start = max(0, first - width // 4) if max(len(was), len(now)) > width else 0
+    return _shown(was, width, start), _shown(now, width, start)
 
 
 def diff(old: Snapshot, new: Snapshot) -> PackageDiff:
@@ -191,7 +205,7 @@ def format_diff(result: PackageDiff) -> str:
         lines += [f"  + {i}" for i in t.added]
         lines += [f"  - {i}" for i in t.removed]
         for identifier, cells in t.values.items():
-            lines += [f"  ~ {identifier}: {column} {_shown(was)} -> {_shown(now)}"
+            lines += [f"  ~ {identifier}: {column} {' -> '.join(shown_change(was, now))}"
                       for column, (was, now) in cells.items()]
     return "\n".join(lines)
 
