@@ -142,8 +142,18 @@ def test_release_writes_bundle_registry_and_changelog(workspace_with_releases: P
     major = f"{int(latest.split('.')[0]) + 1}.0.0"
     monkeypatch.setattr(hanoi_coop.version, "__version__", major)
     build(root)
+    from hanoi_coop.docs import citation_cff, refresh_citation
+
+    (root / "CITATION.cff").write_text(citation_cff(), encoding="utf-8")  # as make build does
     target = release_module.release(root, major)
     assert (target / f"hanoi-coop-{major}.zip").exists()
+    # the citation now names the release's date, and a rebuild keeps it as it is
+    import datetime as dt
+
+    citation = (root / "CITATION.cff").read_text(encoding="utf-8")
+    assert f'version: "{major}"' in citation
+    assert f'date-released: "{dt.date.today().isoformat()}"' in citation
+    assert refresh_citation(root) is False
     assert set(json.loads(registry.read_text())) == {latest, major}  # the releases it has
     assert (ROOT / REGISTRY).read_bytes() == running
     changelog = (root / "CHANGELOG.md").read_text()
@@ -195,11 +205,18 @@ def test_citation_file_is_valid_cff_at_the_package_version(tmp_path: Path):
     environment); and a file without a title is refused by the same tool."""
     import subprocess
 
-    from hanoi_coop.docs import citation_cff
+    from hanoi_coop.docs import citation_cff, released_on
     from hanoi_coop.version import package_version
 
     citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
-    assert citation == citation_cff() and f'version: "{package_version()}"' in citation
+    released = released_on(ROOT, package_version())
+    assert citation == citation_cff(released) and f'version: "{package_version()}"' in citation
+    # a citing user's BibTeX names the year and month of the release it cites
+    bibtex = subprocess.run([str(CFFCONVERT), "-i", str(ROOT / "CITATION.cff"), "-f",
+                             "bibtex"], capture_output=True, text=True).stdout
+    if released:
+        assert f"year = {{{released[:4]}}}" in bibtex, bibtex
+        assert f'date-released: "{released}"' in citation
     ok = subprocess.run([str(CFFCONVERT), "--validate", "-i", str(ROOT / "CITATION.cff")],
                         capture_output=True, text=True)
     assert ok.returncode == 0, ok.stdout + ok.stderr

@@ -72,8 +72,19 @@ def _replaced(pattern: re.Pattern[str], block: str, text: str) -> str:
 CITATION_FILE = "CITATION.cff"
 
 
-def citation_cff() -> str:
-    """CITATION.cff (Citation File Format 1.2.0) from the package model, at its version."""
+def released_on(root: Path, version: str) -> str | None:
+    """The date CHANGELOG.md gives release ``version`` ("## 4.0.0 — 2026-12-04"), if released."""
+    changelog = root / "CHANGELOG.md"
+    if not changelog.exists():
+        return None
+    found = re.search(rf"^## {re.escape(version)} — (\d{{4}}-\d{{2}}-\d{{2}})$",
+                      changelog.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    return found.group(1) if found else None
+
+
+def citation_cff(released: str | None = None) -> str:
+    """CITATION.cff (Citation File Format 1.2.0) from the package model, at its version, with
+    the date it was ``released`` once it has one (a citation names version and date)."""
     from hanoi_coop.metadata import package
     from hanoi_coop.version import package_version
 
@@ -84,6 +95,7 @@ def citation_cff() -> str:
         "type: dataset",
         f"title: {json.dumps(package.TITLE)}",
         f"version: {json.dumps(package_version())}",
+        *([f'date-released: "{released}"'] if released else []),
         f"abstract: {json.dumps(package.DESCRIPTION)}",
         f"license: {package.LICENSE.name}",
         "authors:",
@@ -96,8 +108,10 @@ def citation_cff() -> str:
 
 def refresh_citation(root: Path) -> bool:
     """Rewrite CITATION.cff at the package's version; return True when it changed."""
+    from hanoi_coop.version import package_version
+
     path = root / CITATION_FILE
-    text = citation_cff()
+    text = citation_cff(released_on(root, package_version()))
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
     path.write_text(text, encoding="utf-8")

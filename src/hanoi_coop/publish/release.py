@@ -219,6 +219,10 @@ def _finish(root: Path, version: str) -> None:
     pending = json.loads(journal.read_text(encoding="utf-8"))
     _write_atomic(root / REGISTRY, pending["registry"].encode())
     _write_atomic(root / "CHANGELOG.md", pending["changelog"].encode())
+    if "citation" in pending:
+        from hanoi_coop.docs import CITATION_FILE
+
+        _write_atomic(root / CITATION_FILE, pending["citation"].encode())
     journal.unlink()
 
 
@@ -273,10 +277,11 @@ def release(root: Path, version: str) -> Path:
 def _citation_current(root: Path) -> None:
     """CITATION.cff, where the repository has one, is the one ``make build`` writes at this
     version: a release is never cited under the previous number."""
-    from hanoi_coop.docs import CITATION_FILE, citation_cff
+    from hanoi_coop.docs import CITATION_FILE, citation_cff, released_on
 
     path = root / CITATION_FILE
-    if path.exists() and path.read_text(encoding="utf-8") != citation_cff():
+    expected = citation_cff(released_on(root, package_version()))  # dated once released
+    if path.exists() and path.read_text(encoding="utf-8") != expected:
         raise ReleaseError(f"{CITATION_FILE} is not the one make build writes at this version: "
                            "run make build and commit it first")
 
@@ -323,5 +328,9 @@ def _stage_release(root: Path, version: str, work: Path, stage) -> None:  # type
     write_bundle(built, bundle, version)
     pending = {"registry": registry_bytes(root, {version: bundle}).decode(),
                "changelog": _changelog_with(root, _changelog_entry(version, previous, change))}
+    from hanoi_coop.docs import CITATION_FILE, citation_cff
+
+    if (root / CITATION_FILE).exists():  # now it has a date: the citation names it
+        pending["citation"] = citation_cff(dt.date.today().isoformat())
     journal = _journal_path(root, version)
     _write_atomic(journal, json_bytes(pending))
