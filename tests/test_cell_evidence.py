@@ -136,11 +136,24 @@ def test_a_value_its_words_do_not_state_stops_the_build(workspace: Path, file, o
     ("exceeding 3.2 trillion yuan (US$449 billion)", [3.2e12, 4.49e11]),
     ("more than 10,000 staff", [10000]), ("accounts for one-third", [1 / 3]),
     ("six bridges across the Red River", [6]), ("a roughly 70-kilometer corridor", [70]),
+    # the forms an outside reader found misread: units glued on, short scales, compounds,
+    # fractions, a sign
+    ("2,000km of roads", [2000]), ("invest US$1.5bn", [1.5e9]), ("VND50 trillion", [5e13]),
+    ("twenty-five river crossings", [25]), ("two-thirds of its budget", [2 / 3]),
+    ("a third", [1 / 3]), ("half a million", [5e5]), ("-5 degrees", [-5]),
+    ("by 10-15%", [10, 15]),
 ])
 def test_numbers_are_read_from_words_as_printed(words, numbers):
     from hanoi_coop.quotes import numbers_stated
 
     assert numbers_stated(words) == pytest.approx(numbers)
+
+
+def test_a_year_range_states_both_ends():
+    from hanoi_coop.quotes import years_stated
+
+    assert years_stated("under its 2021-30 plan") == {"2021", "2030"}
+    assert years_stated("its 2021–2030 provincial plan") == {"2021", "2030"}
 
 
 def test_a_name_part_is_whole_words_of_its_quote(workspace: Path):

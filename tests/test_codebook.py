@@ -28,7 +28,8 @@ def _named(table: str, field: str, words: str) -> object:
     ("meetings", "meeting_kind", "at a working session with Busan authorities", "meeting"),
     ("meetings", "meeting_kind", "Chairman Thang received the Mayor of Vientiane", "meeting"),
     ("meetings", "meeting_kind", "the two cities signs a memorandum", "signing"),
-    ("meetings", "event_type", "the sides pledged closer cooperation", "AGREE"),
+    ("meetings", "meeting_kind", "they met to discuss signing an agreement", "meeting"),
+    ("meetings", "event_type", "the sides signed a cooperation agreement", "AGREE"),
     ("meetings", "event_status", "a forum that will be held in Hanoi in May", "scheduled"),
     ("targets", "target_status", "the province suggested a 40-kilometer greenway", "proposed"),
     ("targets", "target_status", "the city pledged to plant one million trees",
@@ -43,7 +44,7 @@ def test_news_wording_the_seeds_never_used_names_its_code(table, field, words, c
 def _write(tmp_path: Path, edit) -> Path:
     data = yaml.safe_load(CODEBOOK_FILE.read_text(encoding="utf-8"))
     edit(data)
-    path = tmp_path / "codebook.yaml"
+    path = tmp_path / "my-codebook.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
 
@@ -57,11 +58,30 @@ def _write(tmp_path: Path, edit) -> Path:
     (lambda d: d["comparator"].update({"gt": []}), "comparator.gt: a list of phrases"),
     (lambda d: d.pop("party_roles"), "vocabularies missing ['party_roles']"),
     (lambda d: d.update({"moods": {"happy": ["smiled"]}}), "unknown ['moods']"),
+    (lambda d: d["comparator"].update({"gte": [[]]}), "comparator.gte: an empty list"),
+    (lambda d: d["comparator"].update({"gte": ["at  least"]}), "'at  least' is not a phrase"),
+    (lambda d: d["comparator"].update({"gte": ["about"]}), "'about' already names"),
+    (lambda d: d.update({"comparator": {}}), "comparator: a mapping of codes is required"),
 ])
 def test_a_codebook_that_is_not_one_is_refused_by_name(tmp_path: Path, edit, words):
     with pytest.raises(CodebookError) as caught:
         load_codebook(_write(tmp_path, edit))
-    assert words in str(caught.value) and "codebook.yaml" in str(caught.value)
+    assert words in str(caught.value) and "my-codebook.yaml" in str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    # a second `visit:` would silently replace the first
+    ("meeting_kind:\n  visit: [visited]\n  visit: [trip to]\n", "'visit' is written twice"),
+    ("meeting_kind: [visited\n", "not a readable YAML codebook"),
+    (None, "not a readable YAML codebook"),  # no such file
+])
+def test_a_codebook_that_does_not_read_is_refused_by_name(tmp_path: Path, text, words):
+    path = tmp_path / "broken.yaml"
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(CodebookError) as caught:
+        load_codebook(path)
+    assert words in str(caught.value) and "broken.yaml" in str(caught.value)
 
 
 def test_the_shipped_codebook_loads_with_inflections_expanded():

@@ -80,8 +80,19 @@ def test_a_loaded_frame_says_what_it_is_and_latest_is_the_newest(portal, tmp_pat
     monkeypatch.setenv(PORTAL_ENV, portal)
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     installed = hanoi_coop.load("persons")
-    assert installed.attrs["version"] == hanoi_coop.__version__
     assert installed.attrs["source"] == "installed"
+    # the version is the release's only when the bytes read are that release's file
+    import hashlib
+
+    from hanoi_coop.loader import _installed_file
+
+    digest = hashlib.sha256(_installed_file("persons").read_bytes()).hexdigest()
+    assert installed.attrs["sha256"] == digest
+    assert installed.attrs["released"] == (
+        _manifest(hanoi_coop.__version__).get("data/parquet/persons.parquet") == digest
+        if (ROOT / "releases" / hanoi_coop.__version__).exists() else False)
+    assert installed.attrs["version"] == hanoi_coop.__version__ + (
+        "" if installed.attrs["released"] else "+unreleased")
     newest = resolved("latest")
     assert newest == max(_manifests(), key=lambda v: tuple(map(int, v.split("."))))
     latest = hanoi_coop.load("persons", version="latest")
@@ -92,8 +103,10 @@ def test_a_loaded_frame_says_what_it_is_and_latest_is_the_newest(portal, tmp_pat
     assert "meeting_kind" not in set(old["name"]) and "event_type" in set(old["name"])
     with pytest.raises(DownloadError, match="release 1.0.0 has no file .*officials.*its tables"):
         hanoi_coop.load("officials", version="1.0.0")
-    with pytest.raises(KeyError, match="release 1.0.0 has no table 'officials'; its tables"):
+    with pytest.raises(DownloadError, match="release 1.0.0 has no table 'officials'; its "
+                       "tables: contradictions, evidence, figures"):
         hanoi_coop.describe("officials", version="1.0.0")
+    assert "describe" in dir(hanoi_coop) and "load" in dir(hanoi_coop)
 
 
 def test_download_fetches_every_file_of_a_release_verified(portal, tmp_path, monkeypatch,

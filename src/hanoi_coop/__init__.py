@@ -25,3 +25,7 @@ def __getattr__(name: str) -> object:  # PEP 562: the loader's functions, import
 
         return getattr(loader, name)
     raise AttributeError(f"module 'hanoi_coop' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:  # PEP 562: dir() and help() list the lazy functions too
+    return sorted({*globals(), *_LAZY})

@@ -30,7 +30,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from hanoi_coop.layout import DATA, DESCRIPTOR, INSTALLED_REGISTRY, MANIFEST, parquet_path
+from hanoi_coop.layout import (
+    DATA,
+    DESCRIPTOR,
+    INSTALLED_REGISTRY,
+    MANIFEST,
+    csv_path,
+    parquet_path,
+)
 from hanoi_coop.metadata import RESOURCES, Resource
 from hanoi_coop.metadata.package import NAME
 from hanoi_coop.version import __version__
@@ -65,11 +72,12 @@ def describe(table: str, version: str | None = None) -> pd.DataFrame:
         } for f in resource.fields])
     version = resolved(version)
     descriptor = json.loads(fetch(version, DESCRIPTOR).read_text(encoding="utf-8"))
-    found = [r for r in descriptor["resources"] if r.get("name") == table]
+    found = [r for r in descriptor["resources"] if r.get("path") == csv_path(table)]
     if not found:
-        names = sorted({str(r.get("name")) for r in descriptor["resources"]})
-        raise KeyError(f"release {version} has no table {table!r}; its tables: "
-                       f"{', '.join(names)}")
+        names = sorted(n for n in RESOURCES if any(r.get("path") == csv_path(n)
+                                                   for r in descriptor["resources"]))
+        raise DownloadError(f"release {version} has no table {table!r}; its tables: "
+                            f"{', '.join(names)}")
     schema = found[0]["schema"]
     return pd.DataFrame([{
         "name": f["name"], "type": f.get("type"),
@@ -126,12 +134,16 @@ def _with_codelist(column: pa.ChunkedArray, codelist: tuple[str, ...]) -> pa.Chu
     return pa.chunked_array(chunks, pa.dictionary(pa.int32(), pa.string()))
 
 
-def read_table(resource: Resource, path: Path) -> pd.DataFrame:
-    """A Parquet file in the package dtypes, converted by Arrow in one pass: codes read as
-    dictionaries become categoricals with their whole codelist, dates datetime64."""
-    present = set(pq.read_schema(path).names)  # a pinned release may predate a column
+def read_table(resource: Resource, source: Path | bytes) -> pd.DataFrame:
+    """A Parquet file (its path, or its bytes) in the package dtypes, converted by Arrow in
+    one pass: codes read as dictionaries become categoricals with their whole codelist, dates
+    datetime64."""
+    data = pa.BufferReader(source) if isinstance(source, bytes) else source
+    present = set(pq.read_schema(data).names)  # a pinned release may predate a column
     codes = {f.name: f.enum for f in resource.fields if f.enum and f.name in present}
-    table = pq.read_table(path, read_dictionary=list(codes))
+    if isinstance(source, bytes):
+        data = pa.BufferReader(source)
+    table = pq.read_table(data, read_dictionary=list(codes))
     for name, codelist in codes.items():
         index = table.schema.get_field_index(name)
         table = table.set_column(index, name, _with_codelist(table.column(name), codelist))
@@ -339,8 +351,12 @@ def load(table: str, version: str | None = None) -> pd.DataFrame:
     else:
         stated = resolved(version)
         path = fetch(stated, relative)
-    frame = read_table(resource, path)
-    frame.attrs = {"package": NAME, "version": stated, "table": table, "file": relative,
-                   "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+    data = path.read_bytes()  # hashed and parsed: the same bytes
+    digest = hashlib.sha256(data).hexdigest()
+    frame = read_table(resource, data)
+    recorded = str(_released().get(stated, {}).get(relative, ""))
+    released = recorded.removeprefix("sha256:") == digest  # the registry's pooch form
+    frame.attrs = {"package": NAME, "version": stated if released else f"{stated}+unreleased",
+                   "table": table, "file": relative, "sha256": digest, "released": released,
                    "source": "installed" if version is None else "release"}
     return frame

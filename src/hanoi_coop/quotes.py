@@ -51,27 +51,67 @@ def find_quote(quote: str, text: str, normalised: tuple[str, list[int]] | None =
 
 
 # --- what words state: numbers and years ------------------------------------------------------
-_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20,
-                 "one-third": 1 / 3, "half": 0.5, "dozen": 12}
-_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_NUMBER = re.compile(r"(?<![\w.])(\d+(?:,\d{3})*(?:\.\d+)?|"
-                     + "|".join(sorted(map(re.escape, _WORD_NUMBERS), key=len, reverse=True))
-                     + r")(?![\w])(?:\s+(thousand|million|billion|trillion)\b)?", re.IGNORECASE)
-_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d|21\d\d)(?!\d)")
+_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen"]
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_SMALL = {**{w: n for n, w in enumerate(_UNITS)}, **_TENS, "a": 1, "dozen": 12}
+_DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+                 "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10}
+_SCALES = {"hundred": 1e2, "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6,
+           "billion": 1e9, "bn": 1e9, "trillion": 1e12, "tn": 1e12}
+_WORD = "|".join(sorted(_SMALL, key=len, reverse=True))
+_TEN = "|".join(_TENS)
+_NUMBER = re.compile(
+    r"(?P<sign>(?<![\w\d.,])[-−])?"
+    r"(?:(?P<digits>(?<![\d.,])\d+(?:,\d{3})*(?:\.\d+)?)"
+    r"|(?P<fraction>\b(?:" + _WORD + r")[- ](?:" + "|".join(_DENOMINATORS) + r")\b)"
+    r"|(?P<half>\bhalf\b)"
+    r"|(?P<compound>\b(?:" + _TEN + r")[- ](?:" + "|".join(_UNITS[1:10]) + r")\b)"
+    r"|(?P<word>\b(?:" + _WORD + r")\b))"
+    r"(?:\s*(?P<suffix>bn|mn|tn|m|k)\b|(?:\s+a)?\s+(?P<scale>hundred|thousand|million|"
+    r"billion|trillion)\b)?", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)((?:1[89]|2[01])\d\d)(?:\s*[-–]\s*(\d{2}|\d{4}))?(?!\d)")
+
+
+def _base(match: re.Match) -> float | None:
+    if match.group("digits"):
+        return float(match.group("digits").replace(",", ""))
+    if match.group("half"):
+        return 0.5
+    if match.group("fraction"):
+        count, denominator = re.split(r"[- ]", match.group("fraction").lower())
+        return _SMALL[count] / _DENOMINATORS[denominator]
+    if match.group("compound"):
+        tens, unit = re.split(r"[- ]", match.group("compound").lower())
+        return _TENS[tens] + _UNITS.index(unit)
+    word = match.group("word").lower()
+    return None if word == "a" else float(_SMALL[word])  # "a" counts only before a scale
 
 
 def numbers_stated(words: str) -> list[float]:
-    """Every number the words state, scaled by a following "million", "billion", …
-    ("US$55.4 billion" → 5.54e10, "six bridges" → 6, "one-third" → 1/3)."""
+    """Every number the words state, as printed: digits with their separators and a scale
+    ("US$55.4 billion" 5.54e10, "1.5bn" 1.5e9, "2,000km" 2000), words ("twenty-five" 25,
+    "a dozen" 12), fractions ("two-thirds", "a third", "half a million") and a sign ("-5")."""
     found = []
     for match in _NUMBER.finditer(words):
-        token, scale = match.group(1).lower(), match.group(2)
-        base = _WORD_NUMBERS[token] if token in _WORD_NUMBERS else float(token.replace(",", ""))
-        found.append(base * (_SCALES[scale.lower()] if scale else 1))
+        scale = (match.group("suffix") or match.group("scale") or "").lower()
+        base = _base(match)
+        if base is None and scale:
+            base = 1.0  # "a million"
+        if base is None:
+            continue
+        value = base * _SCALES.get(scale, 1)
+        found.append(-value if match.group("sign") else value)
     return found
 
 
 def years_stated(words: str) -> set[str]:
-    """The four-digit years the words print."""
-    return set(_YEAR.findall(words))
+    """The four-digit years the words print, a range's both ends included ("2021–30")."""
+    years = set()
+    for start, end in _YEAR.findall(words):
+        years.add(start)
+        if end:
+            years.add(end if len(end) == 4 else start[:2] + end)
+    return years

@@ -98,45 +98,88 @@ class CodebookError(ValueError):
     """The codebook file is not a codebook: names the file, vocabulary and code."""
 
 
-def _phrases(vocabulary: str, code: object, items: object) -> tuple[str, ...]:
-    """A code's phrases, each item a phrase or a list of one phrase's inflections."""
-    where = f"{CODEBOOK_FILE.name}, {vocabulary}.{code}"
+def _unique_keys(loader: Any, node: Any, deep: bool = False) -> dict:
+    """A mapping whose keys are each written once (a second `visit:` would silently replace
+    the first, and every phrase of it)."""
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise CodebookError(f"line {key_node.start_mark.line + 1}: {key!r} is written twice")
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's safe loader when PyYAML has it (30 ms less at every start), refusing keys
+    written twice."""
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_keys)
+
+
+def _phrases(where: str, items: object) -> tuple[str, ...]:
+    """A code's phrases, each item a phrase or a non-empty list of one phrase's inflections;
+    a phrase is text with single spaces (it could never match otherwise)."""
     if not isinstance(items, list) or not items:
         raise CodebookError(f"{where}: a list of phrases is required")
     flat = []
     for item in items:
+        if isinstance(item, list) and not item:
+            raise CodebookError(f"{where}: an empty list of inflections")
         for phrase in item if isinstance(item, list) else [item]:
-            if not isinstance(phrase, str) or not phrase.strip() or phrase != phrase.strip():
-                raise CodebookError(f"{where}: {phrase!r} is not a phrase (text, no edge spaces)")
+            if not isinstance(phrase, str) or " ".join(phrase.split()) != phrase or not phrase:
+                raise CodebookError(f"{where}: {phrase!r} is not a phrase (text, single "
+                                    "spaces, none at the edges)")
             flat.append(phrase)
     return tuple(dict.fromkeys(flat))
 
 
-def load_codebook(path: Path = CODEBOOK_FILE) -> dict[str, Phrases]:
-    """Every vocabulary of the codebook, each code with its phrases (inflections expanded)
-    and checked against the codes its column allows."""
-    # libyaml's safe loader when PyYAML has it (30 ms less at every start), else PyYAML's own
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (safe)
-    if not isinstance(data, dict):
-        raise CodebookError(f"{path.name}: a mapping of vocabularies is required")
-    missing = sorted(set(VOCABULARY_CODES) - set(data))
-    unknown = sorted(set(data) - set(VOCABULARY_CODES))
-    if missing or unknown:
-        raise CodebookError(f"{path.name}: vocabularies missing {missing}, unknown {unknown}")
-    book = {}
-    for vocabulary, codes in data.items():
-        if not isinstance(codes, dict):
-            raise CodebookError(f"{path.name}, {vocabulary}: a mapping of codes is required")
-        allowed = VOCABULARY_CODES[vocabulary]
-        for code in codes:
-            if allowed is not None and code not in allowed:
-                raise CodebookError(f"{path.name}, {vocabulary}.{code}: not a code of its "
-                                    f"column ({', '.join(map(str, allowed))})")
-        book[vocabulary] = {code: _phrases(vocabulary, code, items)
-                            for code, items in codes.items()}
+def _vocabulary(name: str, codes: object, label: str) -> Phrases:
+    if not isinstance(codes, dict) or not codes:
+        raise CodebookError(f"{label}, {name}: a mapping of codes is required")
+    allowed = VOCABULARY_CODES[name]
+    book: Phrases = {}
+    owner: dict[str, object] = {}
+    for code, items in codes.items():
+        where = f"{label}, {name}.{code}"
+        if (allowed is None and not isinstance(code, str)) or (
+                allowed is not None and code not in allowed):
+            listed = "text" if allowed is None else ", ".join(map(str, allowed))
+            raise CodebookError(f"{where}: not a code of its column ({listed})")
+        book[code] = _phrases(where, items)
+        for phrase in book[code]:
+            if phrase in owner and name not in SUPPORTING:
+                raise CodebookError(f"{where}: {phrase!r} already names {owner[phrase]!r}: "
+                                    "a phrase names one code")
+            owner[phrase] = code
     return book
 
+
+def load_codebook(path: Path = CODEBOOK_FILE) -> dict[str, Phrases]:
+    """Every vocabulary of the codebook, each code with its phrases (inflections expanded)
+    and checked against the codes its column allows; CodebookError, naming the file, for
+    anything else (unreadable, not YAML, a key written twice, ...)."""
+    label = str(path)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+    except CodebookError as exc:
+        raise CodebookError(f"{label}, {exc}") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise CodebookError(f"{label}: not a readable YAML codebook: "
+                            f"{' '.join(str(exc).split())}") from None
+    if not isinstance(data, dict):
+        raise CodebookError(f"{label}: a mapping of vocabularies is required")
+    missing = sorted(set(VOCABULARY_CODES) - set(data))
+    unknown = sorted(map(str, set(data) - set(VOCABULARY_CODES)))
+    if missing or unknown:
+        raise CodebookError(f"{label}: vocabularies missing {missing}, unknown {unknown}")
+    return {name: _vocabulary(name, codes, label) for name, codes in data.items()}
+
+
+# Vocabularies whose phrases support every code that lists them (a project's sectors: "metro"
+# is rail and urban); in every other one the longest phrase names one code.
+SUPPORTING = {"sectors"}
 
 # Each vocabulary and the codes its column allows (None: an open list, the role titles).
 VOCABULARY_CODES: dict[str, list | None] = {
