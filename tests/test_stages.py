@@ -166,7 +166,7 @@ def test_diff_text_shortens_long_values_and_says_empty():
     old = _snapshot([("a", "x" * 200), ("b", "Beta")])
     new = _snapshot([("a", "y" * 200), ("b", "")])
     text = format_diff(diff(old, new))
-    assert f"  ~ a: name '{'x' * 79}…' -> '{'y' * 79}…'" in text
+    assert f"  ~ a: name '{'x' * 80}…' -> '{'y' * 80}…'" in text
     assert "  ~ b: name 'Beta' -> empty" in text
 
 
