@@ -201,3 +201,25 @@ def test_limits_are_set_on_every_connection(tmp_path: Path):
     assert connection.execute("PRAGMA hard_heap_limit").fetchone()[0] == HEAP_LIMIT_BYTES
     with pytest.raises(sqlite3.DataError):
         connection.execute(f"select randomblob({BIG})").fetchall()
+
+
+def test_a_row_page_shows_the_quotes_that_support_the_row(portal):
+    """A visitor sees each quote of a row on the row's own page, with its article's address,
+    its character offsets and the cells it states; an older release without addresses still
+    shows its quotes."""
+    import html
+
+    from hanoi_coop.publish.release import released_versions
+
+    base, _ = portal
+    newest = released_versions(ROOT)[-1]
+    database = f"hanoi-coop-{newest.replace('.', '~2E')}"
+    status, page = _get(f"{base}/{database}/targets/tgt-hanoi-urban-rail-2045-length")
+    assert status == 200
+    section = page[page.index('<section class="row-quotes">'):]
+    assert "Hanoi plans to build 15 urban rail lines or sections by 2045" in section
+    assert 'href="https://hanoitimes.vn/china-ready-to-support-hanoi-s-urban-planning-metro-' \
+        'development.979623.html"' in section
+    assert "characters 3459–3550" in section and "value_phrase" in section
+    status, old = _get(f"{base}/hanoi-coop-1~2E0~2E0/persons/ito-naoki")
+    assert status == 200 and html.escape("Ito Naoki") in old[old.index("row-quotes"):]

@@ -109,6 +109,60 @@ _RELEASES: dict[str, dict] = {}  # database name -> its metadata (``portal.relea
 # The one template of the portal's own pages, fixed text: a page's parts arrive as variables
 # (title and heading autoescaped, head and body as markup escaped value by value where they
 # were written), so nothing from the package ever reaches Jinja's compiler.
+# A row's page shows the quotes that support the row: its own evidence, each quote with its
+# article's address and offsets and the cells it states. Values reach the template only as
+# variables (autoescaped); an address is linked only when it is http(s).
+ROW_TEMPLATE = "row.html"
+ROW_TEMPLATE_TEXT = (
+    '{% extends "default:row.html" %}\n{% block content %}\n{{ super() }}\n'
+    "{% if row_quotes %}<section class=\"row-quotes\"><h2>Quotes that support this row</h2>"
+    "<ul>{% for q in row_quotes %}<li><blockquote>{{ q.quote }}</blockquote>"
+    "{% if q.url %}<a href=\"{{ q.url }}\">{{ q.source_id }}</a>{% else %}{{ q.source_id }}"
+    "{% endif %}, characters {{ q.char_start }}–{{ q.char_end }}"
+    "{% if q.fields %}; states {{ q.fields }}{% endif %}</li>{% endfor %}</ul></section>"
+    "{% endif %}\n{% endblock %}\n")
+_QUOTES_SQL = (
+    "select e.evidence_id, e.quote, e.source_id, e.char_start, e.char_end, s.url "
+    "from evidence e left join sources s on s.source_id = e.source_id "
+    "where e.table_name = :table and e.record_id = :record order by e.evidence_id")
+_CELLS_SQL = ("select evidence_id, group_concat(field, ', ') from cell_evidence "
+              "where table_name = :table and record_id = :record group by evidence_id")
+
+
+def _web_address(url: object) -> str | None:
+    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+
+
+async def _row_quotes(datasette, database: str, table: str, record: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    db = datasette.get_database(database)
+    names = set(await db.table_names())
+    if "evidence" not in names or "sources" not in names:
+        return []
+    has_url = "url" in await db.table_columns("sources")
+    sql = _QUOTES_SQL if has_url else _QUOTES_SQL.replace(", s.url ", ", null as url ")
+    rows = (await db.execute(sql, {"table": table, "record": record})).rows
+    fields: dict[str, str] = {}
+    if "cell_evidence" in names:
+        found = await db.execute(_CELLS_SQL, {"table": table, "record": record})
+        fields = {r[0]: r[1] for r in found.rows}
+    return [{"quote": r[1], "source_id": r[2], "char_start": r[3], "char_end": r[4],
+             "url": _web_address(r[5]), "fields": fields.get(r[0])} for r in rows]
+
+
+@hookimpl
+def extra_template_vars(datasette, database, table, view_name, request):  # type: ignore[no-untyped-def]
+    if view_name != "row" or not table or request is None:
+        return {}
+    from datasette.utils import tilde_decode
+
+    record = ",".join(tilde_decode(part) for part in
+                      str(request.url_vars.get("pks", "")).split(","))
+
+    async def quotes() -> dict:
+        return {"row_quotes": await _row_quotes(datasette, database, table, record)}
+    return quotes
+
+
 PAGE_TEMPLATE = "hanoi-coop-page.html"
 PAGE_TEMPLATE_TEXT = (
     '{% extends "base.html" %}\n{% block title %}{{ page_title }}{% endblock %}\n'

@@ -142,8 +142,9 @@ def prepare(root: Path, out: Path) -> list[str]:
     (out / "metadata.json").write_bytes(json_bytes(metadata(root)))
     (out / RELEASE_METADATA).write_bytes(json_bytes(release_metadata(root)))
     (out / PAGES).write_bytes(json_bytes(pages(root)))
-    (out / "templates" / portal_plugin.PAGE_TEMPLATE).write_text(
-        portal_plugin.PAGE_TEMPLATE_TEXT, encoding="utf-8")
+    for name, text in ((portal_plugin.PAGE_TEMPLATE, portal_plugin.PAGE_TEMPLATE_TEXT),
+                       (portal_plugin.ROW_TEMPLATE, portal_plugin.ROW_TEMPLATE_TEXT)):
+        (out / "templates" / name).write_text(text, encoding="utf-8")
     databases = [str(root / RELEASES / v / f"{database_name(v)}.sqlite")
                  for v in released_versions(root)]
     command = [sys.executable, "-m", "hanoi_coop.portal.serve", "serve", PORTAL_FILES_OPTION,
