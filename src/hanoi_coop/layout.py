@@ -34,8 +34,7 @@ def parquet_path(table: str) -> str:
     return f"{DATA}/parquet/{table}.parquet"
 
 
-def release_stem(version: str) -> str:
-    """The name of a release's zip, SQLite database and portal database."""
-    from hanoi_coop.metadata.package import NAME  # the model reads its paths from here
-
-    return f"{NAME}-{version}"
+def release_stem(name: str, version: str) -> str:
+    """The name of a release's zip, SQLite database and portal database: the package's
+    ``name`` (the model's) and the version."""
+    return f"{name}-{version}"

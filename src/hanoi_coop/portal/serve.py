@@ -25,7 +25,7 @@ PORTAL_FILES_OPTION = "--portal-files"  # the folder ``prepare`` wrote; read by 
 
 
 def database_name(version: str) -> str:
-    return release_stem(version)
+    return release_stem(package.NAME, version)
 
 
 def database_path(version: str) -> str:

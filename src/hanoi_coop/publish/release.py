@@ -29,6 +29,7 @@ from hanoi_coop.layout import (
     release_stem,
 )
 from hanoi_coop.metadata import RESOURCES
+from hanoi_coop.metadata.package import NAME as PACKAGE_NAME
 from hanoi_coop.package.access import Unreadable
 from hanoi_coop.package.read import read_frames
 from hanoi_coop.package.sqlite import write_sqlite
@@ -137,7 +138,7 @@ def write_bundle(package: Path, staging: Path, version: str) -> dict:
         (staging / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(package / name, staging / name)
     frames = read_frames(package)
-    stem = release_stem(version)
+    stem = release_stem(PACKAGE_NAME, version)
     write_sqlite(frames, staging / f"{stem}.sqlite")
     _write_zip(package, names, staging / f"{stem}.zip")
     rows = {csv_path(n): len(f) for n, f in frames.items()}
