@@ -223,3 +223,22 @@ def test_a_row_page_shows_the_quotes_that_support_the_row(portal):
     assert "characters 3459–3550" in section and "value_phrase" in section
     status, old = _get(f"{base}/hanoi-coop-1~2E0~2E0/persons/ito-naoki")
     assert status == 200 and html.escape("Ito Naoki") in old[old.index("row-quotes"):]
+
+
+def test_the_data_dictionary_lists_every_table_column_code_and_rule(portal):
+    """One page, generated from the model: each table with its columns, types, keys,
+    references, codes and the words that name them, and every rule."""
+    from hanoi_coop.metadata import RESOURCES
+    from hanoi_coop.metadata.problems import RULES
+
+    base, _ = portal
+    status, page = _get(f"{base}/dictionary")
+    assert status == 200
+    for name, resource in RESOURCES.items():
+        assert f'<h2 id="{name}">' in page
+        for field in resource.fields:
+            assert f"<code>{field.name}</code>" in page, (name, field.name)
+    assert all(f"<code>{rule}</code>" in page for rule in RULES)
+    assert "<code>CONSULT</code> ← “meeting”" in page  # a code and the words that name it
+    status, home = _get(f"{base}/")
+    assert 'href="/dictionary"' in home

@@ -225,7 +225,7 @@ def register_routes(datasette):  # type: ignore[no-untyped-def]
     return [
         # Datasette's own page lists each database's path on the server: answer without it.
         (r"^/-/databases(\.json)?$", _databases(datasette)),
-        (r"^/(?P<page>pictures|downloads)$", _page(datasette)),
+        (r"^/(?P<page>pictures|downloads|dictionary)$", _page(datasette)),
         # /latest/meetings: the newest release's table, an address that stays the same.
         (r"^/latest(?P<rest>/.*)?$", _latest),
         # /hanoi-coop-1.1.1/meetings, as users type it, to Datasette's /hanoi-coop-1~2E1~2E1/.

@@ -14,6 +14,7 @@ from hanoi_coop.layout import MANIFEST, RELEASES, release_stem
 from hanoi_coop.metadata import RESOURCES, package
 from hanoi_coop.package.read import read_frames
 from hanoi_coop.package.write import json_bytes
+from hanoi_coop.portal.dictionary import dictionary_page
 from hanoi_coop.portal.pictures import STYLE, pictures_page
 from hanoi_coop.publish.release import released_versions
 
@@ -72,7 +73,8 @@ def metadata(root: Path) -> dict:
             "cooperation, each row backed by a verbatim quote from its source article.</p>"
             f"<p>Versions: {listing or 'none released yet'}. "
             '<a href="/downloads">Downloads with checksums</a>. '
-            '<a href="/pictures">Pictures</a>: a timeline, a map, who met whom.</p>'
+            '<a href="/pictures">Pictures</a>: a timeline, a map, who met whom. '
+            '<a href="/dictionary">Data dictionary</a>: every table, column, code and rule.</p>'
             f"<p>Tables (latest version):</p><ul>{tables}</ul>"),
         "license": package.LICENSE.name,
         "license_url": package.LICENSE.path,
@@ -123,7 +125,9 @@ def pages(root: Path) -> dict[str, dict[str, str]]:
     """The portal's own pages by route: title and heading as plain text; head and body as
     HTML fragments in which every value from the package was escaped where it was written."""
     found = {"downloads": {"title": "Downloads", "heading": "Downloads", "head": "",
-                           "body": downloads_page(root)}}
+                           "body": downloads_page(root)},
+             "dictionary": {"title": "Data dictionary", "heading": "Data dictionary",
+                            "head": "", "body": dictionary_page()}}
     newest = released_versions(root)[-1:]
     if newest:
         found["pictures"] = {
