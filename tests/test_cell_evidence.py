@@ -167,3 +167,38 @@ def test_a_name_part_is_whole_words_of_its_quote(workspace: Path):
     found = [(p.file, p.record, p.field) for p in caught.value.problems
              if p.rule == "cell-unquoted"]
     assert found == [("curated/persons.yaml", "duong-duc-tuan", "given_name")]
+
+
+def test_a_quotes_id_survives_reordering(workspace: Path):
+    """Ids follow the quote, not its position: swapping a row's two quotes changes no id (a
+    diff shows no removal and addition where nothing changed)."""
+    import csv
+
+    from hanoi_coop.build import build
+
+    def ids() -> set[str]:
+        with (workspace / "data" / "csv" / "evidence.csv").open(encoding="utf-8") as handle:
+            return {row["evidence_id"] for row in csv.DictReader(handle)}
+
+    build(workspace)
+    before = ids()
+    first = ('    - {source: src-china-urban-planning-metro, quote: "Hanoi plans to build 15 '
+             'urban rail lines or sections by 2045, totaling about 600 kilometers, with '
+             'estimated investment of US$55.4 billion."}\n')
+    second = ('    - {source: src-hanoi-chongqing-cooperation, quote: "with a goal to complete 14 '
+              'metro lines by 2035"}\n')
+    replace_in(workspace / "curated" / "projects.yaml", first + second, second + first)
+    build(workspace)
+    assert ids() == before
+
+
+def test_an_evidence_id_that_is_not_its_quotes_is_located(tmp_path: Path):
+    package = copy_package(tmp_path / "package")
+    rows = read_rows(package, "evidence")
+    old = rows[5][0]
+    rows[5][0] = old.rsplit(":", 1)[0] + ":1"  # a position, as ids were before 5.0.0
+    write_rows(package, "evidence", rows)
+    found = [(p.file, p.line, p.field) for p in
+             validate_package(package, with_frictionless=False).problems
+             if p.rule == "evidence-id"]
+    assert found == [("data/csv/evidence.csv", 6, "evidence_id")]

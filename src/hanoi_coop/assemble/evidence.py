@@ -7,6 +7,8 @@ so no fact rests on them alone, but a caption that contradicts the body is worth
 
 from __future__ import annotations
 
+import hashlib
+
 from hanoi_coop.errors import Problem
 from hanoi_coop.ingest.curation import QuoteClaim
 from hanoi_coop.ingest.sources import Source
@@ -21,8 +23,14 @@ def _problem(claim: QuoteClaim, rule: str, message: str, value: object = None) -
                    value=None if value is None else str(value))
 
 
-def evidence_id(table: str, record_id: str, number: int) -> str:
-    return f"ev:{table.replace('_', '-')}:{record_id}:{number}"
+def evidence_id(table: str, record_id: str, source_id: str, field: str | None,
+                quote: str) -> str:
+    """The quote's id: its table and row, then the first 10 hex digits of the sha256 of its
+    source, column and words. The same quote keeps its id when a row's other quotes are added,
+    removed or reordered (a position would renumber them, and a diff would show a removal and
+    an addition where nothing changed)."""
+    digest = hashlib.sha256(f"{source_id}\n{field or ''}\n{quote}".encode()).hexdigest()
+    return f"ev:{table.replace('_', '-')}:{record_id}:{digest[:10]}"
 
 
 def locate_claims(claims: list[QuoteClaim], sources: dict[str, Source],
@@ -30,7 +38,6 @@ def locate_claims(claims: list[QuoteClaim], sources: dict[str, Source],
     """Evidence rows for the claims whose quotes are found, and a problem for each that is not."""
     normalised = {sid: s.normalised for sid, s in sources.items()}
     rows, problems = [], []
-    counters: dict[tuple[str, str], int] = {}
     for claim in claims:
         source = sources.get(claim.source_id or "")
         if source is None:
@@ -56,10 +63,9 @@ def locate_claims(claims: list[QuoteClaim], sources: dict[str, Source],
                 f"quote not found {where} of {source.source_id}", claim.quote))
             continue
         start, end, segment = placed[0]
-        key = (claim.table, claim.record_id)
-        counters[key] = counters.get(key, 0) + 1
         rows.append({
-            "evidence_id": evidence_id(claim.table, claim.record_id, counters[key]),
+            "evidence_id": evidence_id(claim.table, claim.record_id, source.source_id,
+                                       claim.field, source.text[start:end]),
             "table_name": claim.table,
             "record_id": claim.record_id,
             "field": claim.field,

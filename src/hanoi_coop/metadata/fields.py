@@ -169,7 +169,9 @@ _FIELDS: list[Field] = [
     _id("restates_figure_id", "figure this row states again in another unit or currency (the "
         "same quantity: sum only rows where this is empty)"),
     _id("contradiction_id", "contradiction within one source"),
-    _id("evidence_id", "quote that supports a row"),
+    _id("evidence_id", "quote that supports a row: 'ev:', its table and row, then the first "
+        "10 hex digits of the sha256 of its source, column and words (it stays the same when "
+        "the row's other quotes change)"),
     _id("record_id", "row the quote supports, in the table named by table_name"),
     # --- sources -------------------------------------------------------------------
     _text("title", "Title as printed.", required=True),

@@ -131,6 +131,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "a year its words print.", _TABLE),
     Rule("parent-cycle", "Parents that lead back", "Following a row's parents (a place's "
          "parent place, an organization's parent) leads back to the row itself.", _TABLE),
+    Rule("evidence-id", "Quote id not its own", "An evidence id is not the one its table, "
+         "row, source, column and quote give (ids follow the quote, not its position).",
+         _TABLE),
     Rule("cell-unquoted", "A cell no quote states", "The words a row gives for a value "
          "(a name, a title, a number, a date as printed) stand in none of the row's quotes "
          "(nor of the rows the model lets it borrow from): no quote states the cell.", _TABLE),

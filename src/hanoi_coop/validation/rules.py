@@ -22,6 +22,7 @@ from hanoi_coop import dates
 from hanoi_coop.assemble.cell_evidence import cell_evidence
 from hanoi_coop.assemble.countries import with_countries
 from hanoi_coop.assemble.derivation import derive
+from hanoi_coop.assemble.evidence import evidence_id
 from hanoi_coop.errors import Finding
 from hanoi_coop.ingest.sources import address_problem, date_problem
 from hanoi_coop.metadata import (
@@ -775,6 +776,20 @@ def authorities_name_the_row(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return found
 
 
+def evidence_ids_from_quotes(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """Each quote's id is the one its table, row, source, column and words give: an id cannot
+    be renumbered, reused for another quote or left behind by an edited one."""
+    evidence = frames[EVIDENCE]
+    columns = [evidence[c].astype(object).tolist() for c in
+               ("table_name", "record_id", "source_id", "field", "quote")]
+    mask = [all(isinstance(v, str) for v in (t, r, s, q)) and given != evidence_id(
+        t, r, s, f if isinstance(f, str) else None, q)
+        for given, t, r, s, f, q in zip(evidence["evidence_id"].astype(object), *columns,
+                                        strict=True)]
+    return _findings(EVIDENCE, mask, evidence, "evidence_id", "evidence-id",
+                     "is not the id its table, row, source, column and quote give")
+
+
 def sources_origin(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """A published article's address carries its title and its publication date is quoted
     in its note, as the build requires of sources.yaml."""
@@ -849,7 +864,7 @@ ALL_RULES = [foreign_keys, same_as, entailed, sides_by_host, date_bounds, dates_
              years_from_clues,
              search_keys, evidence_links, quote_offsets, derived_tables, countries_derived,
              values_read_from_words, sources_origin, authorities_name_the_row,
-             parents_without_cycles,
+             parents_without_cycles, evidence_ids_from_quotes,
              cells_quoted]
 
 
