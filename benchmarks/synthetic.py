@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from hanoi_coop.assemble.derivation import derived_frames
-from hanoi_coop.metadata import RESOURCES
+from hanoi_coop.assemble.evidence import evidence_id
+from hanoi_coop.metadata import EVIDENCE, RESOURCES
 from hanoi_coop.package.access import open_package
 from hanoi_coop.package.read import read_package
 from hanoi_coop.package.write import write_package
@@ -44,6 +45,13 @@ def replicate(frames: dict[str, pd.DataFrame], copies: int) -> dict[str, pd.Data
             parts.append(part)
         out[name] = pd.concat(parts, ignore_index=True).sort_values(
             RESOURCES[name].primary_key, kind="stable").reset_index(drop=True)
+    evidence = out[EVIDENCE]  # a quote's id follows its row (now the copy's) and words
+    evidence["evidence_id"] = pd.array([
+        evidence_id(t, r, s, f if isinstance(f, str) else None, q) for t, r, s, f, q in zip(
+            *(evidence[c].astype(object) for c in ("table_name", "record_id", "source_id",
+                                                   "field", "quote")), strict=True)],
+        dtype=evidence["evidence_id"].dtype)
+    out[EVIDENCE] = evidence.sort_values("evidence_id", kind="stable").reset_index(drop=True)
     made = derived_frames(out)  # countries, derived tables and cell evidence, as built
     return {name: made[name] for name in frames}
 
