@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import textwrap
 
 import pandas as pd
 import pytest
@@ -277,7 +278,7 @@ def test_every_python_block_of_the_readme_runs(portal, tmp_path, monkeypatch):
     monkeypatch.setenv(PORTAL_ENV, portal)  # restored after: a block sets it for the reader
     session: dict = {}  # one namespace, as a reader runs the blocks in order
     for block in blocks:
-        code = block.replace("http://127.0.0.1:8001", portal)
+        code = textwrap.dedent(block).replace("http://127.0.0.1:8001", portal)  # in lists too
         exec(compile(code, "README.md", "exec"), session)  # noqa: S102 - the README's code
 
 
