@@ -242,3 +242,23 @@ def test_the_data_dictionary_lists_every_table_column_code_and_rule(portal):
     assert "<code>CONSULT</code> ← “meeting”" in page  # a code and the words that name it
     status, home = _get(f"{base}/")
     assert 'href="/dictionary"' in home
+
+
+def test_the_data_releases_are_a_feed_saying_which_tables_each_changed(portal):
+    import xml.etree.ElementTree as ET
+
+    from hanoi_coop.publish.release import released_versions
+
+    base, _ = portal
+    with urllib.request.urlopen(f"{base}/releases.atom", timeout=30) as response:
+        assert response.headers["content-type"].startswith("application/atom+xml")
+        feed = ET.fromstring(response.read())
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = {e.find(f"{atom}id").text.rsplit(":", 1)[1]: e.find(f"{atom}summary").text
+               for e in feed.iter(f"{atom}entry")}
+    assert set(entries) == set(released_versions(ROOT))
+    assert "project_places: 17 added" in entries["3.1.0"] or "table added: project_places" \
+        in entries["3.1.0"]
+    assert entries["5.0.0"].startswith("cell_evidence: 0 added, 0 removed, 705 changed")
+    status, home = _get(f"{base}/")
+    assert 'href="/releases.atom"' in home

@@ -171,9 +171,18 @@ PAGE_TEMPLATE_TEXT = (
 _PAGES: dict[str, dict[str, str]] = {}  # route -> its parts (``portal.pages``)
 
 
-def serve_portal_files(release_metadata: Path, pages: Path) -> None:
+_FEED: list[bytes] = []  # the Atom document of the data releases (``portal.feed``)
+
+
+def serve_portal_files(release_metadata: Path, pages: Path, feed: Path) -> None:
     _RELEASES.update(json.loads(release_metadata.read_text(encoding="utf-8")))
     _PAGES.update(json.loads(pages.read_text(encoding="utf-8")))
+    _FEED[:] = [feed.read_bytes()]
+
+
+async def _feed(request):  # type: ignore[no-untyped-def]
+    return Response(_FEED[0] if _FEED else b"", status=200 if _FEED else 404,
+                    content_type="application/atom+xml; charset=utf-8")
 
 
 def _page(datasette):  # type: ignore[no-untyped-def]
@@ -226,6 +235,7 @@ def register_routes(datasette):  # type: ignore[no-untyped-def]
         # Datasette's own page lists each database's path on the server: answer without it.
         (r"^/-/databases(\.json)?$", _databases(datasette)),
         (r"^/(?P<page>pictures|downloads|dictionary)$", _page(datasette)),
+        (r"^/releases\.atom$", _feed),
         # /latest/meetings: the newest release's table, an address that stays the same.
         (r"^/latest(?P<rest>/.*)?$", _latest),
         # /hanoi-coop-1.1.1/meetings, as users type it, to Datasette's /hanoi-coop-1~2E1~2E1/.

@@ -15,6 +15,7 @@ from hanoi_coop.metadata import RESOURCES, package
 from hanoi_coop.package.read import read_frames
 from hanoi_coop.package.write import json_bytes
 from hanoi_coop.portal.dictionary import dictionary_page
+from hanoi_coop.portal.feed import releases_feed
 from hanoi_coop.portal.pictures import STYLE, pictures_page
 from hanoi_coop.publish.release import released_versions
 
@@ -22,6 +23,7 @@ SQL_TIME_LIMIT_MS = 1000
 MAX_RETURNED_ROWS = 1000
 RELEASE_METADATA = "release-metadata.json"
 PAGES = "pages.json"  # the portal's own pages (``pages``), served by ``portal_plugin``
+FEED = "releases.atom"  # the data releases as an Atom feed (``portal.feed``)
 PORTAL_FILES_OPTION = "--portal-files"  # the folder ``prepare`` wrote; read by ``main``
 
 
@@ -74,7 +76,9 @@ def metadata(root: Path) -> dict:
             f"<p>Versions: {listing or 'none released yet'}. "
             '<a href="/downloads">Downloads with checksums</a>. '
             '<a href="/pictures">Pictures</a>: a timeline, a map, who met whom. '
-            '<a href="/dictionary">Data dictionary</a>: every table, column, code and rule.</p>'
+            '<a href="/dictionary">Data dictionary</a>: every table, column, code and rule. '
+            '<a href="/releases.atom">Data releases (Atom feed)</a>: which tables each changed.'
+            '</p>'
             f"<p>Tables (latest version):</p><ul>{tables}</ul>"),
         "license": package.LICENSE.name,
         "license_url": package.LICENSE.path,
@@ -146,6 +150,7 @@ def prepare(root: Path, out: Path) -> list[str]:
     (out / "metadata.json").write_bytes(json_bytes(metadata(root)))
     (out / RELEASE_METADATA).write_bytes(json_bytes(release_metadata(root)))
     (out / PAGES).write_bytes(json_bytes(pages(root)))
+    (out / FEED).write_text(releases_feed(root, package.TITLE), encoding="utf-8")
     for name, text in ((portal_plugin.PAGE_TEMPLATE, portal_plugin.PAGE_TEMPLATE_TEXT),
                        (portal_plugin.ROW_TEMPLATE, portal_plugin.ROW_TEMPLATE_TEXT)):
         (out / "templates" / name).write_text(text, encoding="utf-8")
@@ -174,7 +179,8 @@ def main(argv: list[str]) -> None:
     if PORTAL_FILES_OPTION in argv:
         at = argv.index(PORTAL_FILES_OPTION)
         folder = Path(argv[at + 1])
-        portal_plugin.serve_portal_files(folder / RELEASE_METADATA, folder / PAGES)
+        portal_plugin.serve_portal_files(folder / RELEASE_METADATA, folder / PAGES,
+                                         folder / FEED)
         argv = argv[:at] + argv[at + 2:]
     pm.register(portal_plugin, name="hanoi-coop-portal")
     cli.main(args=argv, prog_name="datasette")
