@@ -262,3 +262,17 @@ def test_the_data_releases_are_a_feed_saying_which_tables_each_changed(portal):
     assert entries["5.0.0"].startswith("cell_evidence: 0 added, 0 removed, 705 changed")
     status, home = _get(f"{base}/")
     assert 'href="/releases.atom"' in home
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("metro", ["<h2>projects</h2>", "<h2>evidence</h2>"]),
+    ('"unbalanced OR *', []),  # FTS5 syntax in the box: searched as words, no error
+    ("<script>alert(1)</script>", ["&lt;script&gt;alert(1)&lt;/script&gt;"]),
+])
+def test_one_search_box_over_every_table(portal, words, expected):
+    base, _ = portal
+    status, page = _get(f"{base}/search?q=" + urllib.parse.quote(words))
+    assert status == 200 and "Traceback" not in page
+    assert "<script>alert" not in page
+    for text in expected:
+        assert text in page, text

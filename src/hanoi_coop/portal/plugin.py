@@ -180,6 +180,62 @@ def serve_portal_files(release_metadata: Path, pages: Path, feed: Path) -> None:
     _FEED[:] = [feed.read_bytes()]
 
 
+SEARCH_LIMIT = 20  # rows shown per table
+
+
+def _newest_database() -> str | None:
+    def version(name: str) -> tuple[int, ...]:
+        return tuple(int(p) for p in name.rsplit("-", 1)[-1].split("."))
+    return max(_RELEASES, key=version, default=None)
+
+
+async def _search_table(db, name: str, query: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(key, first full-text column) of the rows of ``name`` the FTS5 index matches."""
+    from hanoi_coop.metadata import RESOURCES
+
+    resource = RESOURCES[name]
+    sql = (f'select t."{resource.primary_key}", t."{resource.full_text[0]}" from "{name}" t '
+           f'join "{name}_fts" f on f.rowid = t.rowid where "{name}_fts" match :q '
+           f"order by f.rank limit {SEARCH_LIMIT}")
+    return [(str(r[0]), str(r[1] or "")) for r in (await db.execute(sql, {"q": query})).rows]
+
+
+def _search(datasette):  # type: ignore[no-untyped-def]
+    """One search box over every table of the newest release (each table's own FTS5 index);
+    the words searched and every value found reach the page escaped."""
+    from html import escape
+
+    from datasette.utils import escape_fts
+
+    from hanoi_coop.metadata import RESOURCES
+
+    async def view(request):  # type: ignore[no-untyped-def]
+        words = request.args.get("q", "")[:200]
+        database = _newest_database()
+        sections = [f'<form action="/search"><input name="q" value="{escape(words)}">'
+                    '<button>Search every table</button></form>']
+        if words.strip() and database is not None:
+            db = datasette.get_database(database)
+            present = set(await db.table_names())
+            for name, resource in RESOURCES.items():
+                if not resource.full_text or f"{name}_fts" not in present:
+                    continue
+                rows = await _search_table(db, name, escape_fts(words))
+                if rows:
+                    links = "".join(
+                        f'<li><a href="/{escape(tilde_encode(database))}/{escape(name)}/'
+                        f'{escape(tilde_encode(key))}">{escape(key)}</a>: {escape(text)}</li>'
+                        for key, text in rows)
+                    sections.append(f"<h2>{escape(name)}</h2><ul>{links}</ul>")
+            if len(sections) == 1:
+                sections.append(f"<p>No row of {escape(database)} matches.</p>")
+        return Response.html(await datasette.render_template(PAGE_TEMPLATE, {
+            "page_title": "Search", "page_heading": "Search every table",
+            "page_head": Markup(""), "page_body": Markup("".join(sections)),
+        }, request=request))
+    return view
+
+
 async def _feed(request):  # type: ignore[no-untyped-def]
     return Response(_FEED[0] if _FEED else b"", status=200 if _FEED else 404,
                     content_type="application/atom+xml; charset=utf-8")
@@ -236,6 +292,7 @@ def register_routes(datasette):  # type: ignore[no-untyped-def]
         (r"^/-/databases(\.json)?$", _databases(datasette)),
         (r"^/(?P<page>pictures|downloads|dictionary)$", _page(datasette)),
         (r"^/releases\.atom$", _feed),
+        (r"^/search$", _search(datasette)),
         # /latest/meetings: the newest release's table, an address that stays the same.
         (r"^/latest(?P<rest>/.*)?$", _latest),
         # /hanoi-coop-1.1.1/meetings, as users type it, to Datasette's /hanoi-coop-1~2E1~2E1/.

@@ -77,7 +77,8 @@ def metadata(root: Path) -> dict:
             '<a href="/downloads">Downloads with checksums</a>. '
             '<a href="/pictures">Pictures</a>: a timeline, a map, who met whom. '
             '<a href="/dictionary">Data dictionary</a>: every table, column, code and rule. '
-            '<a href="/releases.atom">Data releases (Atom feed)</a>: which tables each changed.'
+            '<a href="/releases.atom">Data releases (Atom feed)</a>: which tables each changed. '
+            '<a href="/search">Search every table</a> of the newest release.'
             '</p>'
             f"<p>Tables (latest version):</p><ul>{tables}</ul>"),
         "license": package.LICENSE.name,
