@@ -221,6 +221,9 @@ def test_a_row_page_shows_the_quotes_that_support_the_row(portal):
     assert 'href="https://hanoitimes.vn/china-ready-to-support-hanoi-s-urban-planning-metro-' \
         'development.979623.html"' in section
     assert "characters 3459–3550" in section and "value_phrase" in section
+    status, trip = _get(f"{base}/{database}/meetings/mtg-tuan-delegation-china")
+    assert "3 rows</a> from meeting_id in meeting_places" in trip
+    assert "0 rows" not in trip  # no clutter: only the links that hold rows
     status, old = _get(f"{base}/hanoi-coop-1~2E0~2E0/persons/ito-naoki")
     assert status == 200 and html.escape("Ito Naoki") in old[old.index("row-quotes"):]
 

@@ -114,7 +114,21 @@ _RELEASES: dict[str, dict] = {}  # database name -> its metadata (``portal.relea
 # variables (autoescaped); an address is linked only when it is http(s).
 ROW_TEMPLATE = "row.html"
 ROW_TEMPLATE_TEXT = (
-    '{% extends "default:row.html" %}\n{% block content %}\n{{ super() }}\n'
+    # Datasette 0.65's row content, with only the links from other tables that hold rows
+    # (it lists "0 rows from parent_meeting_id" too), then the row's quotes.
+    '{% extends "default:row.html" %}\n{% block content %}\n'
+    '<h1 style="padding-left: 10px; border-left: 10px solid #{{ database_color(database) }}">'
+    "{{ table }}: {{ ', '.join(primary_key_values) }}</h1>\n"
+    '{% block description_source_license %}{% include "_description_source_license.html" %}'
+    "{% endblock %}\n"
+    "<p>This data as {% for name, url in renderers.items() %}<a href=\"{{ url }}\">{{ name }}"
+    '</a>{{ ", " if not loop.last }}{% endfor %}</p>\n'
+    "{% include custom_table_templates %}\n"
+    "{% set linked = foreign_key_tables|selectattr('count')|list %}"
+    "{% if linked %}<h2>Links from other tables</h2><ul>{% for other in linked %}"
+    "<li><a href=\"{{ other.link }}\">{{ \"{:,}\".format(other.count) }} row"
+    "{% if other.count != 1 %}s{% endif %}</a> from {{ other.other_column }} in "
+    "{{ other.other_table }}</li>{% endfor %}</ul>{% endif %}\n"
     "{% if row_quotes %}<section class=\"row-quotes\"><h2>Quotes that support this row</h2>"
     "<ul>{% for q in row_quotes %}<li><blockquote>{{ q.quote }}</blockquote>"
     "{% if q.url %}<a href=\"{{ q.url }}\">{{ q.source_id }}</a>{% else %}{{ q.source_id }}"
