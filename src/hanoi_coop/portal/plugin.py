@@ -255,11 +255,12 @@ async def _feed(request):  # type: ignore[no-untyped-def]
                     content_type="application/atom+xml; charset=utf-8")
 
 
-def _page(datasette):  # type: ignore[no-untyped-def]
-    """One of the portal's own pages through the fixed page template: title and heading are
-    text (autoescaped); head and body were escaped value by value when they were written."""
+def _page(datasette, fixed: str | None = None):  # type: ignore[no-untyped-def]
+    """One of the portal's own pages (the one ``fixed`` names, or the address's) through the
+    fixed page template: title and heading are text (autoescaped); head and body were
+    escaped value by value when they were written."""
     async def view(request):  # type: ignore[no-untyped-def]
-        parts = _PAGES.get(request.url_vars["page"])
+        parts = _PAGES.get(fixed or request.url_vars["page"])
         if parts is None:
             return Response.text("no such page", status=404)
         return Response.html(await datasette.render_template(PAGE_TEMPLATE, {
@@ -304,6 +305,7 @@ def register_routes(datasette):  # type: ignore[no-untyped-def]
     return [
         # Datasette's own page lists each database's path on the server: answer without it.
         (r"^/-/databases(\.json)?$", _databases(datasette)),
+        (r"^/$", _page(datasette, "home")),
         (r"^/(?P<page>pictures|downloads|dictionary)$", _page(datasette)),
         (r"^/releases\.atom$", _feed),
         (r"^/search$", _search(datasette)),
