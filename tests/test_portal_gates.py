@@ -104,7 +104,10 @@ def test_ordinary_queries_still_work(portal):
 
 @pytest.mark.parametrize("path", ["/hanoi-coop-9.9.9", "/a/b/c/d", "/nothing",
                                   f"{LATEST}/no_such_table", "/releases/9.9.9/manifest.json",
-                                  "/releases/../pyproject.toml", "/-/no-such-page"])
+                                  "/releases/../pyproject.toml", "/-/no-such-page",
+                                  "/-/threads", "/-/threads.json",  # these named files
+                                  f"{LATEST}/sqlite_master/1", f"{LATEST}/meetings_fts",
+                                  f"{LATEST}/evidence_fts_data"])
 def test_addresses_that_match_nothing_are_404_without_a_traceback(portal, path):
     base, log = portal
     status, _ = _get(base + path)
@@ -263,6 +266,11 @@ def test_the_data_releases_are_a_feed_saying_which_tables_each_changed(portal):
     assert "project_places: 17 added" in entries["3.1.0"] or "table added: project_places" \
         in entries["3.1.0"]
     assert entries["5.0.0"].startswith("cell_evidence: 0 added, 0 removed, 705 changed")
+    assert entries["1.0.0"].startswith("first release: ")  # it made every table
+    assert "column added country_id" in entries["2.16.0"]  # columns are changes too
+    assert feed.find(f"{atom}author/{atom}name").text  # Atom requires an author
+    links = [e.find(f"{atom}link").get("href") for e in feed.iter(f"{atom}entry")]
+    assert all(_get(base + link)[0] == 200 for link in links[:3])  # each links a real page
     status, home = _get(f"{base}/")
     assert 'href="/releases.atom"' in home
 
@@ -270,6 +278,8 @@ def test_the_data_releases_are_a_feed_saying_which_tables_each_changed(portal):
 @pytest.mark.parametrize(("words", "expected"), [
     ("metro", ["<h2>projects</h2>", "<h2>evidence</h2>"]),
     ('"unbalanced OR *', []),  # FTS5 syntax in the box: searched as words, no error
+    ('""', []), ("a\x00b", []), (" " * 199 + '"', []),  # nothing searchable left: no error
+    ("hanoi", ["The first 20 of", "_search=hanoi"]),  # a cut list says so and links the rest
     ("<script>alert(1)</script>", ["&lt;script&gt;alert(1)&lt;/script&gt;"]),
 ])
 def test_one_search_box_over_every_table(portal, words, expected):

@@ -10,6 +10,7 @@ import sqlite3
 import sys
 import threading
 import traceback
+import urllib.parse
 from pathlib import Path
 
 import datasette.handle_exception
@@ -203,15 +204,29 @@ def _newest_database() -> str | None:
     return max(_RELEASES, key=version, default=None)
 
 
-async def _search_table(db, name: str, query: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    """(key, first full-text column) of the rows of ``name`` the FTS5 index matches."""
+async def _search_table(db, name: str, query: str) -> tuple[list[tuple[str, str]], int]:  # type: ignore[no-untyped-def]
+    """(key, first full-text column) of the first rows of ``name`` the FTS5 index matches,
+    and how many match in all."""
     from hanoi_coop.metadata import RESOURCES
 
     resource = RESOURCES[name]
-    sql = (f'select t."{resource.primary_key}", t."{resource.full_text[0]}" from "{name}" t '
-           f'join "{name}_fts" f on f.rowid = t.rowid where "{name}_fts" match :q '
+    match = f'from "{name}" t join "{name}_fts" f on f.rowid = t.rowid where "{name}_fts" match :q'
+    sql = (f'select t."{resource.primary_key}", t."{resource.full_text[0]}" {match} '
            f"order by f.rank limit {SEARCH_LIMIT}")
-    return [(str(r[0]), str(r[1] or "")) for r in (await db.execute(sql, {"q": query})).rows]
+    rows = [(str(r[0]), str(r[1] or "")) for r in (await db.execute(sql, {"q": query})).rows]
+    count = (await db.execute(f"select count(*) {match}", {"q": query})).rows[0][0] if (
+        len(rows) == SEARCH_LIMIT) else len(rows)
+    return rows, int(count)
+
+
+def _searchable(words: str) -> str:
+    """The words as FTS5 reads them literally (each a quoted phrase), without control
+    characters; "" when nothing searchable is left (FTS5 refuses an empty match)."""
+    from datasette.utils import escape_fts
+
+    cleaned = "".join(c if c.isprintable() else " " for c in words)
+    escaped = escape_fts(cleaned)
+    return escaped if escaped.strip().strip('"').strip() else ""
 
 
 def _search(datasette):  # type: ignore[no-untyped-def]
@@ -219,28 +234,30 @@ def _search(datasette):  # type: ignore[no-untyped-def]
     the words searched and every value found reach the page escaped."""
     from html import escape
 
-    from datasette.utils import escape_fts
-
     from hanoi_coop.metadata import RESOURCES
 
     async def view(request):  # type: ignore[no-untyped-def]
         words = request.args.get("q", "")[:200]
+        query = _searchable(words)
         database = _newest_database()
         sections = [f'<form action="/search"><input name="q" value="{escape(words)}">'
                     '<button>Search every table</button></form>']
-        if words.strip() and database is not None:
+        if query and database is not None:
             db = datasette.get_database(database)
             present = set(await db.table_names())
             for name, resource in RESOURCES.items():
                 if not resource.full_text or f"{name}_fts" not in present:
                     continue
-                rows = await _search_table(db, name, escape_fts(words))
+                rows, count = await _search_table(db, name, query)
                 if rows:
+                    base = f"/{escape(tilde_encode(database))}/{escape(name)}"
                     links = "".join(
-                        f'<li><a href="/{escape(tilde_encode(database))}/{escape(name)}/'
-                        f'{escape(tilde_encode(key))}">{escape(key)}</a>: {escape(text)}</li>'
-                        for key, text in rows)
-                    sections.append(f"<h2>{escape(name)}</h2><ul>{links}</ul>")
+                        f'<li><a href="{base}/{escape(tilde_encode(key))}">{escape(key)}</a>: '
+                        f"{escape(text)}</li>" for key, text in rows)
+                    more = (f'<p>The first {len(rows)} of {count}: <a href="{base}?_search='
+                            f'{escape(urllib.parse.quote(words))}">all of them</a>.</p>'
+                            if count > len(rows) else "")
+                    sections.append(f"<h2>{escape(name)}</h2><ul>{links}</ul>{more}")
             if len(sections) == 1:
                 sections.append(f"<p>No row of {escape(database)} matches.</p>")
         return Response.html(await datasette.render_template(PAGE_TEMPLATE, {
@@ -248,6 +265,10 @@ def _search(datasette):  # type: ignore[no-untyped-def]
             "page_head": Markup(""), "page_body": Markup("".join(sections)),
         }, request=request))
     return view
+
+
+async def _not_found(request):  # type: ignore[no-untyped-def]
+    return Response.text("not found", status=404)
 
 
 async def _feed(request):  # type: ignore[no-untyped-def]
@@ -305,6 +326,11 @@ def register_routes(datasette):  # type: ignore[no-untyped-def]
     return [
         # Datasette's own page lists each database's path on the server: answer without it.
         (r"^/-/databases(\.json)?$", _databases(datasette)),
+        # the server's threads name its source files: not a visitor's business
+        (r"^/-/threads(\.json)?$", _not_found),
+        # SQLite's own tables and the search indexes are not the package's tables (Datasette
+        # 0.65 answers a row of sqlite_master with a 500)
+        (r"^/[^/]+/(?:sqlite_\w+|\w+_fts(?:_\w+)?)(?:[/.?].*)?$", _not_found),
         (r"^/$", _page(datasette, "home")),
         (r"^/(?P<page>pictures|downloads|dictionary)$", _page(datasette)),
         (r"^/releases\.atom$", _feed),

@@ -72,7 +72,9 @@ def metadata(root: Path) -> dict:
         "title": package.TITLE,
         "description_html": (
             "<p>Meetings, officials, projects and targets of Hanoi's urban-development "
-            "cooperation, each row backed by a verbatim quote from its source article.</p>"
+            "cooperation: each curated row backed by a verbatim quote from its source article "
+            "(a derived or link row by the rows it joins). Licence: "
+            f"{html.escape(package.LICENSE.name)}.</p>"
             f"<p>Versions: {listing or 'none released yet'}. "
             '<a href="/downloads">Downloads with checksums</a>. '
             '<a href="/pictures">Pictures</a>: a timeline, a map, who met whom. '
@@ -156,7 +158,8 @@ def prepare(root: Path, out: Path) -> list[str]:
     (out / "metadata.json").write_bytes(json_bytes(metadata(root)))
     (out / RELEASE_METADATA).write_bytes(json_bytes(release_metadata(root)))
     (out / PAGES).write_bytes(json_bytes(pages(root)))
-    (out / FEED).write_text(releases_feed(root, package.TITLE), encoding="utf-8")
+    author = str(package.CONTRIBUTORS[0]["title"])
+    (out / FEED).write_text(releases_feed(root, package.TITLE, author), encoding="utf-8")
     for name, text in ((portal_plugin.PAGE_TEMPLATE, portal_plugin.PAGE_TEMPLATE_TEXT),
                        (portal_plugin.ROW_TEMPLATE, portal_plugin.ROW_TEMPLATE_TEXT)):
         (out / "templates" / name).write_text(text, encoding="utf-8")
