@@ -43,6 +43,9 @@ PAYLOADS = {
 }
 
 
+SCRIPT_URL = "javascript:window.pwned=3//"
+
+
 def _payload_for(value: str) -> str:
     return list(PAYLOADS)[zlib.crc32(value.encode()) % len(PAYLOADS)]
 
@@ -50,10 +53,14 @@ def _payload_for(value: str) -> str:
 def _poisoned(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     frame = frame.copy()
     for field in RESOURCES[table].fields:
-        if field.type == "string":
+        # evidence.table_name stays a table's name, so row pages find their quotes
+        if field.type == "string" and field.name != "table_name":
             column = frame[field.name]
+            # an address becomes a script URL: a page may link an address only when it is http(s)
+            prefix = (lambda v: SCRIPT_URL) if field.name == "url" else _payload_for
             frame[field.name] = column.map(
-                lambda v: v if pd.isna(v) else _payload_for(v) + v).astype(column.dtype)
+                lambda v, prefix=prefix: v if pd.isna(v) else prefix(v) + v).astype(
+                column.dtype)
     return frame
 
 
@@ -106,6 +113,9 @@ def _assert_inert(body: str, parsed: _Text, where: str) -> set[str]:
                 if name.startswith("on")]
     assert not handlers, f"{where}: event handlers in the page: {handlers}"
     assert not [a for t, a in parsed.tags if t == "b" and ("class", "injected") in a], where
+    links = [v for _, attrs in parsed.tags for name, v in attrs
+             if name in ("href", "src") and (v or "").lower().startswith("javascript:")]
+    assert not links, f"{where}: script URLs linked: {links}"
     text = "".join(parsed.text)
     return {p for p in PAYLOADS if p in text}
 
