@@ -202,6 +202,29 @@ def test_browser_sees_tables_versions_descriptions_and_verified_downloads(portal
         "data/csv/targets.csv"]
 
 
+# Every label of every picture as the browser lays it out: one that overlaps another label or
+# a dot, or leaves its picture, is returned with what it hits.
+CLASHES = """() => {
+  const hit = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width
+                     && a.y < b.y + b.height && b.y < a.y + a.height;
+  const found = [];
+  for (const svg of document.querySelectorAll('svg')) {
+    const labels = [...svg.querySelectorAll('text.label')].map(
+      t => [t.textContent, t.getBBox()]);
+    const dots = [...svg.querySelectorAll('circle')].map(c => ['dot', c.getBBox()]);
+    const frame = {x: 0, y: 0, width: svg.viewBox.baseVal.width,
+                   height: svg.viewBox.baseVal.height};
+    labels.forEach(([name, box], i) => {
+      for (const [other, its] of [...labels.slice(i + 1), ...dots])
+        if (hit(box, its)) found.push(`${name} on ${other}`);
+      if (box.x < 0 || box.y < 0 || box.x + box.width > frame.width
+          || box.y + box.height > frame.height) found.push(`${name} outside`);
+    });
+  }
+  return found;
+}"""
+
+
 def _csv_rows(version: str, table: str) -> list[dict[str, str]]:
     import csv
 
@@ -235,6 +258,16 @@ def _pictures_show_the_newest_release(page, portal: str) -> None:
     assert ids("g.unknown-year") == unknown and "mtg-tien-delegation-east-asia" in unknown
     with_coordinates = {r["place_id"] for r in _csv_rows(version, "place_links") if r["latitude"]}
     assert ids("g.place") == with_coordinates and "hanoi" in with_coordinates
+    shown = [ids(s) for s in ("g.place", "tspan.within", "path.country", "li.unplaced")]
+    assert sorted(i for group in shown for i in group) == sorted(
+        r["place_id"] for r in _csv_rows(version, "places"))  # every place once
+    assert page.evaluate(CLASHES) == []  # as the browser draws them: no label on another
+    # From the other side: a label moved onto its neighbour's is found.
+    page.evaluate("""() => { const [a, b] = document.querySelectorAll('text.label[data-for]');
+        for (const n of [a, ...a.querySelectorAll('tspan')]) {
+            n.setAttribute('x', b.getAttribute('x')); n.setAttribute('y', b.getAttribute('y')); }
+        a.setAttribute('text-anchor', b.getAttribute('text-anchor')); }""")
+    assert page.evaluate(CLASHES) != []
     by_meeting: dict[str, set[str]] = {}
     for r in _csv_rows(version, "meeting_participants"):
         if r["organization_id"]:
