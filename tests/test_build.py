@@ -163,7 +163,10 @@ def test_a_writer_that_changes_a_value_is_caught_by_the_check_of_the_written_fil
     assert not (workspace / "data").exists()
 
 
-@pytest.mark.parametrize("damage", ["schema", "version"])
+FILES = {"schema": "places.schema.json", "dictionary": "dictionary.md"}
+
+
+@pytest.mark.parametrize("damage", ["schema", "dictionary", "version"])
 def test_a_written_schema_or_version_that_is_not_the_models_is_caught(
         workspace: Path, monkeypatch, damage: str):
     """The read-back proof covers what is not a table: a schema file the writer got wrong,
@@ -174,14 +177,14 @@ def test_a_written_schema_or_version_that_is_not_the_models_is_caught(
     def damaging_writer(frames, folder, version, schemas=None):
         descriptor = write_package(frames, folder, "0.0.1" if damage == "version" else version,
                                    schemas)
-        if damage == "schema":
-            path = folder / "schemas" / "places.schema.json"
+        if damage in ("schema", "dictionary"):
+            path = folder / "schemas" / FILES[damage]
             path.write_text(path.read_text(encoding="utf-8") + " ", encoding="utf-8")
         return descriptor
 
     monkeypatch.setattr(build_module, "write_package", damaging_writer)
     messages = _build_fails(workspace)
-    expected = ("schemas/places.schema.json: [round-trip]" if damage == "schema"
+    expected = (f"schemas/{FILES[damage]}: [round-trip]" if damage in FILES
                 else "datapackage.json, field version: [descriptor-mismatch]")
     assert any(m.startswith(expected) for m in messages), messages
     assert not (workspace / "data").exists()

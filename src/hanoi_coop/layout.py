@@ -12,6 +12,7 @@ EXCLUSIONS = "curated/coverage_exclusions.yaml"
 DATA, SCHEMAS = "data", "schemas"  # the published tables and their schemas
 RELEASES = "releases"  # releases/VERSION/ under the repository root
 MANIFEST = "manifest.json"  # a release's list of files with their sha256, bytes and rows
+DICTIONARY = "dictionary.md"  # under schemas/: the data dictionary, the model in words
 INPUT_SCHEMAS = f"{CURATED}/schemas"  # the input files' JSON Schemas, for editors
 DESCRIPTOR = "datapackage.json"  # the Frictionless Data Package descriptor
 CROISSANT = "croissant.json"  # the same package as schema.org Dataset / Croissant JSON-LD

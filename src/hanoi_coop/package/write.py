@@ -20,12 +20,14 @@ import pyarrow.parquet as pq
 from hanoi_coop.layout import (
     CROISSANT,
     DESCRIPTOR,
+    DICTIONARY,
     PARQUET_SUFFIX,
     SCHEMAS,
     csv_path,
     parquet_path,
 )
 from hanoi_coop.metadata import RESOURCES, SOURCES, Resource, package
+from hanoi_coop.metadata.dictionary import dictionary_markdown
 from hanoi_coop.package.croissant import croissant
 from hanoi_coop.package.schemas import arrow_table, pandera_schema, table_schema
 
@@ -157,6 +159,7 @@ def schema_files() -> dict[str, bytes]:
     files = {}
     for name, resource in RESOURCES.items():
         files[f"{name}.schema.json"], files[f"pandera/{name}.yaml"] = _schema_texts(resource)
+    files[DICTIONARY] = dictionary_markdown().encode()  # the same model, in words
     return files
 
 
