@@ -228,6 +228,52 @@ def test_citation_file_is_valid_cff_at_the_package_version(tmp_path: Path):
     assert refused.returncode != 0
 
 
+BIBTEX_READER = """
+import json, sys, bibtexparser
+from bibtexparser.bparser import BibTexParser
+entries = bibtexparser.loads(sys.stdin.read(), BibTexParser(ignore_nonstandard_types=False))
+print(json.dumps(entries.entries))
+"""
+
+
+def _read_bibtex(text: str) -> list[dict[str, str]]:
+    """The entries bibtexparser (in the tools' environment) reads from ``text``."""
+    import subprocess
+
+    done = subprocess.run([str(ROOT / ".venv-tools" / "bin" / "python"), "-c", BIBTEX_READER],
+                          input=text, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def test_a_citation_names_the_version_its_date_its_bytes_and_where_to_get_it(capsys,
+                                                                              monkeypatch):
+    """cffconvert's BibTeX has no version; ``hanoi-coop cite`` gives a BibLaTeX @dataset with
+    the version, release date, the manifest's sha256 and the portal's address, read back by
+    bibtexparser as a citing user's tools would."""
+    from hanoi_coop.cli import main
+    from hanoi_coop.docs import released_on
+    from hanoi_coop.metadata import package
+    from hanoi_coop.publish.release import released_versions
+
+    newest = released_versions(ROOT)[-1]
+    assert main(["cite", "--root", str(ROOT), "--portal", "https://data.example.org/"]) == 0
+    [entry] = _read_bibtex(capsys.readouterr().out)
+    digest = hashlib.sha256((ROOT / "releases" / newest / "manifest.json").read_bytes())
+    assert entry["ENTRYTYPE"] == "dataset" and entry["ID"] == f"hanoi-coop-{newest}"
+    assert entry["version"] == newest and entry["date"] == released_on(ROOT, newest)
+    assert digest.hexdigest() in entry["note"]
+    assert entry["url"] == f"https://data.example.org/releases/{newest}/manifest.json"
+    # From the other side: a title that would close the field or comment out the rest stays
+    # one field; a version never released and an address that is not http(s) are refused.
+    monkeypatch.setattr(package, "TITLE", "A } title % with { braces \\ and _")
+    assert main(["cite", newest, "--root", str(ROOT)]) == 0
+    [entry] = _read_bibtex(capsys.readouterr().out)
+    assert entry["version"] == newest and "braces" in entry["title"]
+    assert main(["cite", "0.0.9", "--root", str(ROOT)]) == 2
+    assert main(["cite", "--root", str(ROOT), "--portal", "javascript:alert(1)//"]) == 2
+    assert "not an http(s) address" in capsys.readouterr().err
+
+
 def test_release_refuses_a_citation_file_at_another_version(workspace_with_releases: Path,
                                                            monkeypatch):
     root = workspace_with_releases

@@ -206,6 +206,22 @@ def _download(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cite(args: argparse.Namespace) -> int:
+    from hanoi_coop.docs import citation_bibtex
+    from hanoi_coop.errors import printable
+    from hanoi_coop.loader import PORTAL_ENV
+    from hanoi_coop.publish.release import released_versions
+
+    root = Path(args.root)
+    version = args.version or (released_versions(root) or ["(none)"])[-1]
+    try:
+        print(citation_bibtex(root, version, args.portal or os.environ.get(PORTAL_ENV)), end="")
+    except (KeyError, ValueError) as exc:
+        print(f"cite: {printable(str(exc.args[0]))}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _common_folder(files: list[Path]) -> Path:
     return Path(os.path.commonpath([str(f.parent) for f in files]))
 
@@ -280,6 +296,13 @@ COMMANDS = (
              _arg("--to", help="copy the files to TO/VERSION/ (default: leave them in the "
                                "cache and print where)")),
             root=False),
+    Command("cite", _cite, "a BibLaTeX entry for a released VERSION (default: the newest): its "
+            "number, date, manifest sha256 and, with a portal address, its URL",
+            ("cite", "cite {version} --portal https://data.example.org"),
+            "0 printed, 2 not a release of this repository or not an http(s) address",
+            (_arg("version", nargs="?", help="a released version (default: the newest)"),
+             _arg("--portal",
+                  help="the portal it is published at (default: $HANOI_COOP_PORTAL)"))),
     Command("serve", _serve, "serve the portal (Datasette) on localhost",
             ("serve --port 8001",), "Datasette's",
             (_arg("--out", default="build/portal", help="generated portal files"),

@@ -3,6 +3,7 @@ each code, from the metadata model."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -104,6 +105,49 @@ def citation_cff(released: str | None = None) -> str:
         *[f"  - {json.dumps(k)}" for k in package.KEYWORDS],
     ]
     return "\n".join(lines) + "\n"
+
+
+# BibTeX counts braces even after a backslash ("\}" unbalances a field): braces become
+# commands whose own braces balance.
+_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}",
+                   "}": r"\textbraceright{}", "%": r"\%",
+                   "&": r"\&", "#": r"\#", "_": r"\_", "$": r"\$", "~": r"\textasciitilde{}",
+                   "^": r"\textasciicircum{}"}
+
+
+def _bibtex_text(text: str) -> str:
+    """A value inside BibTeX braces: its special characters escaped, so that no title can
+    close the field or start a comment."""
+    return "".join(_BIBTEX_SPECIAL.get(c, c) for c in " ".join(text.split()))
+
+
+def citation_bibtex(root: Path, version: str, portal: str | None = None) -> str:
+    """A BibLaTeX ``@dataset`` entry for released ``version``: its number, release date and
+    the sha256 of its manifest (which names every file's sha256), and where to get it when a
+    portal address is given. cffconvert's BibTeX has no version field; this one does."""
+    from hanoi_coop.layout import MANIFEST, RELEASES
+    from hanoi_coop.metadata import package
+
+    released = released_on(root, version)
+    manifest = root / RELEASES / version / MANIFEST
+    if not released or not manifest.is_file():
+        raise KeyError(f"{version} is not released in {root}: a citation names a release")
+    digest = hashlib.sha256(manifest.read_bytes()).hexdigest()
+    authors = " and ".join(f"{{{_bibtex_text(c['title'])}}}" for c in package.CONTRIBUTORS)
+    fields = [("author", authors), ("title", _bibtex_text(package.TITLE)),
+              ("version", _bibtex_text(version)), ("date", released),
+              ("year", released[:4]), ("month", released[5:7]),
+              ("note", _bibtex_text(f"Release {version}, {MANIFEST} sha256 {digest}; "
+                                    f"hanoi_coop.load(table, version=\"{version}\") reads "
+                                    "exactly these files"))]
+    if portal:  # BibLaTeX reads a url verbatim: nothing to escape, so refuse what would break
+        url = f"{portal.rstrip('/')}/{RELEASES}/{version}/{MANIFEST}"
+        if not re.fullmatch(r"https?://[^\s{}\\%#]+", url):
+            raise ValueError(f"not an http(s) address a citation can carry: {url!r}")
+        fields.append(("url", url))
+    key = "hanoi-coop-" + re.sub(r"[^0-9A-Za-z.-]", "-", version)
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@dataset{{{key},\n{body}\n}}\n"
 
 
 def refresh_citation(root: Path) -> bool:
