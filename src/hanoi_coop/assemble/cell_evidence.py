@@ -20,12 +20,19 @@ import pandas as pd
 from hanoi_coop.errors import Finding
 from hanoi_coop.metadata import CELL_EVIDENCE, EVIDENCE, RESOURCES, Resource
 from hanoi_coop.metadata.resources import NamedBy, StatedBy, has_whole_words
-from hanoi_coop.metadata.types import is_missing
 from hanoi_coop.quotes import normalise_quote
 
 
 def cell_id(table: str, record_id: str, field: str) -> str:
-    return f"cell:{table.replace('_', '-')}:{record_id}:{field.replace('_', '-')}"
+    return _id_prefix(table) + record_id + _id_suffix(field)
+
+
+def _id_prefix(table: str) -> str:
+    return f"cell:{table.replace('_', '-')}:"
+
+
+def _id_suffix(field: str) -> str:
+    return f":{field.replace('_', '-')}"
 
 
 class _Quotes:
@@ -33,15 +40,19 @@ class _Quotes:
     a quote, worked out once per distinct pair for the call (rows repeat both)."""
 
     def __init__(self, evidence: pd.DataFrame) -> None:
-        self.by_row: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self._by_row: dict[tuple[str, str], list[tuple[str, str]]] = {}
         for evidence_id, table, record, quote in zip(
                 evidence["evidence_id"].tolist(), evidence["table_name"].tolist(),
                 evidence["record_id"].tolist(), evidence["quote"].tolist(), strict=True):
             if isinstance(quote, str):
-                self.by_row.setdefault((str(table), str(record)), []).append(
+                self._by_row.setdefault((str(table), str(record)), []).append(
                     (str(evidence_id), quote))
         self._folded: dict[str, str] = {}
         self._verdicts: dict[tuple[str, str], bool] = {}
+
+    def of(self, table: str, record: str) -> list[tuple[str, str]]:
+        """(evidence_id, quote) of the row's quotes, in evidence order."""
+        return self._by_row.get((table, record), [])
 
     def folded(self, quote: str) -> str:
         if quote not in self._folded:
@@ -62,8 +73,9 @@ class _Quotes:
 
 def _columns(frame: pd.DataFrame, names: Iterable[str]) -> dict[str, list]:
     """The named columns as Python lists (missing cells as None)."""
-    return {n: [None if is_missing(v) else v for v in frame[n].tolist()]
-            for n in dict.fromkeys(names)}
+    return {n: [None if missing else v for v, missing in zip(
+        frame[n].tolist(), frame[n].isna().tolist(), strict=True)]
+        for n in dict.fromkeys(names)}
 
 
 def _targets(resource: Resource, via: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -80,28 +92,39 @@ def _first(quotes: _Quotes, targets: list[tuple[str, str]], values: dict[str, li
         key = values[column][i]
         if key is None:
             continue
-        for evidence_id, quote in quotes.by_row.get((table, str(key)), ()):
+        for evidence_id, quote in quotes.of(table, str(key)):
             words = test(quote)
             if words is not None:
                 return evidence_id, words
     return None
 
 
+Hit = tuple[int, str, str]  # (row position, evidence_id, words) of a cell's quote
+
+
 class _Cells:
-    """The table's columns, filled row by row (a row per cell)."""
+    """The table's columns, filled a column of one table at a time (a row per cell)."""
 
     def __init__(self) -> None:
         self.columns: tuple[list, ...] = tuple([] for _ in RESOURCES[CELL_EVIDENCE].fields)
 
-    def add(self, resource: Resource, values: dict[str, list], i: int, cells: Iterable[str],
-            found: tuple[str, str]) -> None:
-        record = str(values[resource.primary_key][i])
+    def add(self, resource: Resource, values: dict[str, list], cells: Iterable[str],
+            hits: list[Hit]) -> None:
+        """A row for each of ``cells`` that holds a value in a row ``hits`` found a quote
+        for."""
+        keys = values[resource.primary_key]
         for cell in cells:
-            if values[cell][i] is not None:
-                for column, value in zip(self.columns, (
-                        cell_id(resource.name, record, cell), resource.name, record, cell,
-                        *found), strict=True):
-                    column.append(value)
+            cell_values = values[cell]
+            held = [(str(keys[i]), evidence_id, words) for i, evidence_id, words in hits
+                    if cell_values[i] is not None]
+            prefix, suffix = _id_prefix(resource.name), _id_suffix(cell)
+            cell_ids, tables, records, fields, evidence_ids, words = self.columns
+            cell_ids.extend([prefix + record + suffix for record, _, _ in held])
+            tables.extend([resource.name] * len(held))
+            records.extend([record for record, _, _ in held])
+            fields.extend([cell] * len(held))
+            evidence_ids.extend([evidence_id for _, evidence_id, _ in held])
+            words.extend([w for _, _, w in held])
 
     def frame(self) -> pd.DataFrame:
         target = RESOURCES[CELL_EVIDENCE]
@@ -123,7 +146,7 @@ def _stated(resource: Resource, frame: pd.DataFrame, statement: StatedBy, quotes
             cells: _Cells) -> list[Finding]:
     targets = _targets(resource, statement.via)
     values = _columns(frame, [statement.words, *(c for c, _ in targets), *statement.cells])
-    findings = []
+    findings, hits = [], []
     for i in _rows(frame, resource.primary_key):
         words = values[statement.words][i]
         if words is None:
@@ -140,7 +163,8 @@ def _stated(resource: Resource, frame: pd.DataFrame, statement: StatedBy, quotes
                                     "cell-unquoted", "these words stand in none of the row's "
                                     f"quotes{via}: no quote states the cell", words))
             continue
-        cells.add(resource, values, i, statement.cells, found)
+        hits.append((i, *found))
+    cells.add(resource, values, statement.cells, hits)
     return findings
 
 
@@ -150,6 +174,7 @@ def _named(resource: Resource, frame: pd.DataFrame, rule: NamedBy, quotes: _Quot
     code no phrase names, the default)."""
     targets = _targets(resource, ())
     values = _columns(frame, [resource.primary_key, rule.field])
+    hits: list[Hit] = []
     for i in _rows(frame, resource.primary_key):
         code = values[rule.field][i]
         phrases = rule.phrases.get(code, ()) if code is not None else ()
@@ -160,7 +185,8 @@ def _named(resource: Resource, frame: pd.DataFrame, rule: NamedBy, quotes: _Quot
 
         found = _first(quotes, targets, values, i, naming) if phrases else None
         if found is not None:
-            cells.add(resource, values, i, (rule.field,), found)
+            hits.append((i, *found))
+    cells.add(resource, values, (rule.field,), hits)
 
 
 def cell_evidence(frames: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, list[Finding]]:

@@ -291,13 +291,25 @@ def _page(datasette, fixed: str | None = None):  # type: ignore[no-untyped-def]
     return view
 
 
+# What Datasette 0.65 reads from a table's metadata when it asks for the key "tables": a
+# permission check ("allow", once per table of a database page, each time deep-copying what
+# this hook returns) and a facet page ("facet_size"). The package sets neither.
+_TABLES_KEYS = ("allow", "facet_size", "hidden")
+
+
 @hookimpl
 def get_metadata(datasette, key, database, table):  # type: ignore[no-untyped-def]
     # Only the database asked about, where one is: Datasette deep-copies what this returns
     # for every table's permission check. (Table pages ask with no database.)
     if database is None:
         return {"databases": _RELEASES}
-    return {"databases": {database: _RELEASES[database]}} if database in _RELEASES else None
+    if database not in _RELEASES:
+        return None
+    found = _RELEASES[database]
+    if key == "tables":  # a permission check: titles and column descriptions are not read
+        found = {"tables": {name: {k: t[k] for k in _TABLES_KEYS if k in t}
+                            for name, t in found.get("tables", {}).items()}}
+    return {"databases": {database: found}}
 
 
 def _redirect(request, database: str):  # type: ignore[no-untyped-def]
