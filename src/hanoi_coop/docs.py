@@ -133,7 +133,7 @@ def citation_bibtex(root: Path, version: str, portal: str | None = None) -> str:
     if not released or not manifest.is_file():
         raise KeyError(f"{version} is not released in {root}: a citation names a release")
     digest = hashlib.sha256(manifest.read_bytes()).hexdigest()
-    authors = " and ".join(f"{{{_bibtex_text(c['title'])}}}" for c in package.CONTRIBUTORS)
+    authors = " and ".join(f"{{{_bibtex_text(str(c['title']))}}}" for c in package.CONTRIBUTORS)
     fields = [("author", authors), ("title", _bibtex_text(package.TITLE)),
               ("version", _bibtex_text(version)), ("date", released),
               ("year", released[:4]), ("month", released[5:7]),
