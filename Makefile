@@ -50,7 +50,7 @@ test: $(STAMP) $(TOOLS_STAMP) $(LOWEST_STAMP) lint  ## lint and run the test sui
 serve: $(STAMP)  ## the data portal on http://127.0.0.1:8001
 	$(BIN)/hanoi-coop serve
 
-bench: $(STAMP)  ## benchmarks at 10^3..10^6 rows, the portal, start-up -> benchmarks/results.md (about 30 minutes)
+bench: $(STAMP)  ## benchmarks at 10^3..10^6 rows, the portal, start-up -> benchmarks/results.md (about 15 minutes)
 	$(BIN)/python scripts/bench
 
 clean:
