@@ -10,17 +10,8 @@ from itertools import combinations
 
 import pandas as pd
 
-from hanoi_coop.portal.pictures.svg import (
-    NO_COUNTRY,
-    WIDTH,
-    Box,
-    Label,
-    around,
-    country_of,
-    label_text,
-    place_labels,
-    svg,
-)
+from hanoi_coop.portal.pictures.svg import NO_COUNTRY, WIDTH, Box, Label, country_of, svg
+from hanoi_coop.portal.pictures.svg import labels_svg as placed
 
 HEIGHT = 640
 INSET = 150  # pixels kept free at the sides for labels
@@ -86,9 +77,7 @@ def network(participants: pd.DataFrame, organizations: pd.DataFrame,
         body.append(f'<g class="node" data-id="{html.escape(node)}"><circle cx="{x:.1f}" '
                     f'cy="{y:.1f}" r="6" style="fill:{colour}"/></g>')
         labels.append(Label(node, x, y, (names.get(node, node),)))
-    marks = [around(x, y, 7) for x, y in at.values()]
-    body += [label_text(spot, "label", f' data-for="{html.escape(spot.label.key)}"')
-             for spot in place_labels(labels, marks, Box(4, 4, WIDTH - 4, HEIGHT - 4))]
+    body += placed(labels, 7, Box(4, 4, WIDTH - 4, HEIGHT - 4))
     return svg(WIDTH, HEIGHT, body, "Who met whom") + _table(pairs, names)
 
 

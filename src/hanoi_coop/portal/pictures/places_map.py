@@ -18,18 +18,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from hanoi_coop.portal.pictures.outlines import country_outlines, source_note
-from hanoi_coop.portal.pictures.svg import (
-    NO_COUNTRY,
-    WIDTH,
-    Box,
-    Label,
-    around,
-    country_of,
-    label_text,
-    place_labels,
-    svg,
-    text,
-)
+from hanoi_coop.portal.pictures.svg import NO_COUNTRY, WIDTH, Box, Label, country_of, svg, text
+from hanoi_coop.portal.pictures.svg import labels_svg as placed
 
 PAD_DEGREES = 4.0  # around the outermost dots
 MARGIN = 34  # pixels for the graticule's labels
@@ -147,11 +137,8 @@ def places_map(links: pd.DataFrame, places: pd.DataFrame, colours: dict[str, str
         labels.append(Label(place, x, y, (names.get(place, place),
                                           *(f"· {names.get(p, p)}" for p in inside)),
                             tuple(inside)))
-    marks = [around(lbl.x, lbl.y, 5) for lbl in labels]
-    bounds = Box(MARGIN, MARGIN, WIDTH - MARGIN, view.height - MARGIN)
-    body += dots + [label_text(spot, "label", f' data-for="{html.escape(spot.label.key)}"')
-                    for spot in place_labels(sorted(labels, key=lambda lbl: -len(lbl.lines)),
-                                             marks, bounds)]
+    body += dots + placed(sorted(labels, key=lambda lbl: -len(lbl.lines)), 5,
+                          Box(MARGIN, MARGIN, WIDTH - MARGIN, view.height - MARGIN))
     shown = set(coordinates) | drawn_countries | {p for ps in within.values() for p in ps}
     title = "Places: dots from GeoNames coordinates, outlines from Natural Earth"
     return (svg(WIDTH, view.height, body, title)

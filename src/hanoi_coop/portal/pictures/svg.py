@@ -157,3 +157,11 @@ def label_text(spot: Placed, css: str, key_attribute: str = "") -> str:
                   f'x2="{cx:.1f}" y2="{cy:.1f}"/>')
     return (leader + f'<text class="{css}" x="{spot.x:.1f}" y="{spot.y:.1f}" '
             f'text-anchor="{spot.anchor}"{key_attribute}>{lines}</text>')
+
+
+def labels_svg(labels: Sequence[Label], mark_radius: float, bounds: Box) -> list[str]:
+    """The labels of marks of ``mark_radius`` at their own points, placed clear of every
+    mark and of each other (the order given is the order of choice)."""
+    marks = [around(label.x, label.y, mark_radius) for label in labels]
+    return [label_text(spot, "label", f' data-for="{html.escape(spot.label.key)}"')
+            for spot in place_labels(labels, marks, bounds)]
