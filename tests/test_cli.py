@@ -109,6 +109,44 @@ def test_version_is_the_package_version(capsys):
     assert capsys.readouterr().out.strip() == f"hanoi-coop {package_version()}"
 
 
+def test_the_quick_version_answer_is_argparses_and_survives_a_full_disk(capsys):
+    """`hanoi-coop --version` answers before the parser is built: the same line as the
+    parser's, and, like it, no traceback when the output cannot be written."""
+    with pytest.raises(SystemExit):
+        cli.main(["--version"])
+    parsers = capsys.readouterr().out
+    command = [sys.executable, "-c", "from hanoi_coop.cli import run; run()", "--version"]
+    quick = subprocess.run(command, capture_output=True, text=True)
+    assert quick.returncode == 0 and quick.stdout == parsers
+    with open("/dev/full", "w") as full:
+        failed = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True)
+    assert failed.returncode == 0 and failed.stderr == ""
+
+
+def test_the_command_runs_without_pandera_importing_hypothesis():
+    """The command's own process marks hypothesis absent (Pandera's data generators are
+    never needed); validation still runs, and a program importing the library is left
+    alone."""
+    from .conftest import ROOT
+
+    script = ("import sys\n"
+              "from hanoi_coop.cli import main, without_data_generators\n"
+              "import hanoi_coop.validation.validate\n"
+              "print('hypothesis' in sys.modules and sys.modules['hypothesis'] is not None)\n"
+              "without_data_generators()\n"
+              "sys.exit(main(['validate', '.', '--quiet']))\n")
+    library = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                             cwd=ROOT)
+    assert library.returncode == 0, library.stderr
+    assert library.stdout.strip() == "True"  # imported by the library: left alone
+    command = subprocess.run([sys.executable, "-c", "import sys; sys.argv[1:] = ['validate', "
+                              "'.', '--quiet']; from hanoi_coop.cli import run; import atexit; "
+                              "atexit.register(lambda: print(sys.modules.get('hypothesis', 0)))"
+                              "; run()"], capture_output=True, text=True, cwd=ROOT)
+    assert command.returncode == 0, command.stderr
+    assert command.stdout.strip() == "None"  # the command's own process: never imported
+
+
 def test_diff_shows_old_and_new_values_and_exits_1_when_versions_differ(capsys):
     from hanoi_coop import cli
 

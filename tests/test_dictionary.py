@@ -91,3 +91,29 @@ def test_the_portal_page_and_the_packaged_file_say_the_same():
     for table in dictionary_module.tables():
         for column in table.columns:
             assert " ".join(column.meaning.split()) in " ".join(page.split())
+
+
+def test_a_table_description_or_code_that_looks_like_markup_stays_the_words_it_is(monkeypatch):
+    """From the other side: a description opening a code fence, entities, list and heading
+    starts, and codes with line breaks and backticks, each shown as written, and every table
+    after them still a table."""
+    real = dictionary_module.tables()
+    description = "~~~ see below AT&amp;T &copy; 1. - x"
+    starts = ["1. item", "- item", "# heading", "> quote", "+ plus", "```"]
+    code = "a\nb x``y |z"
+    hostile = [dataclasses.replace(real[0], description=description)]
+    hostile += [dataclasses.replace(t, description=start) for t, start in zip(
+        real[1:], starts, strict=False)]
+    first = real[len(hostile)]
+    columns = (dataclasses.replace(first.columns[0], notes=(((code, True),),)),
+               *first.columns[1:])
+    hostile += [dataclasses.replace(first, columns=columns), *real[len(hostile) + 1:]]
+    monkeypatch.setattr(dictionary_module, "tables", lambda: hostile)
+    markdown = dictionary_markdown()
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    assert sum(t.type == "table_open" for t in tokens) == len(real) + 1  # + the rules
+    paragraphs = [t.children for t in tokens if t.type == "inline"]
+    shown = ["".join(c.content for c in children or [] if c.type in ("text", "code_inline"))
+             for children in paragraphs]
+    assert description in shown and all(start in shown for start in starts)
+    assert _tables(markdown)[first.name][0][4] == "a b x``y |z"

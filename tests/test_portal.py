@@ -202,8 +202,8 @@ def test_browser_sees_tables_versions_descriptions_and_verified_downloads(portal
         "data/csv/targets.csv"]
 
 
-# Every label of every picture as the browser lays it out: one that overlaps another label or
-# a dot, or leaves its picture, is returned with what it hits.
+# Every label of every picture as the browser lays it out: one that overlaps another label, a
+# dot or a timeline's bar or note, or leaves its picture, is returned with what it hits.
 CLASHES = """() => {
   const hit = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width
                      && a.y < b.y + b.height && b.y < a.y + a.height;
@@ -211,7 +211,8 @@ CLASHES = """() => {
   for (const svg of document.querySelectorAll('svg')) {
     const labels = [...svg.querySelectorAll('text.label')].map(
       t => [t.textContent, t.getBBox()]);
-    const dots = [...svg.querySelectorAll('circle')].map(c => ['dot', c.getBBox()]);
+    const dots = [...svg.querySelectorAll('circle, rect.mark, text.unknown')].map(
+      c => [c.tagName === 'circle' ? 'dot' : 'mark ' + (c.textContent || ''), c.getBBox()]);
     const frame = {x: 0, y: 0, width: svg.viewBox.baseVal.width,
                    height: svg.viewBox.baseVal.height};
     labels.forEach(([name, box], i) => {
@@ -258,7 +259,8 @@ def _pictures_show_the_newest_release(page, portal: str) -> None:
     assert ids("g.unknown-year") == unknown and "mtg-tien-delegation-east-asia" in unknown
     with_coordinates = {r["place_id"] for r in _csv_rows(version, "place_links") if r["latitude"]}
     assert ids("g.place") == with_coordinates and "hanoi" in with_coordinates
-    shown = [ids(s) for s in ("g.place", "tspan.within", "path.country", "li.unplaced")]
+    shown = [page.eval_on_selector_all(s, "els => els.map(e => e.dataset.id)")
+             for s in ("g.place", "tspan.within", "path.country", "li.unplaced")]
     assert sorted(i for group in shown for i in group) == sorted(
         r["place_id"] for r in _csv_rows(version, "places"))  # every place once
     assert page.evaluate(CLASHES) == []  # as the browser draws them: no label on another

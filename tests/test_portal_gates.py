@@ -289,3 +289,41 @@ def test_one_search_box_over_every_table(portal, words, expected):
     assert "<script>alert" not in page
     for text in expected:
         assert text in page, text
+
+
+def test_the_portal_metadata_does_not_change_as_people_browse(monkeypatch):
+    """Datasette's database and table views write what they inherit (source, licence) into
+    the metadata a plugin returns: every database and table holds it already, so the writes
+    change nothing; a permission check gets only the keys it reads."""
+    import copy
+
+    from hanoi_coop.portal import plugin, serve
+
+    from .conftest import ROOT
+
+    releases, top = serve.release_metadata(ROOT), serve.metadata(ROOT)
+    name = next(iter(releases))
+
+    def browse() -> None:  # as Datasette 0.65's views do (update_with_inherited_metadata)
+        for database in (None, name):
+            found = plugin.get_metadata(None, "databases", database, None)["databases"][name]
+            for target in (found, found["tables"]["meetings"]):
+                target.update({k: target.get(k) or top.get(k) for k in serve.INHERITED})
+
+    monkeypatch.setattr(plugin, "_RELEASES", releases)
+    before = copy.deepcopy(releases)
+    browse()
+    assert releases == before
+    # From the other side: metadata without the inherited keys is changed by browsing.
+    for table in releases[name]["tables"].values():
+        for key in serve.INHERITED:
+            table.pop(key)
+    stripped = copy.deepcopy(releases)
+    browse()
+    assert releases != stripped
+    check = plugin.get_metadata(None, "tables", name, None)["databases"][name]["tables"]
+    assert check == {}  # the package sets no permission or facet size on any table
+    releases[name]["tables"]["meetings"]["allow"] = {"id": "curator"}
+    check = plugin.get_metadata(None, "tables", name, None)["databases"][name]["tables"]
+    assert check == {"meetings": {"allow": {"id": "curator"}}}  # one that does, is passed on
+    assert plugin.get_metadata(None, "license", None, None) is None

@@ -250,9 +250,9 @@ def test_a_citation_names_the_version_its_date_its_bytes_and_where_to_get_it(cap
     """cffconvert's BibTeX has no version; ``hanoi-coop cite`` gives a BibLaTeX @dataset with
     the version, release date, the manifest's sha256 and the portal's address, read back by
     bibtexparser as a citing user's tools would."""
+    from hanoi_coop import docs
     from hanoi_coop.cli import main
     from hanoi_coop.docs import released_on
-    from hanoi_coop.metadata import package
     from hanoi_coop.publish.release import released_versions
 
     newest = released_versions(ROOT)[-1]
@@ -265,13 +265,37 @@ def test_a_citation_names_the_version_its_date_its_bytes_and_where_to_get_it(cap
     assert entry["url"] == f"https://data.example.org/releases/{newest}/manifest.json"
     # From the other side: a title that would close the field or comment out the rest stays
     # one field; a version never released and an address that is not http(s) are refused.
-    monkeypatch.setattr(package, "TITLE", "A } title % with { braces \\ and _")
+    real = docs._release_descriptor
+    monkeypatch.setattr(docs, "_release_descriptor", lambda root, version: {
+        **real(root, version), "title": "A } title % with { braces \\ and _"})
     assert main(["cite", newest, "--root", str(ROOT)]) == 0
     [entry] = _read_bibtex(capsys.readouterr().out)
     assert entry["version"] == newest and "braces" in entry["title"]
     assert main(["cite", "0.0.9", "--root", str(ROOT)]) == 2
-    assert main(["cite", "--root", str(ROOT), "--portal", "javascript:alert(1)//"]) == 2
-    assert "not an http(s) address" in capsys.readouterr().err
+    for address in ("javascript:alert(1)//", "https://x.org/\x1b]0;pwned\x07",
+                    "https://x.org/?q=1", "http://127.0.0.1:8001", "http://localhost:8001"):
+        assert main(["cite", "--root", str(ROOT), "--portal", address]) == 2, address
+        assert "\x1b" not in capsys.readouterr().err
+    # The loader's address is often a local one: left out, saying why, never cited.
+    monkeypatch.setenv("HANOI_COOP_PORTAL", "http://127.0.0.1:8001")
+    assert main(["cite", "--root", str(ROOT)]) == 0
+    printed = capsys.readouterr()
+    assert "url" not in _read_bibtex(printed.out)[0] and "local address" in printed.err
+
+
+def test_a_citation_prints_no_control_or_format_character(capsys, monkeypatch):
+    """An escape code or a bidi override in the release's title acts on whoever prints the
+    entry: it is dropped, and the entry still reads back as one."""
+    from hanoi_coop import docs
+    from hanoi_coop.cli import main
+
+    real = docs._release_descriptor
+    monkeypatch.setattr(docs, "_release_descriptor", lambda root, version: {
+        **real(root, version), "title": "Hanoi \x1b[31mred\u202e tfel\x00 end"})
+    assert main(["cite", "--root", str(ROOT)]) == 0
+    out = capsys.readouterr().out
+    assert all(c.isprintable() or c == "\n" for c in out)
+    assert _read_bibtex(out)[0]["title"] == "Hanoi [31mred tfel end"
 
 
 def test_release_refuses_a_citation_file_at_another_version(workspace_with_releases: Path,

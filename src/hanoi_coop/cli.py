@@ -214,18 +214,26 @@ def _download(args: argparse.Namespace) -> int:
 
 
 def _cite(args: argparse.Namespace) -> int:
-    from hanoi_coop.docs import citation_bibtex
+    from hanoi_coop.docs import citable_url, citation_bibtex
     from hanoi_coop.errors import printable
     from hanoi_coop.loader import PORTAL_ENV
     from hanoi_coop.publish.release import released_versions
 
     root = _path(args.root)
     version = args.version or (released_versions(root) or ["(none)"])[-1]
+    portal = args.portal
+    if portal is None and os.environ.get(PORTAL_ENV):  # the loader's, often a local one
+        try:
+            citable_url(os.environ[PORTAL_ENV], version)
+            portal = os.environ[PORTAL_ENV]
+        except ValueError as exc:
+            print(f"cite: ${PORTAL_ENV} left out, {printable(str(exc))}", file=sys.stderr)
     try:
-        print(citation_bibtex(root, version, args.portal or os.environ.get(PORTAL_ENV)), end="")
+        entry = citation_bibtex(root, version, portal)
     except (KeyError, ValueError) as exc:
         print(f"cite: {printable(str(exc.args[0]))}", file=sys.stderr)
         return 2
+    print(entry, end="")
     return 0
 
 
@@ -384,11 +392,20 @@ def use_jemalloc() -> None:
 def run() -> None:
     """The ``hanoi-coop`` command."""
     if sys.argv[1:] == ["--version"]:  # the one answer that needs no parser (argparse: 8 ms)
-        from hanoi_coop.version import package_version
-
-        print(f"hanoi-coop {package_version()}")
-        sys.exit(0)
+        sys.exit(_print_version())
     sys.exit(main())
+
+
+def _print_version() -> int:
+    """What argparse's --version prints, and as it does, no traceback when the output
+    cannot be written (a closed pipe, a full disk)."""
+    from hanoi_coop.version import package_version
+
+    try:
+        print(f"hanoi-coop {package_version()}", flush=True)
+    except OSError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
 
 
 if __name__ == "__main__":

@@ -116,15 +116,49 @@ _BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}",
 
 
 def _bibtex_text(text: str) -> str:
-    """A value inside BibTeX braces: its special characters escaped, so that no title can
-    close the field or start a comment."""
-    return "".join(_BIBTEX_SPECIAL.get(c, c) for c in " ".join(text.split()))
+    """A value inside BibTeX braces: on one line, without control or format characters (an
+    escape code or a bidi override acts on whoever prints it), its special characters
+    escaped, so that no title can close the field or start a comment."""
+    shown = "".join(c for c in " ".join(text.split()) if c.isprintable())
+    return "".join(_BIBTEX_SPECIAL.get(c, c) for c in shown)
+
+
+def citable_url(portal: str, version: str) -> str:
+    """The address of ``version``'s manifest on ``portal``, if others can reach it and
+    BibLaTeX can carry it as it is (it reads a url verbatim); ValueError saying why not."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    from hanoi_coop.layout import MANIFEST, RELEASES
+
+    url = f"{portal.rstrip('/')}/{RELEASES}/{version}/{MANIFEST}"
+    parts = urlsplit(portal)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or (
+            parts.fragment) or not re.fullmatch(r"[!-~]+", url) or set("{}\\%#") & set(url):
+        raise ValueError(f"not an http(s) address a citation can carry: {url!r}")
+    host = parts.hostname
+    try:
+        local = not ipaddress.ip_address(host).is_global
+    except ValueError:  # a name, not a number
+        local = host == "localhost" or host.endswith((".localhost", ".local", ".internal"))
+    if local:
+        raise ValueError(f"{host} is a local address others cannot reach: a citation needs "
+                         "the public address of the portal")
+    return url
+
+
+def _release_descriptor(root: Path, version: str) -> dict:
+    from hanoi_coop.layout import DESCRIPTOR, RELEASES
+
+    path = root / RELEASES / version / DESCRIPTOR
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
 def citation_bibtex(root: Path, version: str, portal: str | None = None) -> str:
-    """A BibLaTeX ``@dataset`` entry for released ``version``: its number, release date and
-    the sha256 of its manifest (which names every file's sha256), and where to get it when a
-    portal address is given. cffconvert's BibTeX has no version field; this one does."""
+    """A BibLaTeX ``@dataset`` entry for released ``version``: its title and authors as the
+    release's own datapackage.json gives them, its number, release date and the sha256 of its
+    manifest (which names every file's sha256), and where to get it when a portal address is
+    given. cffconvert's BibTeX has no version field; this one does."""
     from hanoi_coop.layout import MANIFEST, RELEASES
     from hanoi_coop.metadata import package
 
@@ -133,18 +167,18 @@ def citation_bibtex(root: Path, version: str, portal: str | None = None) -> str:
     if not released or not manifest.is_file():
         raise KeyError(f"{version} is not released in {root}: a citation names a release")
     digest = hashlib.sha256(manifest.read_bytes()).hexdigest()
-    authors = " and ".join(f"{{{_bibtex_text(str(c['title']))}}}" for c in package.CONTRIBUTORS)
-    fields = [("author", authors), ("title", _bibtex_text(package.TITLE)),
+    descriptor = _release_descriptor(root, version)
+    contributors = descriptor.get("contributors") or package.CONTRIBUTORS
+    authors = " and ".join(f"{{{_bibtex_text(str(c['title']))}}}" for c in contributors)
+    fields = [("author", authors),
+              ("title", _bibtex_text(str(descriptor.get("title") or package.TITLE))),
               ("version", _bibtex_text(version)), ("date", released),
               ("year", released[:4]), ("month", released[5:7]),
               ("note", _bibtex_text(f"Release {version}, {MANIFEST} sha256 {digest}; "
                                     f"hanoi_coop.load(table, version=\"{version}\") reads "
                                     "exactly these files"))]
-    if portal:  # BibLaTeX reads a url verbatim: nothing to escape, so refuse what would break
-        url = f"{portal.rstrip('/')}/{RELEASES}/{version}/{MANIFEST}"
-        if not re.fullmatch(r"https?://[^\s{}\\%#]+", url):
-            raise ValueError(f"not an http(s) address a citation can carry: {url!r}")
-        fields.append(("url", url))
+    if portal:
+        fields.append(("url", citable_url(portal, version)))
     key = "hanoi-coop-" + re.sub(r"[^0-9A-Za-z.-]", "-", version)
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@dataset{{{key},\n{body}\n}}\n"

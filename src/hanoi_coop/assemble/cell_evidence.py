@@ -23,10 +23,7 @@ from hanoi_coop.metadata.resources import NamedBy, StatedBy, has_whole_words
 from hanoi_coop.quotes import normalise_quote
 
 
-def cell_id(table: str, record_id: str, field: str) -> str:
-    return _id_prefix(table) + record_id + _id_suffix(field)
-
-
+# A cell's id: "cell:", its table, row and column joined by ":" (dashes for underscores).
 def _id_prefix(table: str) -> str:
     return f"cell:{table.replace('_', '-')}:"
 

@@ -95,18 +95,27 @@ def rules() -> list[tuple[str, str, str, str]]:
 
 
 # --- Markdown ----------------------------------------------------------------------------------
+# Characters CommonMark may read as markup anywhere in a line; each is shown, not obeyed, once
+# escaped with a backslash (any ASCII punctuation may be).
+_MARKUP = frozenset("\\`*_[]<>#|~&!")
+
+
 def _md(text: str) -> str:
-    """Text in a Markdown table cell: pipes and line breaks would break the row, and markup
-    characters are shown, not obeyed."""
-    for mark in ("\\", "|", "*", "_", "[", "]", "<", ">", "`", "#"):
-        text = text.replace(mark, "\\" + mark)
-    return re.sub(r"\s+", " ", text)  # a line break would end the table row
+    """Text in a Markdown paragraph or table cell, shown as written: one line (a line break
+    would end the row), markup characters escaped, and a start that would open a list, a
+    heading, a quote or a code fence made plain."""
+    text = "".join("\\" + c if c in _MARKUP else c for c in re.sub(r"\s+", " ", text))
+    text = re.sub(r"^( ?)([-+=])", r"\1\\\2", text)
+    return re.sub(r"^( ?)(\d+)([.)])", r"\1\2\\\3", text)
 
 
 def _md_code(text: str) -> str:
-    """A code span; a pipe is escaped even there (GitHub's tables split on it)."""
-    fence, pad = ("``", " ") if "`" in text else ("`", "")
-    return fence + pad + text.replace("|", "\\|") + pad + fence
+    """A code span of ``text`` on one line: fenced by one backtick more than the longest run
+    in it, and a pipe escaped even there (GitHub's tables split on it)."""
+    text = re.sub(r"\s+", " ", text).replace("|", "\\|")
+    fence = "`" * (1 + max((len(run) for run in re.findall(r"`+", text)), default=0))
+    pad = " " if "`" in text else ""
+    return fence + pad + text + pad + fence
 
 
 def render(segments: Segments, plain: Callable[[str], str], code: Callable[[str], str]) -> str:

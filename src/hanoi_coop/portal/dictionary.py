@@ -7,6 +7,7 @@ from __future__ import annotations
 from html import escape
 
 from hanoi_coop.metadata.dictionary import Table, render, rules, tables
+from hanoi_coop.version import package_version
 
 
 def _code(text: str) -> str:
@@ -32,9 +33,10 @@ def dictionary_page() -> str:
     listed = "".join(f"<tr><td>{_code(n)}</td><td>{escape(t)}</td><td>{escape(d)}</td>"
                      f"<td>{escape(s)}</td></tr>" for n, t, d, s in rules())
     return (f"<p>Every table of the package ({len(found)}): {contents}; then "
-            '<a href="#rules">the rules</a>. Generated from the metadata model of the newest '
-            "release; each release's bundle has its own as <code>schemas/dictionary.md</code>, "
-            "and its columns in its <code>datapackage.json</code>.</p>"
+            '<a href="#rules">the rules</a>. Generated from the metadata model of the tools '
+            f"serving this portal ({escape(package_version())}); each release's bundle has its "
+            "own as <code>schemas/dictionary.md</code>, and its columns in its "
+            "<code>datapackage.json</code>.</p>"
             + "".join(_table(t) for t in found)
             + '<h2 id="rules">Rules</h2><p>What the build and validation check; a problem '
             "names the rule, the file, the row and the field.</p><table><thead><tr>"

@@ -294,21 +294,26 @@ def _page(datasette, fixed: str | None = None):  # type: ignore[no-untyped-def]
 # What Datasette 0.65 reads from a table's metadata when it asks for the key "tables": a
 # permission check ("allow", once per table of a database page, each time deep-copying what
 # this hook returns) and a facet page ("facet_size"). The package sets neither.
-_TABLES_KEYS = ("allow", "facet_size", "hidden")
+_TABLES_KEYS = ("allow", "facet_size")
 
 
 @hookimpl
 def get_metadata(datasette, key, database, table):  # type: ignore[no-untyped-def]
     # Only the database asked about, where one is: Datasette deep-copies what this returns
-    # for every table's permission check. (Table pages ask with no database.)
+    # for every table's permission check. (Table pages ask with no database.) Datasette's
+    # views write the keys a database and a table inherit into what this returns; each
+    # already holds them (``serve.release_metadata``), so those writes change nothing.
     if database is None:
+        if key not in (None, "databases"):  # the portal's own keys are in metadata.json
+            return None
         return {"databases": _RELEASES}
     if database not in _RELEASES:
         return None
     found = _RELEASES[database]
-    if key == "tables":  # a permission check: titles and column descriptions are not read
-        found = {"tables": {name: {k: t[k] for k in _TABLES_KEYS if k in t}
-                            for name, t in found.get("tables", {}).items()}}
+    if key == "tables":  # a permission check: only tables that set what it reads (none do)
+        kept = {name: {k: t[k] for k in _TABLES_KEYS if k in t}
+                for name, t in found.get("tables", {}).items()}
+        found = {"tables": {name: keys for name, keys in kept.items() if keys}}
     return {"databases": {database: found}}
 
 

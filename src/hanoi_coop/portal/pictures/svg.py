@@ -24,9 +24,8 @@ PALETTE = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F
 NO_COUNTRY = "#8c8c8c"
 
 
-def text(x: float, y: float, words: str, css: str = "", anchor: str = "start",
-         extra: str = "") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" class="{css}" text-anchor="{anchor}"{extra}>'
+def text(x: float, y: float, words: str, css: str = "", anchor: str = "start") -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" class="{css}" text-anchor="{anchor}">'
             f"{html.escape(words)}</text>")
 
 
@@ -49,11 +48,10 @@ def country_of(frame: pd.DataFrame, key: str) -> dict[str, str]:
             if isinstance(c, str)}
 
 
-def legend(colours: dict[str, str], names: dict[str, str], with_none: bool) -> str:
+def legend(colours: dict[str, str], names: dict[str, str]) -> str:
     """The colour key as HTML, so that a reader need not hover to learn it."""
     items = [(names.get(c, c), colour) for c, colour in colours.items()]
-    if with_none:
-        items.append(("no country in the package", NO_COUNTRY))
+    items.append(("no country in the package", NO_COUNTRY))
     return '<p class="legend">' + " ".join(
         f'<span class="swatch" style="background:{colour}"></span>{html.escape(name)}'
         for name, colour in items) + "</p>"

@@ -13,7 +13,7 @@ import pandas as pd
 from hanoi_coop.portal.pictures.svg import LINE, WIDTH, svg, text
 
 LABEL = 330  # pixels for the labels left of a timeline
-WRAP = 48  # characters a label line holds in LABEL pixels (whole words, never cut)
+WRAP = 48  # characters a label line holds in LABEL pixels
 TOP = 24  # the year axis
 
 
@@ -52,8 +52,9 @@ def _years(rows: list[Dated]) -> tuple[int, int]:
 
 
 def _label_lines(d: Dated) -> list[str]:
-    """The whole label in lines of whole words; the date in brackets on the last."""
-    return textwrap.wrap(f"{d.label} ({d.edtf or 'no date'})", WRAP, break_long_words=False)
+    """The whole label in lines of whole words, the date in brackets on the last; only a
+    word longer than a line (an address) is broken, or it would run into the bars."""
+    return textwrap.wrap(f"{d.label} ({d.edtf or 'no date'})", WRAP)
 
 
 def timeline(rows: list[Dated], title: str) -> str:
