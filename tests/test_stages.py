@@ -571,3 +571,29 @@ def test_the_bytes_hashed_are_the_bytes_parsed(built: Path, monkeypatch, tmp_pat
     names = " ".join(published.csv["persons"].frame["name"])
     checksum = [p for p in published.problems if p.rule == "checksum"]
     assert ("Xu Jian" in names and not checksum) or ("Xu Jiam" in names and checksum)
+
+
+def test_what_the_rules_derive_lives_and_dies_with_one_call(built: Path):
+    """The rules share what they derive from the frames (each table's quotes by row) for one
+    call only: the frames cannot change under it, and a second call on other frames derives
+    anew (a quote removed between calls is missing in the second, not remembered)."""
+    import pytest
+
+    from hanoi_coop.package.access import open_package
+    from hanoi_coop.package.read import read_package
+    from hanoi_coop.validation.rules import RuleInput, check_rules
+    from hanoi_coop.validation.validate import _frames
+
+    with open_package(built) as published:
+        read_package(published)
+        frames = _frames(published)
+    shared = RuleInput(frames)
+    for change in (lambda: shared.__setitem__("evidence", frames["evidence"].iloc[:0]),
+                   lambda: shared.update(evidence=frames["evidence"].iloc[:0]),
+                   lambda: shared.pop("evidence"), lambda: shared.__delitem__("evidence")):
+        with pytest.raises(TypeError, match="fixed during it"):
+            change()
+    assert check_rules(frames) == []
+    fewer = dict(frames, evidence=frames["evidence"].iloc[1:].reset_index(drop=True))
+    assert check_rules(fewer) != []
+    assert check_rules(frames) == []

@@ -87,6 +87,13 @@ class RuleInput(dict):
         super().__init__(frames)
         self.shared: dict[tuple, Any] = {}
 
+    def _fixed(self, *args: object, **kwargs: object) -> None:
+        # What the rules derived is only true of the frames they derived it from.
+        raise TypeError("the frames of one check_rules call are fixed during it")
+
+    __setitem__ = __delitem__ = __ior__ = _fixed  # type: ignore[assignment]
+    update = pop = popitem = setdefault = clear = _fixed  # type: ignore[assignment]
+
     def once(self, key: tuple, make: Callable[[], Any]) -> Any:
         """``make()``, worked out once for the call."""
         if key not in self.shared:
