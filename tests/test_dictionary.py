@@ -83,14 +83,24 @@ def test_a_description_with_pipes_line_breaks_and_markup_keeps_its_row_and_its_w
 
 
 def test_the_portal_page_and_the_packaged_file_say_the_same():
+    """Both name every table and column of the model with its meaning, and every rule, read
+    off the model itself and off the released file, not off the walk that wrote them."""
     from html import unescape
 
     from hanoi_coop.portal.dictionary import dictionary_page
+    from hanoi_coop.publish.release import released_versions
 
-    page = unescape(re.sub(r"<[^>]+>", "", dictionary_page()))
-    for table in dictionary_module.tables():
-        for column in table.columns:
-            assert " ".join(column.meaning.split()) in " ".join(page.split())
+    page = " ".join(unescape(re.sub(r"<[^>]+>", " ", dictionary_page())).split())
+    newest = released_versions(ROOT)[-1]
+    released = _tables((ROOT / "releases" / newest / "schemas" / "dictionary.md").read_text(
+        encoding="utf-8"))
+    for name, resource in RESOURCES.items():
+        assert f"{name}: {resource.title}" in page
+        assert [(r[0], r[3]) for r in released[name]] == [
+            (f.name, " ".join(f.description.split())) for f in resource.fields]
+        for field in resource.fields:
+            assert " ".join(field.description.split()) in page
+    assert all(rule in page for rule in RULES)
 
 
 def test_a_table_description_or_code_that_looks_like_markup_stays_the_words_it_is(monkeypatch):

@@ -265,8 +265,8 @@ def test_a_citation_names_the_version_its_date_its_bytes_and_where_to_get_it(cap
     assert entry["url"] == f"https://data.example.org/releases/{newest}/manifest.json"
     # From the other side: a title that would close the field or comment out the rest stays
     # one field; a version never released and an address that is not http(s) are refused.
-    real = docs._release_descriptor
-    monkeypatch.setattr(docs, "_release_descriptor", lambda root, version: {
+    real = docs.release_descriptor
+    monkeypatch.setattr(docs, "release_descriptor", lambda root, version: {
         **real(root, version), "title": "A } title % with { braces \\ and _"})
     assert main(["cite", newest, "--root", str(ROOT)]) == 0
     [entry] = _read_bibtex(capsys.readouterr().out)
@@ -289,8 +289,8 @@ def test_a_citation_prints_no_control_or_format_character(capsys, monkeypatch):
     from hanoi_coop import docs
     from hanoi_coop.cli import main
 
-    real = docs._release_descriptor
-    monkeypatch.setattr(docs, "_release_descriptor", lambda root, version: {
+    real = docs.release_descriptor
+    monkeypatch.setattr(docs, "release_descriptor", lambda root, version: {
         **real(root, version), "title": "Hanoi \x1b[31mred\u202e tfel\x00 end"})
     assert main(["cite", "--root", str(ROOT)]) == 0
     out = capsys.readouterr().out

@@ -147,7 +147,8 @@ def citable_url(portal: str, version: str) -> str:
     return url
 
 
-def _release_descriptor(root: Path, version: str) -> dict:
+def release_descriptor(root: Path, version: str) -> dict:
+    """The datapackage.json release ``version`` was published with ({} if it has none)."""
     from hanoi_coop.layout import DESCRIPTOR, RELEASES
 
     path = root / RELEASES / version / DESCRIPTOR
@@ -167,7 +168,7 @@ def citation_bibtex(root: Path, version: str, portal: str | None = None) -> str:
     if not released or not manifest.is_file():
         raise KeyError(f"{version} is not released in {root}: a citation names a release")
     digest = hashlib.sha256(manifest.read_bytes()).hexdigest()
-    descriptor = _release_descriptor(root, version)
+    descriptor = release_descriptor(root, version)
     contributors = descriptor.get("contributors") or package.CONTRIBUTORS
     authors = " and ".join(f"{{{_bibtex_text(str(c['title']))}}}" for c in contributors)
     fields = [("author", authors),

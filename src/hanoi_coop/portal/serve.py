@@ -10,6 +10,7 @@ from pathlib import Path
 
 from datasette.utils import tilde_encode
 
+from hanoi_coop.docs import release_descriptor
 from hanoi_coop.layout import MANIFEST, RELEASES, release_stem
 from hanoi_coop.metadata import RESOURCES, package
 from hanoi_coop.package.read import read_frames
@@ -54,11 +55,6 @@ def _table_metadata(descriptor: dict) -> dict:
             **({"label_column": labels[0]} if labels else {}),
         }
     return tables
-
-
-def _release_descriptor(root: Path, version: str) -> dict:
-    return json.loads((root / RELEASES / version / "datapackage.json").read_text(
-        encoding="utf-8"))
 
 
 def metadata(root: Path) -> dict:
@@ -108,7 +104,7 @@ def release_metadata(root: Path) -> dict:
             "description": f"Release {v} of the package, read-only.",
             **inherited,
             "tables": {name: {**table, **inherited} for name, table in
-                       _table_metadata(_release_descriptor(root, v)).items()},
+                       _table_metadata(release_descriptor(root, v)).items()},
         }
         for v in released_versions(root)
     }
