@@ -31,6 +31,7 @@ def _named(table: str, field: str, words: str) -> object:
     ("meetings", "meeting_kind", "they met to discuss signing an agreement", "meeting"),
     ("meetings", "event_type", "the sides signed a cooperation agreement", "AGREE"),
     ("meetings", "event_status", "a forum that will be held in Hanoi in May", "scheduled"),
+    ("meetings", "event_status", "the mayor is currently visiting Laos", "ongoing"),
     ("targets", "target_status", "the province suggested a 40-kilometer greenway", "proposed"),
     ("targets", "target_status", "the city pledged to plant one million trees",
      "declaration_pledge"),

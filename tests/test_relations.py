@@ -68,6 +68,9 @@ def test_a_published_party_removed_is_located_at_its_project(tmp_path: Path):
     # an invitation to a fair "scheduled for April 2026" is no event that took place
     ("meetings.yaml", "  event_status: scheduled\n", "  event_status: held\n",
      "mtg-chongqing-international-fair", "event_status"),
+    # a delegation that "is currently visiting China" was on its way, not back
+    ("meetings.yaml", "  event_status: ongoing\n", "  event_status: held\n",
+     "mtg-tuan-delegation-china", "event_status"),
     # "Duong also proposed ... a roughly 70-kilometer corridor" is a proposal, not a pledge
     ("targets.yaml", "  target_status: proposed\n", "  target_status: declaration_pledge\n",
      "tgt-phu-tho-riverfront-corridor-proposed", "target_status"),

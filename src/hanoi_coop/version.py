@@ -3,7 +3,7 @@ writes, and refuses when it differs from what it is asked to release)."""
 
 from __future__ import annotations
 
-__version__ = "5.1.1"
+__version__ = "6.0.0"
 
 
 def package_version() -> str:

@@ -83,8 +83,9 @@ CONTENT_SEGMENT_KINDS = ["title", "standfirst", "body", "subheading"]
 
 # What kind of event a meetings row is.
 MEETING_KIND = ["meeting", "visit", "signing", "joint_statement", "fair"]
-# Whether an event had taken place when the article reported it.
-EVENT_STATUS = ["held", "scheduled"]
+# Whether an event had taken place, was under way or was still ahead when the article
+# reported it.
+EVENT_STATUS = ["held", "ongoing", "scheduled"]
 # Contradictions kept with both readings.
 CONTRADICTION_KIND = ["name_spelling", "title", "organization_name", "name_order"]
 

@@ -225,8 +225,9 @@ _FIELDS: list[Field] = [
     _code("classification", cl.ORGANIZATION_CLASSIFICATION,
           "Kind of organization (Popolo classification).", required=True),
     _code("event_status", cl.EVENT_STATUS, "Whether the event had taken place when the "
-          "article reported it (held) or was still ahead (scheduled: a date set, an "
-          "invitation), named by the quotes' words; a future event is no consultation yet.",
+          "article reported it (held), was under way (ongoing: a visit the article says is "
+          "happening now) or was still ahead (scheduled: a date set, an invitation), named by "
+          "the quotes' words; a future event is no consultation yet.",
           required=True),
     _code("place_type", cl.PLACE_TYPE, "Kind of place.", required=True),
     _code("role", list(cl.ROLE_TITLES),
